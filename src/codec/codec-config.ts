@@ -1,0 +1,32 @@
+import type { KeyRing } from '../keys/key-ring.js';
+import type { TokenCache } from './token-cache.js';
+
+/** Everything seal and unseal need, fixed when the store is created. Times are in seconds. */
+export interface CodecConfig {
+  readonly ring: KeyRing;
+  /** Bound into every token (`pur` claim): the cookie name, plus the app's purpose if any. */
+  readonly purpose: string;
+  readonly compress: boolean;
+  /** Longest token unseal will look at, in characters; longer is rejected unread. */
+  readonly maxTokenChars: number;
+  readonly idleTimeout: number;
+  readonly absoluteTimeout: number;
+  readonly clockTolerance: number;
+  /** Sessions created before this time are rejected as revoked (mass logout). */
+  readonly notBefore: number | undefined;
+  readonly cache: TokenCache | undefined;
+  /** Current time in milliseconds; a parameter so tests can move the clock. */
+  readonly now: () => number;
+}
+
+/** The claims every token carries, in seconds since the epoch. */
+export interface Claims {
+  /** Purpose: cookie name and app purpose, checked on unseal. */
+  readonly pur: string;
+  /** Issued at: when this token was sealed. */
+  readonly iat: number;
+  /** Expires: the idle deadline, capped by the absolute one. */
+  readonly exp: number;
+  /** Origin: when the session began; the absolute lifetime counts from here. */
+  readonly ori: number;
+}

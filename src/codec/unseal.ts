@@ -1,0 +1,146 @@
+import { compactDecrypt } from 'jose';
+import { SessionRejectedError } from '../errors.js';
+import { WINDOW_SECONDS } from '../keys/key-ring.js';
+import type { Claims, CodecConfig } from './codec-config.js';
+import { ALG, ENC, readHeader } from './header.js';
+import { MAX_DEPTH } from './json-value.js';
+
+export type SessionRecord = Record<string, unknown>;
+
+export interface Unsealed {
+  readonly claims: Claims;
+  /** The key id that sealed this token (without the window). */
+  readonly keyId: string;
+  readonly data: SessionRecord;
+  readonly flash: SessionRecord | undefined;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function isRecord(value: unknown): value is SessionRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+// JSON.parse recurses; a sealed plaintext is ours, but the check costs nothing and keeps a
+// future bug from turning into a stack overflow.
+function tooDeep(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH + 2) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+function parse(
+  plaintext: string,
+): { claims: Claims; data: SessionRecord; flash: SessionRecord | undefined } | undefined {
+  if (tooDeep(plaintext)) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(plaintext);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(body)) return undefined;
+  const { pur, iat, exp, ori, d, f } = body;
+  if (typeof pur !== 'string' || !isTime(iat) || !isTime(exp) || !isTime(ori)) return undefined;
+  if (!isRecord(d) || (f !== undefined && !isRecord(f))) return undefined;
+  // A null prototype means a key named "constructor" or "__proto__" is only ever data.
+  Object.setPrototypeOf(d, null);
+  if (f) Object.setPrototypeOf(f, null);
+  return { claims: { pur, iat, exp, ori }, data: d, flash: f };
+}
+
+/** Checks claims against the configuration and the clock. */
+function checkClaims(
+  config: CodecConfig,
+  claims: Claims,
+  now: number,
+): SessionRejectedError | undefined {
+  const tolerance = config.clockTolerance;
+  if (claims.pur !== config.purpose) {
+    return new SessionRejectedError(
+      'wrong-purpose',
+      'token was sealed for another cookie or purpose',
+    );
+  }
+  if (config.notBefore !== undefined && claims.ori < config.notBefore) {
+    return new SessionRejectedError(
+      'revoked',
+      'session began before the configured not-before time',
+    );
+  }
+  if (claims.iat > now + tolerance) {
+    return new SessionRejectedError('not-yet-valid', 'token was issued in the future');
+  }
+  if (claims.exp + tolerance < now) {
+    return new SessionRejectedError('expired', 'idle lifetime has passed');
+  }
+  if (claims.ori + config.absoluteTimeout + tolerance < now) {
+    return new SessionRejectedError('expired', 'absolute lifetime has passed');
+  }
+  return undefined;
+}
+
+/**
+ * Opens a token. Never throws for anything a browser can send: every failure comes back as a
+ * SessionRejectedError, and no data is returned unless the token was sealed by a key in the
+ * ring, for this purpose, and is still within its lifetimes.
+ */
+export async function unseal(
+  config: CodecConfig,
+  token: string,
+): Promise<Unsealed | SessionRejectedError> {
+  const now = Math.floor(config.now() / 1000);
+  if (token.length > config.maxTokenChars) {
+    return new SessionRejectedError(
+      'too-large',
+      `token is longer than ${config.maxTokenChars} characters`,
+    );
+  }
+  const header = readHeader(token, config.compress);
+  if (header instanceof SessionRejectedError) return header;
+  if (!config.ring.has(header.keyId)) {
+    return new SessionRejectedError('unknown-key', `no key with id "${header.keyId}" in the ring`);
+  }
+  // The window bounds the token's issue time, so a token from far outside the lifetimes is
+  // turned away before a key is derived or anything decrypted.
+  const windowStart = header.window * WINDOW_SECONDS;
+  if (windowStart > now + config.clockTolerance) {
+    return new SessionRejectedError('not-yet-valid', 'token names a key window in the future');
+  }
+  if (windowStart + WINDOW_SECONDS + config.idleTimeout + config.clockTolerance < now) {
+    return new SessionRejectedError('expired', 'token names a key window past the idle lifetime');
+  }
+
+  const cached = config.cache?.get(token);
+  let plaintext = cached;
+  if (plaintext === undefined) {
+    try {
+      const key = await config.ring.windowKey(header.keyId, header.window);
+      const result = await compactDecrypt(token, key, {
+        keyManagementAlgorithms: [ALG],
+        contentEncryptionAlgorithms: [ENC],
+        maxDecompressedLength: config.compress ? config.maxTokenChars * 64 : 0,
+      });
+      plaintext = decoder.decode(result.plaintext);
+    } catch {
+      // jose's own reasons (bad tag, bad IV length, failed inflate) are all one thing to us:
+      // this token was not sealed by this key as it stands.
+      return new SessionRejectedError('tampered', 'decryption failed');
+    }
+  }
+  const opened = parse(plaintext);
+  if (!opened) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
+  const problem = checkClaims(config, opened.claims, now);
+  if (problem) return problem;
+  if (cached === undefined) config.cache?.set(token, plaintext);
+  return { ...opened, keyId: header.keyId };
+}

@@ -1,0 +1,111 @@
+import { type SerializeOptions, serialize } from 'cookie';
+import { SessionConfigError } from '../errors.js';
+import { MAX_CHUNKS } from './limits.js';
+
+export interface CookieOptions {
+  /** Send only over HTTPS. Default true; turn off only for plain-http development. */
+  readonly secure?: boolean;
+  /** Hide from page scripts. Default true. */
+  readonly httpOnly?: boolean;
+  /** Default 'lax'. 'none' requires secure. */
+  readonly sameSite?: 'lax' | 'strict' | 'none';
+  /** Default '/'. */
+  readonly path?: string;
+  /** Default: none (host-only, the safest). */
+  readonly domain?: string;
+  /** CHIPS partitioned cookie. Default false. */
+  readonly partitioned?: boolean;
+  readonly priority?: 'low' | 'medium' | 'high';
+  /**
+   * Give the cookie a Max-Age matching the session's expiry, so it survives a browser restart.
+   * Default true; false makes it a browser-session cookie (the server still enforces expiry).
+   */
+  readonly persistent?: boolean;
+}
+
+export interface ResolvedCookie {
+  readonly name: string;
+  readonly persistent: boolean;
+  readonly attributes: SerializeOptions;
+}
+
+// RFC 6265 §4.1.1: cookie-name = token (RFC 7230 §3.2.6):
+//   tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 6265 §4.1.1: path-value = <any CHAR except CTLs or ";">; we also require a leading "/".
+const PATH = /^\/[\u0020-\u003A\u003C-\u007E]*$/;
+// RFC 1034 §3.5 labels, with an optional leading dot as RFC 6265 §5.2.3 tolerates.
+const DOMAIN = /^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+// A name ending in ".<digits>" would collide with another cookie's chunk names.
+const CHUNK_SUFFIX = /\.\d+$/;
+
+function bad(setting: string, message: string): never {
+  throw new SessionConfigError(setting, message);
+}
+
+/** Validates the cookie name and attributes once, at store creation. */
+export function resolveCookie(name: string, options: CookieOptions = {}): ResolvedCookie {
+  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
+    bad(
+      'cookieName',
+      `${JSON.stringify(name)} is not a valid cookie name (RFC 6265 token characters only)`,
+    );
+  }
+  if (CHUNK_SUFFIX.test(name))
+    bad('cookieName', `${JSON.stringify(name)} must not end in .<number>, which chunk names use`);
+  if (name.length > 200) bad('cookieName', 'must be at most 200 characters');
+  const secure = options.secure ?? true;
+  const path = options.path ?? '/';
+  const sameSite = options.sameSite ?? 'lax';
+  if (typeof path !== 'string' || !PATH.test(path)) {
+    bad(
+      'cookie.path',
+      `${JSON.stringify(path)} must start with "/" and contain no ";" or control characters`,
+    );
+  }
+  if (
+    options.domain !== undefined &&
+    (typeof options.domain !== 'string' || !DOMAIN.test(options.domain))
+  ) {
+    bad('cookie.domain', `${JSON.stringify(options.domain)} is not a valid domain name`);
+  }
+  if (!['lax', 'strict', 'none'].includes(sameSite)) {
+    bad('cookie.sameSite', `${JSON.stringify(sameSite)} must be "lax", "strict" or "none"`);
+  }
+  if (sameSite === 'none' && !secure)
+    bad('cookie.sameSite', '"none" requires secure: true (browsers drop it otherwise)');
+  if (options.partitioned && !secure) bad('cookie.partitioned', 'requires secure: true');
+  if (options.priority !== undefined && !['low', 'medium', 'high'].includes(options.priority)) {
+    bad('cookie.priority', `${JSON.stringify(options.priority)} must be "low", "medium" or "high"`);
+  }
+  // RFC 6265bis §4.1.3: prefixes that browsers enforce; we refuse to write what they would drop.
+  if (name.startsWith('__Secure-') && !secure)
+    bad('cookieName', '__Secure- cookies require secure: true');
+  if (name.startsWith('__Host-')) {
+    if (!secure) bad('cookieName', '__Host- cookies require secure: true');
+    if (path !== '/') bad('cookieName', '__Host- cookies require path "/"');
+    if (options.domain !== undefined) bad('cookieName', '__Host- cookies must not set a domain');
+  }
+  const attributes: SerializeOptions = {
+    httpOnly: options.httpOnly ?? true,
+    secure,
+    sameSite,
+    path,
+    ...(options.domain !== undefined && { domain: options.domain }),
+    ...(options.partitioned && { partitioned: true }),
+    ...(options.priority !== undefined && { priority: options.priority }),
+  };
+  // Let the cookie package have its say now, not on the first request.
+  serialize(name, 'x', attributes);
+  return { name, persistent: options.persistent ?? true, attributes };
+}
+
+/** `session`, `session.1`, `session.2`, …: exact names, never matched by prefix. */
+export function chunkName(base: string, index: number): string {
+  return index === 0 ? base : `${base}.${index}`;
+}
+
+/** Every name this session may use, base first. */
+export function allChunkNames(base: string): string[] {
+  return Array.from({ length: MAX_CHUNKS }, (_, i) => chunkName(base, i));
+}

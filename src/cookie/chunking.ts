@@ -1,0 +1,142 @@
+import { serialize } from 'cookie';
+import { SessionRejectedError } from '../errors.js';
+import { chunkName, type ResolvedCookie } from './attributes.js';
+import { MAX_CHUNKS } from './limits.js';
+
+/**
+ * A token too long for one cookie is split over `name`, `name.1`, … `name.<n-1>`. The first
+ * cookie's value starts with `<n>~`, so the reader knows exactly which names to look up and
+ * how many: a missing chunk is detected, not silently joined short. `~` never occurs in a
+ * compact JWE. A mixed or reordered set joins to a string that fails authentication, so it is
+ * rejected too: it can never be mis-assembled into data.
+ */
+const CHUNK_MARKER = /^(\d{1,2})~/;
+
+export interface ReadChunks {
+  /** The joined token, or undefined if there is none or it was rejected. */
+  readonly token: string | undefined;
+  readonly rejection: SessionRejectedError | undefined;
+  /** Which of this session's exact cookie names the request carried (for cleanup). */
+  readonly present: readonly string[];
+}
+
+/** What a Cookie header costs per chunk: `name=value` plus the `; ` separator. */
+export function sentBytes(name: string, value: string): number {
+  return name.length + 1 + value.length + 2;
+}
+
+/** Finds this session's cookies by exact name in parsed cookies and joins the chunks. */
+export function readChunks(
+  cookies: Readonly<Record<string, string | undefined>>,
+  base: string,
+): ReadChunks {
+  const present: string[] = [];
+  for (let i = 0; i < MAX_CHUNKS; i++) {
+    const name = chunkName(base, i);
+    if (cookies[name] !== undefined) present.push(name);
+  }
+  const first = cookies[base];
+  if (first === undefined || first === '')
+    return { token: undefined, rejection: undefined, present };
+  const marker = CHUNK_MARKER.exec(first);
+  if (!marker) return { token: first, rejection: undefined, present };
+  const count = Number(marker[1]);
+  if (count < 2 || count > MAX_CHUNKS) {
+    return {
+      token: undefined,
+      rejection: new SessionRejectedError('malformed', `chunk count ${count} is out of range`),
+      present,
+    };
+  }
+  const parts = [first.slice(marker[0].length)];
+  for (let i = 1; i < count; i++) {
+    const part = cookies[chunkName(base, i)];
+    if (part === undefined || part === '') {
+      return {
+        token: undefined,
+        rejection: new SessionRejectedError('malformed', `chunk ${i} of ${count} is missing`),
+        present,
+      };
+    }
+    parts.push(part);
+  }
+  return { token: parts.join(''), rejection: undefined, present };
+}
+
+export type WrittenChunks =
+  | {
+      readonly ok: true;
+      readonly setCookies: string[];
+      readonly names: string[];
+      readonly bytes: number;
+    }
+  | { readonly ok: false; readonly bytes: number };
+
+export interface ChunkBudget {
+  /** Longest Set-Cookie line for one chunk, in bytes. */
+  readonly cookieBytes: number;
+  /** Most bytes all chunks may add to the Cookie header. */
+  readonly totalBytes: number;
+}
+
+function lineOverhead(cookie: ResolvedCookie, name: string, maxAge: number | undefined): number {
+  const options = maxAge === undefined ? cookie.attributes : { ...cookie.attributes, maxAge };
+  return serialize(name, '', options).length;
+}
+
+/**
+ * Splits a token into as few Set-Cookie lines as fit the budget, or reports the bytes it
+ * would need. Tokens are ASCII, so characters are bytes.
+ */
+export function writeChunks(
+  token: string,
+  cookie: ResolvedCookie,
+  maxAge: number | undefined,
+  budget: ChunkBudget,
+): WrittenChunks {
+  const base = cookie.name;
+  const options = maxAge === undefined ? cookie.attributes : { ...cookie.attributes, maxAge };
+  if (lineOverhead(cookie, base, maxAge) + token.length <= budget.cookieBytes) {
+    const bytes = sentBytes(base, token);
+    if (bytes > budget.totalBytes) return { ok: false, bytes };
+    return { ok: true, setCookies: [serialize(base, token, options)], names: [base], bytes };
+  }
+  for (let count = 2; count <= MAX_CHUNKS; count++) {
+    const prefix = `${count}~`;
+    const capacities: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const room =
+        budget.cookieBytes -
+        lineOverhead(cookie, chunkName(base, i), maxAge) -
+        (i === 0 ? prefix.length : 0);
+      capacities.push(Math.max(0, room));
+    }
+    if (capacities.reduce((a, b) => a + b, 0) < token.length) continue;
+    const setCookies: string[] = [];
+    const names: string[] = [];
+    let bytes = 0;
+    let offset = 0;
+    for (let i = 0; i < count; i++) {
+      // Spread evenly rather than fill greedily, so no chunk ends up a few bytes long.
+      const share = Math.ceil((token.length - offset) / (count - i));
+      const part = token.slice(offset, offset + Math.min(share, capacities[i] as number));
+      offset += part.length;
+      const name = chunkName(base, i);
+      const value = i === 0 ? prefix + part : part;
+      setCookies.push(serialize(name, value, options));
+      names.push(name);
+      bytes += sentBytes(name, value);
+    }
+    if (offset !== token.length) continue;
+    if (bytes > budget.totalBytes) return { ok: false, bytes };
+    return { ok: true, setCookies, names, bytes };
+  }
+  // Not even the chunk cap holds it; report roughly what it would take.
+  return { ok: false, bytes: token.length + MAX_CHUNKS * (base.length + 6) };
+}
+
+/** Set-Cookie lines that make the browser forget these names (same path and domain). */
+export function deletions(names: readonly string[], cookie: ResolvedCookie): string[] {
+  const options = { ...cookie.attributes, maxAge: 0, expires: new Date(0) };
+  return names.map((name) => serialize(name, '', options));
+}

@@ -1,0 +1,99 @@
+/**
+ * Every error this library throws is a `SessionError` with a stable `code`.
+ * Branch on `code` (or `instanceof`), never on message text: messages may be reworded.
+ */
+export type SessionErrorCode =
+  | 'ERR_SESSION_CONFIG'
+  | 'ERR_SESSION_VALUE'
+  | 'ERR_SESSION_TOO_LARGE'
+  | 'ERR_SESSION_COMMITTED'
+  | 'ERR_SESSION_REJECTED';
+
+export abstract class SessionError extends Error {
+  abstract readonly code: SessionErrorCode;
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/**
+ * A bad option or environment variable, thrown when the store is created.
+ * `setting` names the option or variable; the message says how to fix it and never holds a secret.
+ */
+export class SessionConfigError extends SessionError {
+  readonly code = 'ERR_SESSION_CONFIG' as const;
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting}: ${message}`);
+  }
+}
+
+/** A value JSON cannot carry faithfully (a Date, a BigInt, a cycle, …); `path` names where it is. */
+export class SessionValueError extends SessionError {
+  readonly code = 'ERR_SESSION_VALUE' as const;
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`session value at ${path} ${problem}`);
+  }
+}
+
+export interface KeySize {
+  readonly key: string;
+  readonly bytes: number;
+}
+
+/**
+ * The sealed session does not fit in the configured cookie budget. Nothing was written,
+ * so the cookie the browser already holds stays valid.
+ */
+export class SessionTooLargeError extends SessionError {
+  readonly code = 'ERR_SESSION_TOO_LARGE' as const;
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+    readonly largestKeys: readonly KeySize[],
+  ) {
+    const keys = largestKeys.map((k) => `${k.key} (${k.bytes} B)`).join(', ');
+    super(
+      `session needs ${size} bytes of cookies but the limit is ${limit}` +
+        (keys ? `; largest keys: ${keys}` : ''),
+    );
+  }
+}
+
+/** The session was changed after its cookies were committed (headers sent, or destroyed). */
+export class SessionCommittedError extends SessionError {
+  readonly code = 'ERR_SESSION_COMMITTED' as const;
+}
+
+/**
+ * Why a cookie was not accepted. Every one of these can be caused by whoever controls the
+ * browser, so none is ever thrown at the app: the app gets an empty session carrying it.
+ */
+export type RejectionReason =
+  | 'malformed'
+  | 'too-large'
+  | 'unknown-key'
+  | 'tampered'
+  | 'wrong-purpose'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'revoked';
+
+/**
+ * A rejected token. Returned (never thrown) by `unseal` and carried by `session.rejection`.
+ * `reason` is for branching, `detail` is for logs; neither contains the token or its contents.
+ */
+export class SessionRejectedError extends SessionError {
+  readonly code = 'ERR_SESSION_REJECTED' as const;
+  constructor(
+    readonly reason: RejectionReason,
+    readonly detail: string,
+  ) {
+    super(`session cookie rejected (${reason}): ${detail}`);
+  }
+}

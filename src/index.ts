@@ -1,0 +1,19 @@
+export type { CookieOptions } from './cookie/attributes.js';
+export {
+  type KeySize,
+  type RejectionReason,
+  SessionCommittedError,
+  SessionConfigError,
+  SessionError,
+  type SessionErrorCode,
+  SessionRejectedError,
+  SessionTooLargeError,
+  SessionValueError,
+} from './errors.js';
+export { keyRingFromEnv } from './keys/from-env.js';
+export type { KeySpec } from './keys/key-entry.js';
+export { KeyRing, type KeysInput } from './keys/key-ring.js';
+export { Session } from './session/session.js';
+export { createSessionStore, type SessionStore } from './session/store.js';
+export type { SessionStoreOptions } from './session/store-options.js';
+export type { AnySessionData, CookieInfo, JsonSafe, JsonValue, SessionData } from './types.js';

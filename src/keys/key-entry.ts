@@ -1,0 +1,127 @@
+import { decodeBase64url } from '../codec/base64url.js';
+import { SessionConfigError } from '../errors.js';
+
+/**
+ * One key of a ring: a non-secret id (carried in every token's `kid`) and its secret.
+ *
+ * Text form, as used in `SESSION_KEYS` (comma-separated, first entry seals):
+ *   `<id>:<43 base64url characters>`       a random 256-bit key (what `jwe-session keygen` prints)
+ *   `<id>:passphrase:<32+ characters>`     a long passphrase, stretched with HKDF-SHA-256
+ * The explicit `passphrase:` marker keeps the two forms unambiguous.
+ */
+export interface KeySpec {
+  readonly id: string;
+  /** 32 random bytes, or a passphrase of at least 32 characters. */
+  readonly secret: Uint8Array | string;
+}
+
+export interface ParsedKey {
+  readonly id: string;
+  readonly kind: 'key' | 'passphrase';
+  readonly material: Uint8Array<ArrayBuffer>;
+}
+
+// Key ids go into the JWE `kid` as `<id>.<window>`, so no dots; short, so cookies stay small.
+export const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+export const KEY_BYTES = 32;
+export const MIN_PASSPHRASE_LENGTH = 32;
+// A 32-character passphrase of two letters repeated is not a secret; ask for some variety.
+const MIN_PASSPHRASE_DISTINCT = 8;
+const PASSPHRASE_MARKER = 'passphrase:';
+
+/** Where an entry came from, for error messages: never the secret itself. */
+export interface EntryOrigin {
+  readonly setting: string;
+  readonly position: number;
+}
+
+function fail(origin: EntryOrigin, problem: string): never {
+  throw new SessionConfigError(origin.setting, `entry ${origin.position} ${problem}`);
+}
+
+function checkId(id: string, origin: EntryOrigin): void {
+  if (!KEY_ID.test(id)) {
+    fail(
+      origin,
+      'has an invalid key id: use 1-32 characters from A-Z a-z 0-9 _ - before the first ":"',
+    );
+  }
+}
+
+function checkPassphrase(
+  id: string,
+  passphrase: string,
+  origin: EntryOrigin,
+): Uint8Array<ArrayBuffer> {
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+    fail(
+      origin,
+      `(id "${id}") has a passphrase of ${passphrase.length} characters; at least ${MIN_PASSPHRASE_LENGTH} are required. Generate a key with: npx jwe-session keygen`,
+    );
+  }
+  if (new Set(passphrase).size < MIN_PASSPHRASE_DISTINCT) {
+    fail(
+      origin,
+      `(id "${id}") has a passphrase with fewer than ${MIN_PASSPHRASE_DISTINCT} distinct characters. Generate a key with: npx jwe-session keygen`,
+    );
+  }
+  return Uint8Array.from(new TextEncoder().encode(passphrase));
+}
+
+function checkKey(id: string, key: Uint8Array, origin: EntryOrigin): Uint8Array<ArrayBuffer> {
+  if (key.length !== KEY_BYTES) {
+    fail(
+      origin,
+      `(id "${id}") has a ${key.length}-byte key; keys must be exactly ${KEY_BYTES} random bytes. Generate one with: npx jwe-session keygen`,
+    );
+  }
+  if (key.every((b) => b === key[0])) {
+    fail(origin, `(id "${id}") has a key whose bytes are all the same; it is not random`);
+  }
+  return Uint8Array.from(key);
+}
+
+/** Parses one `id:secret` text entry. Throws SessionConfigError naming the setting and position. */
+export function parseKeyEntry(entry: string, origin: EntryOrigin): ParsedKey {
+  if (entry === '') fail(origin, 'is empty: remove the extra comma');
+  const colon = entry.indexOf(':');
+  if (colon < 0) {
+    fail(
+      origin,
+      'has no key id: write it as <id>:<key>, e.g. the output of npx jwe-session keygen',
+    );
+  }
+  const id = entry.slice(0, colon);
+  checkId(id, origin);
+  const rest = entry.slice(colon + 1);
+  if (rest.startsWith(PASSPHRASE_MARKER)) {
+    const material = checkPassphrase(id, rest.slice(PASSPHRASE_MARKER.length), origin);
+    return { id, kind: 'passphrase', material };
+  }
+  const key = decodeBase64url(rest);
+  if (!key) {
+    fail(
+      origin,
+      `(id "${id}") is not a base64url key; write <id>:<43 base64url characters>, or <id>:passphrase:<at least ${MIN_PASSPHRASE_LENGTH} characters>`,
+    );
+  }
+  return { id, kind: 'key', material: checkKey(id, key, origin) };
+}
+
+/** Validates a key given in code. */
+export function parseKeySpec(spec: KeySpec, origin: EntryOrigin): ParsedKey {
+  if (typeof spec !== 'object' || spec === null) fail(origin, 'must be { id, secret }');
+  if (typeof spec.id !== 'string') fail(origin, 'has no string id');
+  checkId(spec.id, origin);
+  if (typeof spec.secret === 'string') {
+    return {
+      id: spec.id,
+      kind: 'passphrase',
+      material: checkPassphrase(spec.id, spec.secret, origin),
+    };
+  }
+  if (spec.secret instanceof Uint8Array) {
+    return { id: spec.id, kind: 'key', material: checkKey(spec.id, spec.secret, origin) };
+  }
+  fail(origin, `(id "${spec.id}") must have a Uint8Array key or a passphrase string as secret`);
+}

@@ -1,0 +1,151 @@
+import { SessionConfigError } from '../errors.js';
+import { type KeySpec, type ParsedKey, parseKeyEntry, parseKeySpec } from './key-entry.js';
+
+/** Keys as an app may give them: the env-style text, a list of text entries, or specs. */
+export type KeysInput = KeyRing | string | readonly (string | KeySpec)[];
+
+/**
+ * Length of one key window. Each window seals under its own HKDF-derived AES key, so the
+ * 2^32-messages-per-key bound of AES-GCM with random nonces (NIST SP 800-38D) applies per
+ * hour: over a million seals a second, sustained, before it is reached.
+ */
+export const WINDOW_SECONDS = 3600;
+
+// Derived keys are cached per (key id, window). Unseal only asks for windows inside the
+// session lifetime (checked before derivation), so a bound this size is never hit by real
+// traffic; it only caps memory against a configuration with a very long lifetime.
+const MAX_CACHED_WINDOW_KEYS = 4096;
+
+const encoder = new TextEncoder();
+
+interface RingKey {
+  readonly id: string;
+  readonly kind: ParsedKey['kind'];
+  readonly base: Promise<CryptoKey>;
+}
+
+/**
+ * An ordered set of keys: the first seals, every one unseals. Each token names its key by id,
+ * so unsealing looks one key up instead of trying them all.
+ *
+ * Secrets are imported as non-extractable HKDF keys when the ring is built; the bytes are not
+ * kept. Per-window AES keys are derived on first use and cached.
+ */
+export class KeyRing {
+  readonly #keys: ReadonlyMap<string, RingKey>;
+  readonly #windowKeys = new Map<string, Promise<CryptoKey>>();
+  /** The id of the key that seals. */
+  readonly primaryId: string;
+  /** Every id, sealing key first. */
+  readonly ids: readonly string[];
+  /** True for a ring made up on the spot because no keys were configured. */
+  readonly ephemeral: boolean;
+
+  private constructor(parsed: readonly ParsedKey[], setting: string, ephemeral: boolean) {
+    if (parsed.length === 0) {
+      throw new SessionConfigError(
+        setting,
+        'holds no keys. Generate one with: npx jwe-session keygen',
+      );
+    }
+    const keys = new Map<string, RingKey>();
+    parsed.forEach((key, i) => {
+      if (keys.has(key.id)) {
+        throw new SessionConfigError(
+          setting,
+          `entry ${i + 1} repeats key id "${key.id}"; every key needs its own id`,
+        );
+      }
+      keys.set(key.id, { id: key.id, kind: key.kind, base: importBase(key.material) });
+    });
+    this.#keys = keys;
+    this.ids = parsed.map((k) => k.id);
+    this.primaryId = this.ids[0] as string;
+    this.ephemeral = ephemeral;
+  }
+
+  /**
+   * Builds a ring from keys given in code or as `SESSION_KEYS`-style text. Validation is
+   * synchronous, so a bad key is an error where the store is created; `setting` names the
+   * source in error messages.
+   */
+  static from(input: KeysInput, setting = 'keys'): KeyRing {
+    if (input instanceof KeyRing) return input;
+    if (typeof input === 'string') return KeyRing.#fromText(input, setting);
+    if (!Array.isArray(input)) {
+      throw new SessionConfigError(
+        setting,
+        'must be a key list string, an array of entries, or a KeyRing',
+      );
+    }
+    const parsed = input.map((entry, i) => {
+      const origin = { setting, position: i + 1 };
+      return typeof entry === 'string'
+        ? parseKeyEntry(entry.trim(), origin)
+        : parseKeySpec(entry, origin);
+    });
+    return new KeyRing(parsed, setting, false);
+  }
+
+  static #fromText(text: string, setting: string): KeyRing {
+    const entries = text.split(',').map((e) => e.trim());
+    const parsed = entries.map((entry, i) => parseKeyEntry(entry, { setting, position: i + 1 }));
+    return new KeyRing(parsed, setting, false);
+  }
+
+  /** A random key that lives as long as this process: for development only. */
+  static ephemeral(): KeyRing {
+    const id = `dev-${Math.random().toString(36).slice(2, 8)}`;
+    const material = crypto.getRandomValues(new Uint8Array(32));
+    return new KeyRing([{ id, kind: 'key', material }], 'ephemeral key', true);
+  }
+
+  has(id: string): boolean {
+    return this.#keys.has(id);
+  }
+
+  /**
+   * The AES-256-GCM key for one key id and window: HKDF-SHA-256 over the ring key, with the
+   * window number in `info`. Every process derives the same key, so nothing is coordinated.
+   */
+  windowKey(id: string, window: number): Promise<CryptoKey> {
+    const cacheKey = `${id}.${window}`;
+    const cached = this.#windowKeys.get(cacheKey);
+    if (cached) return cached;
+    const key = this.#keys.get(id);
+    if (!key) return Promise.reject(new RangeError(`no key with id ${id}`));
+    const derived = key.base.then((base) =>
+      crypto.subtle.deriveKey(
+        {
+          name: 'HKDF',
+          hash: 'SHA-256',
+          salt: encoder.encode(`jwe-session/v1/${key.kind}`),
+          info: encoder.encode(`jwe-session/v1/dir+A256GCM/window/${window}`),
+        },
+        base,
+        { name: 'AES-GCM', length: 256 },
+        false,
+        ['encrypt', 'decrypt'],
+      ),
+    );
+    if (this.#windowKeys.size >= MAX_CACHED_WINDOW_KEYS) {
+      // Maps iterate in insertion order: drop the oldest.
+      const oldest = this.#windowKeys.keys().next().value as string;
+      this.#windowKeys.delete(oldest);
+    }
+    this.#windowKeys.set(cacheKey, derived);
+    return derived;
+  }
+
+  /** Resolves once every key is imported; rejects if the platform refused one. */
+  async ready(): Promise<void> {
+    await Promise.all([...this.#keys.values()].map((k) => k.base));
+  }
+}
+
+function importBase(material: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  const p = crypto.subtle.importKey('raw', material, 'HKDF', false, ['deriveKey']);
+  // Keep an import failure from surfacing as an unhandled rejection before first use.
+  p.catch(() => {});
+  return p;
+}

@@ -1,0 +1,200 @@
+import type { Claims } from '../codec/codec-config.js';
+import { assertJsonValue } from '../codec/json-value.js';
+import type { SessionRecord } from '../codec/unseal.js';
+import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
+import type { AnySessionData, CookieInfo, JsonValue } from '../types.js';
+
+/** What the store knows about a session and the app does not touch. */
+export interface SessionState {
+  data: SessionRecord;
+  /** JSON of the data as loaded or last committed; undefined for a session never sealed. */
+  baseline: string | undefined;
+  claims: Claims | undefined;
+  keyId: string | undefined;
+  /** Flash values that arrived with this request, and whether any was there. */
+  incomingFlash: SessionRecord | undefined;
+  /** Flash values set during this request, for the next one. */
+  outgoingFlash: SessionRecord | undefined;
+  /** The session's exact cookie names the request carried. */
+  present: readonly string[];
+  destroyed: boolean;
+  regenerated: boolean;
+  /** Set once the response's headers are out; any change after that is an error. */
+  locked: string | undefined;
+  cookie: CookieInfo | undefined;
+  saver: (() => Promise<void>) | undefined;
+}
+
+const states = new WeakMap<object, SessionState>();
+
+/** For the store and the adapters only; not exported from the package. */
+// biome-ignore lint/suspicious/noExplicitAny: any session type
+export function stateOf(session: Session<any>): SessionState {
+  return states.get(session) as SessionState;
+}
+
+// Once the headers are out, freeze what the app may still hold, so an in-place change to a
+// nested object throws in strict-mode code instead of vanishing.
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
+/**
+ * One request's session. Reads are typed by the store's data type; every field may be
+ * missing, since a first visit has none.
+ *
+ * Changes are found by comparing the data's JSON at commit time with what was loaded, so
+ * changing a nested object in place (`session.get('cart')!.push(item)`) is saved too.
+ */
+export class Session<T = AnySessionData> {
+  /** Why the request's cookie was not accepted, if it carried one that was not. */
+  readonly rejection: SessionRejectedError | undefined;
+
+  /** @internal Sessions come from `store.load()`. */
+  constructor(state: SessionState, rejection: SessionRejectedError | undefined) {
+    states.set(this, state);
+    this.rejection = rejection;
+  }
+
+  #state(): SessionState {
+    return states.get(this) as SessionState;
+  }
+
+  #writable(): SessionState {
+    const state = this.#state();
+    if (state.locked) throw new SessionCommittedError(state.locked);
+    if (state.destroyed) {
+      throw new SessionCommittedError(
+        'session was destroyed in this request; call regenerate() to start a new one',
+      );
+    }
+    return state;
+  }
+
+  /** True when the request carried no valid session cookie. */
+  get isNew(): boolean {
+    return this.#state().claims === undefined;
+  }
+
+  /** When this session began (absolute lifetime counts from here); undefined until first sealed. */
+  get createdAt(): Date | undefined {
+    const claims = this.#state().claims;
+    return claims && new Date(claims.ori * 1000);
+  }
+
+  /** The cookie as the browser holds it (after a commit: as it will hold it). */
+  get cookie(): CookieInfo | undefined {
+    return this.#state().cookie;
+  }
+
+  get<K extends keyof T & string>(key: K): T[K] | undefined {
+    const data = this.#state().data;
+    return Object.hasOwn(data, key) ? (data[key] as T[K]) : undefined;
+  }
+
+  has(key: keyof T & string): boolean {
+    return Object.hasOwn(this.#state().data, key);
+  }
+
+  /**
+   * Sets a value. Throws SessionValueError at once for a value JSON would not give back as it
+   * is (a Date, a Map, a BigInt, NaN, a cycle), naming where it is. `undefined` deletes.
+   */
+  set<K extends keyof T & string>(key: K, value: T[K]): this {
+    const state = this.#writable();
+    if (value === undefined) {
+      delete state.data[key];
+      return this;
+    }
+    assertJsonValue(value, key);
+    state.data[key] = value;
+    return this;
+  }
+
+  delete(key: keyof T & string): boolean {
+    const state = this.#writable();
+    const had = Object.hasOwn(state.data, key);
+    delete state.data[key];
+    return had;
+  }
+
+  /** Removes every value. An empty session sends no cookie and clears the one the browser had. */
+  clear(): void {
+    this.#writable().data = Object.create(null);
+  }
+
+  keys(): (keyof T & string)[] {
+    return Object.keys(this.#state().data) as (keyof T & string)[];
+  }
+
+  /** A deep copy of the data, safe to serialise or keep. */
+  toJSON(): Partial<T> {
+    return JSON.parse(JSON.stringify(this.#state().data));
+  }
+
+  /** Sets a value readable on the next request only. */
+  flash(key: string, value: JsonValue): void {
+    const state = this.#writable();
+    assertJsonValue(value, `flash.${key}`);
+    state.outgoingFlash ??= Object.create(null) as SessionRecord;
+    state.outgoingFlash[key] = value;
+  }
+
+  /**
+   * Reads a flash value set by the previous request. Flash values last one request: whether
+   * read or not, they are gone from the cookie this response writes.
+   */
+  getFlash(key: string): JsonValue | undefined {
+    const incoming = this.#state().incomingFlash;
+    return incoming && Object.hasOwn(incoming, key) ? (incoming[key] as JsonValue) : undefined;
+  }
+
+  /**
+   * Ends the session: this response clears its cookie and every chunk. Further changes in
+   * this request throw, unless `regenerate()` starts a new session.
+   */
+  destroy(): void {
+    const state = this.#state();
+    if (state.locked) throw new SessionCommittedError(state.locked);
+    state.destroyed = true;
+    state.data = Object.create(null);
+    state.outgoingFlash = undefined;
+  }
+
+  /**
+   * Starts a new session in place: new creation time, so a new absolute lifetime, and no
+   * data unless `keepData` is set. Call it at login, so a cookie captured before login is not
+   * the one that carries the login.
+   */
+  regenerate(options: { keepData?: boolean } = {}): void {
+    const state = this.#state();
+    if (state.locked) throw new SessionCommittedError(state.locked);
+    if (!options.keepData || state.destroyed) state.data = Object.create(null);
+    state.outgoingFlash = undefined;
+    state.destroyed = false;
+    state.regenerated = true;
+  }
+
+  /**
+   * Commits now rather than when the response starts. Adapters commit on their own; this is
+   * for an app that wants a failure (e.g. too large) reported at this line.
+   */
+  async save(): Promise<void> {
+    const saver = this.#state().saver;
+    if (!saver) {
+      throw new TypeError(
+        'session.save() needs an adapter (jwe-session/node, /express, /fetch); without one call store.commit(session)',
+      );
+    }
+    await saver();
+  }
+}
+
+/** Freezes the session after its headers went out. */
+export function lockSession(state: SessionState, reason: string): void {
+  state.locked = reason;
+  deepFreeze(state.data);
+  if (state.outgoingFlash) deepFreeze(state.outgoingFlash);
+}

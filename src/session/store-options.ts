@@ -1,0 +1,189 @@
+import type { CodecConfig } from '../codec/codec-config.js';
+import { TokenCache } from '../codec/token-cache.js';
+import { type CookieOptions, type ResolvedCookie, resolveCookie } from '../cookie/attributes.js';
+import type { ChunkBudget } from '../cookie/chunking.js';
+import {
+  BROWSER_COOKIE_BYTES,
+  DEFAULT_MAX_TOTAL_BYTES,
+  MAX_CHUNKS,
+  MIN_COOKIE_BYTES,
+} from '../cookie/limits.js';
+import { SessionConfigError } from '../errors.js';
+import { type Env, keyRingFromEnv, processEnv } from '../keys/from-env.js';
+import { KeyRing, type KeysInput } from '../keys/key-ring.js';
+
+const DAY = 24 * 3600;
+
+export interface SessionStoreOptions {
+  /** Default `session`. Bound into every token: a cookie sealed under one name fails under another. */
+  readonly cookieName?: string;
+  /**
+   * Keys, first seals and all unseal: `SESSION_KEYS`-style text, a list of entries, or a
+   * KeyRing. Default: read from the environment variable named by `keysEnv`.
+   */
+  readonly keys?: KeysInput;
+  /** Default `SESSION_KEYS`. */
+  readonly keysEnv?: string;
+  /** An app-chosen label bound into every token, e.g. `"shop-admin"`. Default none. */
+  readonly purpose?: string;
+  /** Seconds without a request after which a session ends. Default 7 days. */
+  readonly idleTimeout?: number;
+  /** Seconds after creation after which a session ends, however active. Default 30 days. */
+  readonly absoluteTimeout?: number;
+  /**
+   * Share of the idle timeout after which an unchanged session is sealed again (moving its
+   * idle deadline). 0.25 with a 7-day idle timeout re-issues at most every 42 hours. Default 0.25.
+   */
+  readonly refreshAfter?: number;
+  /** Seconds of clock skew between servers tolerated on every time check. Default 30. */
+  readonly clockTolerance?: number;
+  readonly cookie?: CookieOptions;
+  /** Longest Set-Cookie line per chunk, in bytes. Default and maximum 4096. */
+  readonly maxCookieBytes?: number;
+  /** Most bytes the session's cookies may add to a request's Cookie header. Default 6144. */
+  readonly maxTotalBytes?: number;
+  /** Compress (JWE zip DEF) before sealing. Default false; read the README before turning it on. */
+  readonly compress?: boolean;
+  /**
+   * Sessions created before this moment are rejected (mass logout). A Date, epoch seconds, or
+   * an ISO string. Default: the `SESSION_NOT_BEFORE` environment variable, if set.
+   */
+  readonly notBefore?: Date | number | string;
+  /** Tokens whose decryption is remembered (LRU), so repeat reads skip the AES call. 0 turns it off. Default 1000. */
+  readonly cacheSize?: number;
+  /** The environment to read `keysEnv` and `SESSION_NOT_BEFORE` from. Default `process.env`. */
+  readonly env?: Env;
+  /** Current time in milliseconds. For tests. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+export interface StoreConfig {
+  readonly codec: CodecConfig;
+  readonly cookie: ResolvedCookie;
+  readonly budget: ChunkBudget;
+  readonly refreshAfter: number;
+}
+
+function bad(setting: string, message: string): never {
+  throw new SessionConfigError(setting, message);
+}
+
+function integer(
+  setting: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    bad(setting, `${String(value)} is invalid: use whole seconds from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseNotBefore(setting: string, value: Date | number | string): number {
+  let ms: number;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === 'number') ms = value * 1000;
+  else if (/^\d+$/.test(value.trim())) ms = Number(value.trim()) * 1000;
+  else ms = Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    bad(
+      setting,
+      `${JSON.stringify(String(value))} is not a date: use an ISO 8601 time (2026-01-31T12:00:00Z) or epoch seconds`,
+    );
+  }
+  return Math.floor(ms / 1000);
+}
+
+/** Validates every option once, when the store is created; errors name the option. */
+export function resolveOptions(options: SessionStoreOptions): StoreConfig {
+  if (typeof options !== 'object' || options === null) bad('options', 'must be an object');
+  const env = options.env ?? processEnv();
+  const cookieName = options.cookieName ?? 'session';
+  const cookie = resolveCookie(cookieName, options.cookie);
+  const keysEnv = options.keysEnv ?? 'SESSION_KEYS';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keysEnv))
+    bad('keysEnv', `${JSON.stringify(keysEnv)} is not an environment variable name`);
+  const ring =
+    options.keys === undefined ? keyRingFromEnv(keysEnv, env) : KeyRing.from(options.keys, 'keys');
+  const purpose = options.purpose;
+  if (
+    purpose !== undefined &&
+    (typeof purpose !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(purpose))
+  ) {
+    bad('purpose', 'must be 1-100 printable ASCII characters without spaces');
+  }
+  const idleTimeout = integer('idleTimeout', options.idleTimeout, 7 * DAY, 60, 400 * DAY);
+  const absoluteTimeout = integer(
+    'absoluteTimeout',
+    options.absoluteTimeout,
+    30 * DAY,
+    60,
+    400 * DAY,
+  );
+  if (
+    absoluteTimeout < idleTimeout &&
+    options.absoluteTimeout !== undefined &&
+    options.idleTimeout !== undefined
+  ) {
+    bad(
+      'absoluteTimeout',
+      `${absoluteTimeout} is shorter than idleTimeout (${idleTimeout}); the idle timeout could never apply`,
+    );
+  }
+  const refreshAfter = options.refreshAfter ?? 0.25;
+  if (typeof refreshAfter !== 'number' || !(refreshAfter >= 0 && refreshAfter <= 1)) {
+    bad(
+      'refreshAfter',
+      `${String(refreshAfter)} is invalid: use a share of the idle timeout from 0 (every request) to 1`,
+    );
+  }
+  const clockTolerance = integer('clockTolerance', options.clockTolerance, 30, 0, 600);
+  const cookieBytes = integer(
+    'maxCookieBytes',
+    options.maxCookieBytes,
+    BROWSER_COOKIE_BYTES,
+    MIN_COOKIE_BYTES,
+    BROWSER_COOKIE_BYTES,
+  );
+  const totalBytes = integer(
+    'maxTotalBytes',
+    options.maxTotalBytes,
+    Math.max(DEFAULT_MAX_TOTAL_BYTES, cookieBytes),
+    MIN_COOKIE_BYTES,
+    MAX_CHUNKS * BROWSER_COOKIE_BYTES,
+  );
+  const compress = options.compress ?? false;
+  if (typeof compress !== 'boolean') bad('compress', 'must be true or false');
+  const notBeforeInput = options.notBefore ?? env.SESSION_NOT_BEFORE;
+  const notBefore =
+    notBeforeInput === undefined || notBeforeInput === ''
+      ? undefined
+      : parseNotBefore(
+          options.notBefore === undefined ? 'SESSION_NOT_BEFORE' : 'notBefore',
+          notBeforeInput,
+        );
+  const cacheSize = integer('cacheSize', options.cacheSize, 1000, 0, 1_000_000);
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') bad('now', 'must be a function returning milliseconds');
+  return {
+    codec: {
+      ring,
+      purpose: purpose === undefined ? cookieName : `${cookieName}/${purpose}`,
+      compress,
+      // Joined chunks can be no longer than the total budget; anything longer is not ours.
+      maxTokenChars: totalBytes,
+      idleTimeout,
+      absoluteTimeout,
+      clockTolerance,
+      notBefore,
+      cache: cacheSize > 0 ? new TokenCache(cacheSize) : undefined,
+      now,
+    },
+    cookie,
+    budget: { cookieBytes, totalBytes },
+    refreshAfter,
+  };
+}

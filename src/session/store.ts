@@ -1,0 +1,201 @@
+import { parse } from 'cookie';
+import type { Claims } from '../codec/codec-config.js';
+import { toJson } from '../codec/json-value.js';
+import { seal } from '../codec/seal.js';
+import { type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
+import { deletions, readChunks, sentBytes, writeChunks } from '../cookie/chunking.js';
+import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
+import { debug } from '../debug.js';
+import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
+import { Session, type SessionState, stateOf } from './session.js';
+import { resolveOptions, type SessionStoreOptions, type StoreConfig } from './store-options.js';
+
+export interface SessionStore<T = AnySessionData> {
+  /** The cookie name (the first chunk's name). */
+  readonly cookieName: string;
+  /** The key ring in use; `keyRing.primaryId` is the id of the key that seals. */
+  readonly keyRing: KeyRing;
+  /**
+   * Loads the session from a request's Cookie header. Never throws for what the browser
+   * sent: a bad, foreign, expired or tampered cookie gives a new empty session whose
+   * `rejection` says why.
+   */
+  load(cookieHeader: string | null | undefined): Promise<Session<T>>;
+  /**
+   * The Set-Cookie header values this response needs: none when nothing changed, the sealed
+   * chunks (and deletions of chunks no longer used) when something did, deletions only after
+   * `destroy()`. Throws SessionTooLargeError (and writes nothing) past the size budget, and
+   * SessionValueError for data JSON cannot carry.
+   */
+  commit(session: Session<T>): Promise<string[]>;
+  /** Seals data into one token with this store's keys, purpose and lifetimes. */
+  seal(data: Partial<T>): Promise<string>;
+  /** Opens a token sealed by `seal`; a bad token comes back as a SessionRejectedError, never thrown. */
+  unseal(token: string): Promise<Partial<T> | SessionRejectedError>;
+}
+
+function largestKeys(data: SessionRecord): KeySize[] {
+  return Object.keys(data)
+    .map((key) => ({ key, bytes: JSON.stringify(data[key])?.length ?? 0 }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 3);
+}
+
+function newState(present: readonly string[]): SessionState {
+  return {
+    data: Object.create(null),
+    baseline: undefined,
+    claims: undefined,
+    keyId: undefined,
+    incomingFlash: undefined,
+    outgoingFlash: undefined,
+    present,
+    destroyed: false,
+    regenerated: false,
+    locked: undefined,
+    cookie: undefined,
+    saver: undefined,
+  };
+}
+
+class Store<T> implements SessionStore<T> {
+  readonly #config: StoreConfig;
+  readonly cookieName: string;
+  readonly keyRing: KeyRing;
+
+  constructor(config: StoreConfig) {
+    this.#config = config;
+    this.cookieName = config.cookie.name;
+    this.keyRing = config.codec.ring;
+  }
+
+  #now(): number {
+    return Math.floor(this.#config.codec.now() / 1000);
+  }
+
+  async load(cookieHeader: string | null | undefined): Promise<Session<T>> {
+    const name = this.cookieName;
+    // Most requests of most apps carry other cookies only: skip the parse for those.
+    if (!cookieHeader?.includes(name)) return new Session<T>(newState([]), undefined);
+    const chunks = readChunks(parse(cookieHeader), name);
+    const state = newState(chunks.present);
+    let opened: Unsealed | SessionRejectedError | undefined = chunks.rejection;
+    if (chunks.token !== undefined) opened = await unseal(this.#config.codec, chunks.token);
+    if (opened instanceof SessionRejectedError) {
+      debug(`cookie "${name}" rejected: ${opened.reason}: ${opened.detail}`);
+      return new Session<T>(state, opened);
+    }
+    if (opened) {
+      state.data = opened.data;
+      state.baseline = JSON.stringify(opened.data);
+      state.claims = opened.claims;
+      state.keyId = opened.keyId;
+      state.incomingFlash = opened.flash;
+      state.cookie = this.#info(
+        opened.keyId,
+        opened.claims.exp,
+        chunks.present.reduce((sum, n) => sum + sentBytes(n, ''), 0) + (chunks.token?.length ?? 0),
+        chunks.present.length,
+      );
+    }
+    return new Session<T>(state, undefined);
+  }
+
+  #info(keyId: string, exp: number, bytes: number, chunks: number): CookieInfo {
+    return {
+      bytes,
+      chunks,
+      limit: this.#config.budget.totalBytes,
+      keyId,
+      expiresAt: new Date(exp * 1000),
+    };
+  }
+
+  #clearAll(state: SessionState): string[] {
+    state.cookie = undefined;
+    return deletions(state.present, this.#config.cookie);
+  }
+
+  async commit(session: Session<T>): Promise<string[]> {
+    const state = stateOf(session);
+    const { codec, cookie, budget } = this.#config;
+    if (state.destroyed) return this.#clearAll(state);
+
+    const dataJson = toJson(state.data, 'session');
+    const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
+    const changed =
+      state.regenerated ||
+      dataJson !== state.baseline ||
+      flashJson !== undefined ||
+      state.incomingFlash !== undefined;
+    if (dataJson === '{}' && flashJson === undefined && (changed || state.claims === undefined)) {
+      // Nothing to keep: no cookie for a visitor who never stored anything, and an emptied
+      // session clears what the browser holds instead of sealing an empty dictionary.
+      return this.#clearAll(state);
+    }
+    const now = this.#now();
+    const claims = state.claims;
+    const refreshDue =
+      claims !== undefined && now - claims.iat >= this.#config.refreshAfter * codec.idleTimeout;
+    const oldKey = state.keyId !== undefined && state.keyId !== codec.ring.primaryId;
+    if (!changed && !refreshDue && !oldKey) return [];
+
+    const ori = claims === undefined || state.regenerated ? now : claims.ori;
+    const next: Claims = {
+      pur: codec.purpose,
+      iat: now,
+      exp: Math.min(now + codec.idleTimeout, ori + codec.absoluteTimeout),
+      ori,
+    };
+    const token = await seal(codec, next, { dataJson, flashJson });
+    const maxAge = cookie.persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
+    const written = writeChunks(token, cookie, maxAge, budget);
+    if (!written.ok) {
+      debug(
+        `cookie "${cookie.name}" not written: ${written.bytes} bytes needed, limit ${budget.totalBytes}`,
+      );
+      throw new SessionTooLargeError(written.bytes, budget.totalBytes, largestKeys(state.data));
+    }
+    if (oldKey && !changed)
+      debug(`cookie "${cookie.name}" re-sealed: key "${state.keyId}" -> "${codec.ring.primaryId}"`);
+    // The session now matches what this response will write. `present` stays as the request
+    // had it: a second commit in the same response replaces this one, and must still delete
+    // what the browser holds, not what an unsent response would have written.
+    state.baseline = dataJson;
+    state.claims = next;
+    state.keyId = codec.ring.primaryId;
+    state.regenerated = false;
+    state.cookie = this.#info(codec.ring.primaryId, next.exp, written.bytes, written.names.length);
+    const stale = state.present.filter((name) => !written.names.includes(name));
+    return [...written.setCookies, ...deletions(stale, cookie)];
+  }
+
+  async seal(data: Partial<T>): Promise<string> {
+    const { codec } = this.#config;
+    const now = this.#now();
+    const claims: Claims = { pur: codec.purpose, iat: now, exp: now + codec.idleTimeout, ori: now };
+    return seal(codec, claims, { dataJson: toJson(data, 'data'), flashJson: undefined });
+  }
+
+  async unseal(token: string): Promise<Partial<T> | SessionRejectedError> {
+    const opened = await unseal(this.#config.codec, token);
+    return opened instanceof SessionRejectedError ? opened : (opened.data as Partial<T>);
+  }
+}
+
+/**
+ * Creates a session store. Every option is checked here: a bad one throws
+ * SessionConfigError naming it, at startup rather than on the first request.
+ *
+ * ```ts
+ * type Data = { userId?: string; cart?: { sku: string; qty: number }[] };
+ * const store = createSessionStore<Data>({ cookie: { secure: process.env.NODE_ENV === 'production' } });
+ * ```
+ */
+export function createSessionStore<T extends SessionData<T> = AnySessionData>(
+  options: SessionStoreOptions = {},
+): SessionStore<T> {
+  return new Store<T>(resolveOptions(options)) as SessionStore<T>;
+}
