@@ -20,6 +20,22 @@ export function decodeBase64url(input: string): Uint8Array | undefined {
   return bytes;
 }
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * True if `input` is the one canonical base64url spelling of some bytes: alphabet only, no
+ * padding or whitespace, no stray low bits in the last character. Checked without decoding,
+ * for segments that jose decodes leniently (atob skips whitespace and '=', ignores stray bits).
+ */
+export function isCanonicalBase64url(input: string): boolean {
+  if (!BASE64URL.test(input)) return false;
+  const rest = input.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  const last = ALPHABET.indexOf(input[input.length - 1] as string);
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
 export function encodeBase64url(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number);

@@ -1,6 +1,6 @@
 import { SessionRejectedError } from '../errors.js';
 import { KEY_ID } from '../keys/key-entry.js';
-import { decodeBase64url } from './base64url.js';
+import { decodeBase64url, isCanonicalBase64url } from './base64url.js';
 
 export const ALG = 'dir';
 export const ENC = 'A256GCM';
@@ -12,6 +12,8 @@ const ALLOWED_MEMBERS = new Set(['alg', 'enc', 'kid', 'zip']);
 const KID = /^([A-Za-z0-9_-]{1,32})\.(\d{1,10})$/;
 // A compact JWE header of ours is well under 100 bytes.
 const MAX_HEADER_CHARS = 256;
+// One decoder for every call: fatal decoding without `stream` keeps no state between calls.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface TokenHeader {
   readonly keyId: string;
@@ -21,6 +23,15 @@ export interface TokenHeader {
 
 function reject(detail: string): SessionRejectedError {
   return new SessionRejectedError('malformed', detail);
+}
+
+// Header values are the sender's and details go to logs: quote them, and escape everything
+// outside printable ASCII (JSON.stringify leaves DEL, C1 controls and U+2028 raw).
+function shown(value: unknown): string {
+  return String(JSON.stringify(value)).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -37,7 +48,7 @@ export function readHeader(token: string, allowZip: boolean): TokenHeader | Sess
   if (!bytes) return reject('protected header is not base64url');
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    header = JSON.parse(strictUtf8.decode(bytes));
   } catch {
     return reject('protected header is not JSON');
   }
@@ -45,18 +56,22 @@ export function readHeader(token: string, allowZip: boolean): TokenHeader | Sess
     return reject('protected header is not an object');
   }
   for (const member of Object.keys(header)) {
-    if (!ALLOWED_MEMBERS.has(member)) return reject(`header member "${member}" is not allowed`);
+    if (!ALLOWED_MEMBERS.has(member))
+      return reject(`header member ${shown(member)} is not allowed`);
   }
   const { alg, enc, kid, zip } = header as Record<string, unknown>;
-  if (alg !== ALG) return reject(`alg ${JSON.stringify(alg)} is not allowed`);
-  if (enc !== ENC) return reject(`enc ${JSON.stringify(enc)} is not allowed`);
+  if (alg !== ALG) return reject(`alg ${shown(alg)} is not allowed`);
+  if (enc !== ENC) return reject(`enc ${shown(enc)} is not allowed`);
   if (zip !== undefined && (zip !== 'DEF' || !allowZip)) {
-    return reject(
-      `zip ${JSON.stringify(zip)} is not allowed${allowZip ? '' : ' (compression is off)'}`,
-    );
+    return reject(`zip ${shown(zip)} is not allowed${allowZip ? '' : ' (compression is off)'}`);
   }
   const match = typeof kid === 'string' ? KID.exec(kid) : null;
   if (!match || !KEY_ID.test(match[1] as string))
     return reject('kid is missing or not <key id>.<window>');
+  // jose decodes the other segments leniently (atob skips whitespace and '=', ignores stray
+  // bits), so without this many spellings of one token would open: any change must be rejected.
+  if (!parts.slice(2).every(isCanonicalBase64url)) {
+    return reject('iv, ciphertext or tag is not canonical base64url');
+  }
   return { keyId: match[1] as string, window: Number(match[2]), zip: zip === 'DEF' };
 }

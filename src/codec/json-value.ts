@@ -9,58 +9,94 @@ function label(path: string, key: string | number): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+// Where the walk is, kept as a chain of keys and spelled out only for an error message:
+// building every label on the way down cost more than the rest of the walk (seal hot path).
+type Path = string | { readonly parent: Path; readonly key: string | number };
+
+function spell(path: Path): string {
+  return typeof path === 'string' ? path : label(spell(path.parent), path.key);
+}
+
 function describe(value: object): string {
   const name = Object.getPrototypeOf(value)?.constructor?.name;
   return typeof name === 'string' && name ? `a ${name}` : 'an object with a custom prototype';
 }
 
-function check(value: unknown, path: string, ancestors: object[]): void {
+// The values check() accepts at once, tested inline so most leaves cost no call.
+function isPlainLeaf(value: unknown): boolean {
+  return (
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}
+
+function check(value: unknown, path: Path, ancestors: object[]): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new SessionValueError(path, `is ${value}, which JSON turns into null`);
+        throw new SessionValueError(spell(path), `is ${value}, which JSON turns into null`);
       }
       return;
     case 'bigint':
       throw new SessionValueError(
-        path,
+        spell(path),
         'is a BigInt, which JSON cannot carry; store it as a string',
       );
     case 'undefined':
-      throw new SessionValueError(path, 'is undefined, which JSON turns into null or drops');
+      throw new SessionValueError(spell(path), 'is undefined, which JSON turns into null or drops');
     case 'function':
     case 'symbol':
-      throw new SessionValueError(path, `is a ${typeof value}, which JSON cannot carry`);
+      throw new SessionValueError(spell(path), `is a ${typeof value}, which JSON cannot carry`);
   }
   if (value === null) return;
   const obj = value as object;
-  if (ancestors.includes(obj)) throw new SessionValueError(path, 'refers back to itself (a cycle)');
+  if (ancestors.includes(obj))
+    throw new SessionValueError(spell(path), 'refers back to itself (a cycle)');
   if (ancestors.length >= MAX_DEPTH) {
-    throw new SessionValueError(path, `is nested deeper than ${MAX_DEPTH} levels`);
+    throw new SessionValueError(spell(path), `is nested deeper than ${MAX_DEPTH} levels`);
   }
   ancestors.push(obj);
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
-      if (!(i in obj)) throw new SessionValueError(label(path, i), 'is a hole in a sparse array');
-      check(obj[i], label(path, i), ancestors);
+      if (!(i in obj))
+        throw new SessionValueError(spell({ parent: path, key: i }), 'is a hole in a sparse array');
+      const item = obj[i];
+      if (!isPlainLeaf(item)) check(item, { parent: path, key: i }, ancestors);
+    }
+    // Named properties on an array (`list.total = 3`) are dropped by JSON too. With no holes
+    // (checked above), any own key beyond the indexes is one of those.
+    if (Object.keys(obj).length !== obj.length) {
+      throw new SessionValueError(
+        spell(path),
+        'is an array with named properties, which JSON drops',
+      );
     }
   } else {
     const proto = Object.getPrototypeOf(obj);
     if (proto !== Object.prototype && proto !== null) {
       const hint = obj instanceof Date ? '; store date.toISOString() or date.getTime()' : '';
       throw new SessionValueError(
-        path,
+        spell(path),
         `is ${describe(obj)}, which JSON would not give back as it was${hint}`,
       );
+    }
+    // JSON.stringify skips symbol keys without a word: the value would come back without them.
+    if (
+      Object.getOwnPropertySymbols(obj).some((s) =>
+        Object.prototype.propertyIsEnumerable.call(obj, s),
+      )
+    ) {
+      throw new SessionValueError(spell(path), 'has symbol keys, which JSON drops');
     }
     for (const key of Object.keys(obj)) {
       const child = (obj as Record<string, unknown>)[key];
       // An absent optional field: JSON drops it, and reading it back gives undefined again.
       if (child === undefined) continue;
-      check(child, label(path, key), ancestors);
+      if (!isPlainLeaf(child)) check(child, { parent: path, key }, ancestors);
     }
   }
   ancestors.pop();

@@ -17,6 +17,14 @@ export interface Unsealed {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Most bytes a compressed token may inflate to (jose stops a zip bomb there). Commit refuses
+ * a session whose plaintext is larger, since it could be written but never read back.
+ */
+export function maxInflatedBytes(config: CodecConfig): number {
+  return config.maxTokenChars * 64;
+}
+
 function isRecord(value: unknown): value is SessionRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -25,13 +33,32 @@ function isTime(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/** How many times `char` occurs in `text`, counting no further than `limit`. */
+function countUpTo(text: string, char: string, limit: number): number {
+  let count = 0;
+  for (let i = text.indexOf(char); i !== -1 && count < limit; i = text.indexOf(char, i + 1))
+    count++;
+  return count;
+}
+
 // JSON.parse recurses; a sealed plaintext is ours, but the check costs nothing and keeps a
 // future bug from turning into a stack overflow.
+// Brackets inside strings are data, not nesting: a session may hold "[[[[" legitimately.
 function tooDeep(text: string): boolean {
+  // Nesting needs an opening bracket per level: with few of them in the whole text (the
+  // usual case, counted with the fast indexOf), no scan is needed.
+  if (countUpTo(text, '{', MAX_DEPTH + 3) + countUpTo(text, '[', MAX_DEPTH + 3) <= MAX_DEPTH + 2) {
+    return false;
+  }
   let depth = 0;
+  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x7b || c === 0x5b) {
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
       if (++depth > MAX_DEPTH + 2) return true;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
@@ -128,7 +155,7 @@ export async function unseal(
       const result = await compactDecrypt(token, key, {
         keyManagementAlgorithms: [ALG],
         contentEncryptionAlgorithms: [ENC],
-        maxDecompressedLength: config.compress ? config.maxTokenChars * 64 : 0,
+        maxDecompressedLength: config.compress ? maxInflatedBytes(config) : 0,
       });
       plaintext = decoder.decode(result.plaintext);
     } catch {

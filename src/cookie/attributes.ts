@@ -32,8 +32,10 @@ export interface ResolvedCookie {
 // RFC 6265 §4.1.1: cookie-name = token (RFC 7230 §3.2.6):
 //   tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// RFC 6265 §4.1.1: path-value = <any CHAR except CTLs or ";">; we also require a leading "/".
-const PATH = /^\/[\u0020-\u003A\u003C-\u007E]*$/;
+// RFC 6265 §4.1.1: path-value = <any CHAR except CTLs or ";">; we also require a leading "/",
+// and refuse a space (request paths are percent-encoded, so it could never match) and "<"
+// (which the cookie package refuses with a bare TypeError).
+const PATH = /^\/[\u0021-\u003A\u003D-\u007E]*$/;
 // RFC 1034 §3.5 labels, with an optional leading dot as RFC 6265 §5.2.3 tolerates.
 const DOMAIN = /^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 // A name ending in ".<digits>" would collide with another cookie's chunk names.
@@ -60,7 +62,7 @@ export function resolveCookie(name: string, options: CookieOptions = {}): Resolv
   if (typeof path !== 'string' || !PATH.test(path)) {
     bad(
       'cookie.path',
-      `${JSON.stringify(path)} must start with "/" and contain no ";" or control characters`,
+      `${JSON.stringify(path)} must start with "/" and contain no ";", "<", spaces or control characters`,
     );
   }
   if (

@@ -10,7 +10,8 @@ import { MAX_CHUNKS } from './limits.js';
  * compact JWE. A mixed or reordered set joins to a string that fails authentication, so it is
  * rejected too: it can never be mis-assembled into data.
  */
-const CHUNK_MARKER = /^(\d{1,2})~/;
+// One spelling per count: `02~` is not `2~`, so it is read as an (invalid) unchunked token.
+const CHUNK_MARKER = /^(0|[1-9]\d?)~/;
 
 export interface ReadChunks {
   /** The joined token, or undefined if there is none or it was rejected. */
@@ -18,6 +19,10 @@ export interface ReadChunks {
   readonly rejection: SessionRejectedError | undefined;
   /** Which of this session's exact cookie names the request carried (for cleanup). */
   readonly present: readonly string[];
+  /** Cookie header bytes of the chunks the token was joined from (0 without a token). */
+  readonly bytes: number;
+  /** How many chunks the token was joined from (0 without a token). */
+  readonly count: number;
 }
 
 /** What a Cookie header costs per chunk: `name=value` plus the `; ` separator. */
@@ -37,30 +42,40 @@ export function readChunks(
   }
   const first = cookies[base];
   if (first === undefined || first === '')
-    return { token: undefined, rejection: undefined, present };
+    return { token: undefined, rejection: undefined, present, bytes: 0, count: 0 };
   const marker = CHUNK_MARKER.exec(first);
-  if (!marker) return { token: first, rejection: undefined, present };
+  if (!marker) {
+    return { token: first, rejection: undefined, present, bytes: sentBytes(base, first), count: 1 };
+  }
   const count = Number(marker[1]);
   if (count < 2 || count > MAX_CHUNKS) {
     return {
       token: undefined,
       rejection: new SessionRejectedError('malformed', `chunk count ${count} is out of range`),
       present,
+      bytes: 0,
+      count: 0,
     };
   }
   const parts = [first.slice(marker[0].length)];
+  // Counted from what was sent (the `<n>~` marker included), as writeChunks counts it.
+  let bytes = sentBytes(base, first);
   for (let i = 1; i < count; i++) {
-    const part = cookies[chunkName(base, i)];
+    const name = chunkName(base, i);
+    const part = cookies[name];
     if (part === undefined || part === '') {
       return {
         token: undefined,
         rejection: new SessionRejectedError('malformed', `chunk ${i} of ${count} is missing`),
         present,
+        bytes: 0,
+        count: 0,
       };
     }
     parts.push(part);
+    bytes += sentBytes(name, part);
   }
-  return { token: parts.join(''), rejection: undefined, present };
+  return { token: parts.join(''), rejection: undefined, present, bytes, count };
 }
 
 export type WrittenChunks =

@@ -17,6 +17,7 @@ export const WINDOW_SECONDS = 3600;
 const MAX_CACHED_WINDOW_KEYS = 4096;
 
 const encoder = new TextEncoder();
+const PASSPHRASE_ENTRY = /^[^:]*:passphrase:/;
 
 interface RingKey {
   readonly id: string;
@@ -89,7 +90,21 @@ export class KeyRing {
 
   static #fromText(text: string, setting: string): KeyRing {
     const entries = text.split(',').map((e) => e.trim());
-    const parsed = entries.map((entry, i) => parseKeyEntry(entry, { setting, position: i + 1 }));
+    const parsed = entries.map((entry, i) => {
+      try {
+        return parseKeyEntry(entry, { setting, position: i + 1 });
+      } catch (error) {
+        // A comma inside a passphrase splits it, and the rest would be read as an entry whose
+        // "id" is a piece of the passphrase: never echo that, say what probably happened.
+        if (i > 0 && PASSPHRASE_ENTRY.test(entries[i - 1] as string)) {
+          throw new SessionConfigError(
+            setting,
+            `entry ${i + 1} is not a valid key entry. It follows a passphrase (entry ${i}): a passphrase in ${setting} cannot contain a comma`,
+          );
+        }
+        throw error;
+      }
+    });
     return new KeyRing(parsed, setting, false);
   }
 

@@ -28,7 +28,10 @@ export interface SessionStoreOptions {
   readonly purpose?: string;
   /** Seconds without a request after which a session ends. Default 7 days. */
   readonly idleTimeout?: number;
-  /** Seconds after creation after which a session ends, however active. Default 30 days. */
+  /**
+   * Seconds after creation after which a session ends, however active. Default 30 days, or
+   * the idle timeout if that is longer.
+   */
   readonly absoluteTimeout?: number;
   /**
    * Share of the idle timeout after which an unchanged session is sealed again (moving its
@@ -116,10 +119,12 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
     bad('purpose', 'must be 1-100 printable ASCII characters without spaces');
   }
   const idleTimeout = integer('idleTimeout', options.idleTimeout, 7 * DAY, 60, 400 * DAY);
+  // Unset, the absolute lifetime is never shorter than an idle timeout the app chose: a 40-day
+  // idle timeout under a silent 30-day cap would not do what it says.
   const absoluteTimeout = integer(
     'absoluteTimeout',
     options.absoluteTimeout,
-    30 * DAY,
+    Math.max(30 * DAY, idleTimeout),
     60,
     400 * DAY,
   );

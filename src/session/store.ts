@@ -1,9 +1,9 @@
 import { parse } from 'cookie';
 import type { Claims } from '../codec/codec-config.js';
 import { toJson } from '../codec/json-value.js';
-import { seal } from '../codec/seal.js';
-import { type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
-import { deletions, readChunks, sentBytes, writeChunks } from '../cookie/chunking.js';
+import { plaintextOf, seal } from '../codec/seal.js';
+import { maxInflatedBytes, type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
+import { deletions, readChunks, writeChunks } from '../cookie/chunking.js';
 import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
 import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
@@ -36,9 +36,11 @@ export interface SessionStore<T = AnySessionData> {
   unseal(token: string): Promise<Partial<T> | SessionRejectedError>;
 }
 
+// UTF-8 bytes of each value's JSON, not UTF-16 length: "é" costs the cookie two bytes.
 function largestKeys(data: SessionRecord): KeySize[] {
+  const encoder = new TextEncoder();
   return Object.keys(data)
-    .map((key) => ({ key, bytes: JSON.stringify(data[key])?.length ?? 0 }))
+    .map((key) => ({ key, bytes: encoder.encode(JSON.stringify(data[key]) ?? '').length }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 3);
 }
@@ -93,12 +95,7 @@ class Store<T> implements SessionStore<T> {
       state.claims = opened.claims;
       state.keyId = opened.keyId;
       state.incomingFlash = opened.flash;
-      state.cookie = this.#info(
-        opened.keyId,
-        opened.claims.exp,
-        chunks.present.reduce((sum, n) => sum + sentBytes(n, ''), 0) + (chunks.token?.length ?? 0),
-        chunks.present.length,
-      );
+      state.cookie = this.#info(opened.keyId, opened.claims.exp, chunks.bytes, chunks.count);
     }
     return new Session<T>(state, undefined);
   }
@@ -149,6 +146,20 @@ class Store<T> implements SessionStore<T> {
       exp: Math.min(now + codec.idleTimeout, ori + codec.absoluteTimeout),
       ori,
     };
+    if (next.exp <= now) {
+      // Accepted within the clock tolerance, but past its absolute lifetime: sealing it again
+      // would write a dead token with a negative Max-Age. The session is over; clear it.
+      debug(`cookie "${cookie.name}" cleared: absolute lifetime has passed`);
+      return this.#clearAll(state);
+    }
+    if (codec.compress) {
+      // Compressed, a repetitive session can fit the cookie yet inflate past what unseal
+      // accepts (the zip-bomb limit): it would be written and then rejected on every request.
+      const inflated = new TextEncoder().encode(plaintextOf(next, { dataJson, flashJson })).length;
+      if (inflated > maxInflatedBytes(codec)) {
+        throw new SessionTooLargeError(inflated, maxInflatedBytes(codec), largestKeys(state.data));
+      }
+    }
     const token = await seal(codec, next, { dataJson, flashJson });
     const maxAge = cookie.persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
     const written = writeChunks(token, cookie, maxAge, budget);

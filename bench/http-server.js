@@ -1,0 +1,129 @@
+// The small app of the HTTP benchmarks, in one of four versions, as its own process (so its RSS
+// is its own): `node bench/http-server.js <bare|jwe|iron|express>`. Started by bench/http.js and
+// bench/load.js with fork(); it reports its port, and its memory on request, over IPC.
+//
+//   GET /read    the session is loaded and read, not changed: no Set-Cookie
+//   GET /write   read-modify-write: the counter goes up by one on every request
+//
+// Both answer {"count":n}. The bare version has no session and always answers 0.
+
+import { createServer } from 'node:http';
+import expressSession from 'express-session';
+import { getIronSession } from 'iron-session';
+import { withSession } from '../dist/adapters/node.js';
+import { createSessionStore } from '../dist/index.js';
+
+// Fixed benchmark secrets: throwaway values, never used outside this loopback run.
+const JWE_KEYS = 'bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+const IRON_PASSWORD = 'bench-only-password-at-least-32-characters-long';
+const EXPRESS_SECRET = 'bench-only-express-session-secret';
+
+function send(res, count) {
+  const body = `{"count":${count}}`;
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
+}
+
+function notFound(res) {
+  res.writeHead(404, { 'content-length': 0 });
+  res.end();
+}
+
+const apps = {
+  bare() {
+    return (req, res) => {
+      if (req.url === '/read' || req.url === '/write') send(res, 0);
+      else notFound(res);
+    };
+  },
+
+  jwe(cacheSize) {
+    // Defaults throughout (token cache included), except Secure: the client speaks plain HTTP.
+    const store = createSessionStore({
+      keys: JWE_KEYS,
+      cookie: { secure: false },
+      ...(cacheSize !== undefined && { cacheSize }),
+    });
+    return withSession(store, (req, res, session) => {
+      if (req.url === '/read') send(res, session.get('count') ?? 0);
+      else if (req.url === '/write') {
+        const count = (session.get('count') ?? 0) + 1;
+        session.set('count', count);
+        send(res, count);
+      } else notFound(res);
+    });
+  },
+
+  // The same with the token cache off: every read pays a full decryption.
+  'jwe-nocache'() {
+    return apps.jwe(0);
+  },
+
+  iron() {
+    const options = {
+      password: IRON_PASSWORD,
+      cookieName: 'iron',
+      cookieOptions: { secure: false },
+    };
+    return async (req, res) => {
+      if (req.url !== '/read' && req.url !== '/write') return notFound(res);
+      const session = await getIronSession(req, res, options);
+      if (req.url === '/read') return send(res, session.count ?? 0);
+      session.count = (session.count ?? 0) + 1;
+      await session.save();
+      send(res, session.count);
+    };
+  },
+
+  express() {
+    // express-session on plain node:http (it is connect-style middleware), so the comparison
+    // measures the session layer, not Express's router.
+    const middleware = expressSession({
+      secret: EXPRESS_SECRET,
+      resave: false,
+      saveUninitialized: false,
+      store: new expressSession.MemoryStore(),
+    });
+    return (req, res) => {
+      if (req.url !== '/read' && req.url !== '/write') return notFound(res);
+      middleware(req, res, () => {
+        if (req.url === '/read') return send(res, req.session.count ?? 0);
+        req.session.count = (req.session.count ?? 0) + 1;
+        send(res, req.session.count);
+      });
+    };
+  },
+};
+
+const version = process.argv[2] ?? '';
+if (!Object.hasOwn(apps, version)) {
+  console.error(`usage: node bench/http-server.js <${Object.keys(apps).join('|')}>`);
+  process.exit(2);
+}
+
+// Peak RSS between samples: a request burst can grow and shrink the heap between two asks.
+let peakRss = process.memoryUsage.rss();
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 100).unref();
+
+process.on('message', (message) => {
+  if (message?.type !== 'memory') return;
+  // With --expose-gc, a full collection first: what is left is what the server keeps.
+  if (message.gc && typeof globalThis.gc === 'function') globalThis.gc();
+  const rss = process.memoryUsage.rss();
+  peakRss = Math.max(peakRss, rss);
+  const { user, system } = process.cpuUsage();
+  process.send?.({
+    memory: { rss, peakRss, heapUsed: process.memoryUsage().heapUsed, cpuMicros: user + system },
+  });
+});
+// The benchmark went away, or stops this server: exit normally (a --cpu-prof profile is
+// written on a normal exit only).
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
+
+const server = createServer(apps[version]());
+server.listen(0, '127.0.0.1', () => {
+  process.send?.({ port: server.address().port });
+});

@@ -1,0 +1,267 @@
+// HTTP benchmark: the same small app as a bare node:http handler, with jwe-session's Node
+// wrapper, with iron-session 8, and with express-session's MemoryStore; each server in its own
+// process, autocannon on loopback. `npm run bench:http` (builds first); flags:
+//   --duration 3      seconds per timed run
+//   --rounds 3        interleaved rounds; the tables show medians
+//   --connections 10
+//   --sessions 100000 distinct new sessions for the memory comparison (0 skips it)
+// Prints Markdown and writes it to bench/results/http.md.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import {
+  cannon,
+  checkedSession,
+  flags,
+  markdownTable,
+  mb,
+  median,
+  startServer,
+  whole,
+} from './http-harness.js';
+
+const options = flags(process.argv.slice(2), {
+  duration: 3,
+  rounds: 3,
+  connections: 10,
+  sessions: 100_000,
+});
+
+const NAMES = {
+  bare: 'bare node:http (no session)',
+  jwe: 'jwe-session (Node wrapper)',
+  'jwe-nocache': 'jwe-session, token cache off',
+  iron: 'iron-session 8',
+  express: 'express-session 1.19 + MemoryStore',
+};
+// Reads are also measured with the token cache off, to show what the cache is worth.
+const ROUTES = {
+  read: ['bare', 'jwe', 'jwe-nocache', 'iron', 'express'],
+  write: ['bare', 'jwe', 'iron', 'express'],
+};
+
+const log = (text) => process.stderr.write(`${text}\n`);
+// The machine's 1-minute load average when the run began: other work skews every number.
+const startLoad = loadavg()[0]?.toFixed(2);
+
+async function throughput() {
+  const versions = Object.keys(NAMES);
+  const servers = Object.fromEntries(
+    await Promise.all(versions.map(async (v) => [v, await startServer(v)])),
+  );
+  try {
+    const cookies = {};
+    for (const version of versions) {
+      // One session per connection, each checked to round-trip before anything is timed.
+      cookies[version] = [];
+      for (let i = 0; i < options.connections; i++) {
+        cookies[version].push(await checkedSession(servers[version]));
+      }
+      // Warm-up (JIT, key derivation, pools): not recorded.
+      for (const route of ['write', 'read']) {
+        await cannon({
+          url: `${servers[version].url}/${route}`,
+          connections: options.connections,
+          duration: 1,
+          cookies: cookies[version],
+        });
+      }
+    }
+    const runs = {
+      read: Object.fromEntries(ROUTES.read.map((v) => [v, []])),
+      write: Object.fromEntries(ROUTES.write.map((v) => [v, []])),
+    };
+    for (let round = 0; round < options.rounds; round++) {
+      for (const [route, list] of Object.entries(ROUTES)) {
+        // Rotate the order each round, so no version always runs right after the same one.
+        const order = list.map((_, i) => list[(i + round) % list.length]);
+        for (const version of order) {
+          const before = await servers[version].memory();
+          const result = await cannon({
+            url: `${servers[version].url}/${route}`,
+            connections: options.connections,
+            duration: options.duration,
+            cookies: cookies[version],
+          });
+          // Server CPU per request: what the version costs, even when the client is the limit.
+          const after = await servers[version].memory();
+          result.cpu = (after.cpuMicros - before.cpuMicros) / Math.max(1, result.total);
+          log(
+            `round ${round + 1} ${route.padEnd(5)} ${version.padEnd(12)} ${whole(result.rps).padStart(7)} req/s  p99 ${result.p99} ms  cpu ${Math.round(result.cpu)} µs/req${result.failed ? `  FAILED ${result.failed}` : ''}`,
+          );
+          runs[route][version].push(result);
+        }
+      }
+    }
+    return runs;
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+  }
+}
+
+function summary(results) {
+  if (!results) return undefined;
+  return {
+    rps: median(results.map((r) => r.rps)),
+    p99: median(results.map((r) => r.p99)),
+    cpu: median(results.map((r) => r.cpu)),
+    failed: results.reduce((sum, r) => sum + r.failed, 0),
+  };
+}
+
+const WARM_UP_REQUESTS = 20_000;
+
+/**
+ * Memory of a fresh server while `total` distinct sessions are created, `connections` requests
+ * at a time. A warm-up that creates no session (reads without a cookie) comes first, so the
+ * 0 sample already includes the JIT and the heap a busy server grows. Samples are taken after
+ * a full garbage collection: RSS, and the V8 heap still in use (what the server keeps).
+ */
+async function memory(version, total) {
+  const server = await startServer(version, { gc: true });
+  try {
+    await cannon({
+      url: `${server.url}/read`,
+      connections: options.connections,
+      amount: WARM_UP_REQUESTS,
+    });
+    const marks = [0, total / 4, total / 2, total];
+    const samples = [];
+    let done = 0;
+    for (const mark of marks) {
+      if (mark > done) {
+        // No cookie: every request starts, and writes, a new session.
+        const result = await cannon({
+          url: `${server.url}/write`,
+          connections: options.connections,
+          amount: mark - done,
+        });
+        if (result.failed > 0) throw new Error(`${version}: ${result.failed} requests failed`);
+        done = mark;
+      }
+      const sample = await server.memory({ gc: true });
+      samples.push({ sessions: mark, ...sample });
+      log(
+        `${version.padEnd(8)} ${whole(mark).padStart(7)} sessions  rss ${mb(sample.rss)}  heap ${mb(sample.heapUsed)}`,
+      );
+    }
+    return samples;
+  } finally {
+    await server.stop();
+  }
+}
+
+function ratioRow(label, ours, theirs, target) {
+  const ratio = ours / theirs;
+  const pass = ratio >= target;
+  return [label, `${ratio.toFixed(2)}×`, `≥ ${target}×`, pass ? 'met' : '**missed**'];
+}
+
+const runs = await throughput();
+const stats = {
+  read: Object.fromEntries(ROUTES.read.map((v) => [v, summary(runs.read[v])])),
+  write: Object.fromEntries(ROUTES.write.map((v) => [v, summary(runs.write[v])])),
+};
+const memoryRuns = {};
+if (options.sessions > 0) {
+  for (const version of ['jwe', 'express']) {
+    memoryRuns[version] = await memory(version, options.sessions);
+  }
+}
+
+const cells = (s) =>
+  s ? [whole(s.rps), `${s.p99} ms`, `${Math.round(s.cpu)} µs`] : ['–', '–', '–'];
+const failures = (v) => (stats.read[v]?.failed ?? 0) + (stats.write[v]?.failed ?? 0);
+const throughputTable = markdownTable(
+  [
+    'System',
+    'read req/s',
+    'read p99',
+    'read server CPU/req',
+    'read-modify-write req/s',
+    'read-modify-write p99',
+    'read-modify-write server CPU/req',
+    'failed',
+  ],
+  Object.keys(NAMES).map((v) => [
+    NAMES[v],
+    ...cells(stats.read[v]),
+    ...cells(stats.write[v]),
+    String(failures(v)),
+  ]),
+);
+const { read, write } = stats;
+const ratios = markdownTable(
+  ['Target', 'measured', 'target', ''],
+  [
+    ratioRow('jwe-session reads vs bare', read.jwe.rps, read.bare.rps, 0.7),
+    ratioRow('jwe-session read-modify-write vs iron-session', write.jwe.rps, write.iron.rps, 5),
+    ratioRow(
+      'jwe-session read-modify-write vs express-session',
+      write.jwe.rps,
+      write.express.rps,
+      2,
+    ),
+  ],
+);
+
+const sections = [
+  '# HTTP benchmark',
+  '',
+  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${mb(totalmem())} RAM, ${new Date().toISOString()}, load average at start ${startLoad}.`,
+  `\`npm run bench:http\` (\`node bench/http.js --duration ${options.duration} --rounds ${options.rounds} --connections ${options.connections} --sessions ${options.sessions}\`).`,
+  `autocannon on loopback, ${options.connections} connections, ${options.duration} s per run, median of ${options.rounds} interleaved rounds.`,
+  'Each server is its own process; autocannon runs in the parent, on the same machine.',
+  'Every connection carries its own session (checked to round-trip first) and follows Set-Cookie like a browser,',
+  'so each read-modify-write request opens the cookie the previous response sealed.',
+  "Server CPU/req is the server process's user + system CPU time over the run divided by its requests.",
+  '',
+  throughputTable,
+  '',
+  ratios,
+];
+if (options.sessions > 0) {
+  const { jwe, express } = memoryRuns;
+  const rows = jwe.map((sample, i) => {
+    const other = express[i];
+    return [
+      whole(sample.sessions),
+      mb(sample.rss),
+      mb(sample.heapUsed),
+      other ? mb(other.rss) : '–',
+      other ? mb(other.heapUsed) : '–',
+    ];
+  });
+  const peak = (samples) => mb(Math.max(...samples.map((s) => s.peakRss)));
+  const growth = (samples, field) =>
+    mb((samples.at(-1)?.[field] ?? 0) - (samples[0]?.[field] ?? 0));
+  rows.push(['peak RSS (sampled every 100 ms)', peak(jwe), '', peak(express), '']);
+  rows.push([
+    'growth, 0 → last',
+    growth(jwe, 'rss'),
+    growth(jwe, 'heapUsed'),
+    growth(express, 'rss'),
+    growth(express, 'heapUsed'),
+  ]);
+  sections.push(
+    '',
+    `## Server memory while ${whole(options.sessions)} distinct sessions are created`,
+    '',
+    `A fresh server each, warmed up with ${whole(WARM_UP_REQUESTS)} requests that create no session; then requests without`,
+    `a cookie that each write a new session, ${options.connections} at a time. Each sample follows a full GC (\`--expose-gc\`).`,
+    '',
+    markdownTable(
+      [
+        'distinct sessions',
+        'jwe-session RSS',
+        'jwe-session V8 heap',
+        'express-session RSS',
+        'express-session V8 heap',
+      ],
+      rows,
+    ),
+  );
+}
+const report = `${sections.join('\n')}\n`;
+process.stdout.write(`\n${report}`);
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+await writeFile(new URL('./results/http.md', import.meta.url), report);

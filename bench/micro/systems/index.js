@@ -1,0 +1,20 @@
+import { authCore } from './auth-core.js';
+import { hapiIron } from './hapi-iron.js';
+import { ironSession } from './iron-session.js';
+import { josePlain } from './jose-plain.js';
+import { jweSession } from './jwe-session.js';
+import { nextAuth } from './next-auth.js';
+import { nodeCryptoFloor } from './node-crypto-floor.js';
+import { webCryptoFloor } from './webcrypto-floor.js';
+
+/** Every system in the run, ours first; each peer's ratio is taken against ours. */
+export const factories = [
+  jweSession,
+  ironSession,
+  authCore,
+  hapiIron,
+  nextAuth,
+  josePlain,
+  webCryptoFloor,
+  nodeCryptoFloor,
+];

@@ -1,0 +1,269 @@
+// The jwe-session demo: `npm start`, then open the URL it prints.
+//
+// A value computed from a form post on one page is shown on the next page, with no database:
+// the whole session is JSON sealed into the `session` cookie. Plain node:http plus the Node
+// adapter, imported by package name as an app would (a package can import itself through the
+// "exports" map of its package.json, so this runs against the built dist/).
+//
+//   PORT          port to listen on (default 3000; 0 picks a free one)
+//   HOST          address to listen on (default 127.0.0.1)
+//   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
+//                 Unset: a random key for this process only, with a warning on stderr.
+
+import { createServer } from 'node:http';
+import { createSessionStore, SessionConfigError, SessionTooLargeError } from 'jwe-session';
+import { withSession } from 'jwe-session/node';
+import { errorPage, homePage, resultPage } from './html.js';
+
+// Form posts here are a few numbers or one note; anything bigger is refused before parsing.
+const MAX_BODY_BYTES = 16 * 1024;
+
+function listenPort(text) {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    console.error(`jwe-session demo: PORT must be a number from 0 to 65535, not ${text}`);
+    process.exit(1);
+  }
+  return port;
+}
+
+const port = listenPort(process.env.PORT ?? '3000');
+const host = process.env.HOST ?? '127.0.0.1';
+
+let store;
+try {
+  store = createSessionStore({
+    cookieName: 'session',
+    // Secure is off only because this demo runs over plain HTTP on localhost: browsers keep a
+    // Secure cookie only from HTTPS (some, not all, make an exception for localhost). Keep the
+    // default, secure: true, in a real app.
+    cookie: { secure: false },
+  });
+} catch (error) {
+  // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
+  if (!(error instanceof SessionConfigError)) throw error;
+  console.error(`jwe-session demo: ${error.message}`);
+  process.exit(1);
+}
+
+// ---- small HTTP helpers -------------------------------------------------------------------
+
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  // Pages show session contents: never cache them, and allow no script at all.
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/**
+ * Sends a page. It commits the session first (`session.save()`), so the page shows the
+ * cookie as this response leaves it: after a key rotation, for example, the cookie is
+ * re-sealed under the new key, and the key id shown is the new one. Without this call the
+ * adapter would still commit on its own, but the page would show the cookie the request had.
+ */
+async function sendPage(res, session, status, render, headers = {}) {
+  await session.save();
+  const html = render(session);
+  res.writeHead(status, { ...PAGE_HEADERS, ...headers });
+  res.end(html);
+}
+
+function sendError(res, session, status, title, message, headers = {}) {
+  return sendPage(res, session, status, (s) => errorPage(title, message, s), headers);
+}
+
+/** 303 See Other: after a POST, the browser follows with a GET, so a reload does not re-post. */
+function redirect(res, location) {
+  res.writeHead(303, { Location: location, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(`See ${location}\n`);
+}
+
+/** Reads an urlencoded body, or returns undefined once it passes MAX_BODY_BYTES. */
+function readForm(req) {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
+      req.resume(); // discard it; the 413 goes out with Connection: close
+      resolve(undefined);
+      return;
+    }
+    const chunks = [];
+    let size = 0;
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.off('data', onData);
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+function bodyTooLarge(res, session) {
+  return sendError(
+    res,
+    session,
+    413,
+    'Request too large',
+    `The form data is over ${MAX_BODY_BYTES / 1024} KB; nothing was read or saved.`,
+    { Connection: 'close' },
+  );
+}
+
+// A decimal number as people type it: 12, -3.5, .5, 1e3. Number() alone would also take
+// "0x1f", "" and " " (as 31, 0 and 0), which nobody means in a calculator.
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+function parseNumber(form, name) {
+  const text = form.get(name)?.trim();
+  if (!text) return { error: `${name} is missing: enter a number.` };
+  if (!DECIMAL.test(text)) return { error: `${name} is not a number: ${JSON.stringify(text)}.` };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { error: `${name} is too large: ${text}.` };
+  return { value };
+}
+
+// ---- routes -------------------------------------------------------------------------------
+
+/** POST /calculate: compute from a and b, keep inputs and results in the session, 303 to /result. */
+async function calculate(req, res, session) {
+  const form = await readForm(req);
+  if (!form) return bodyTooLarge(res, session);
+  const a = parseNumber(form, 'a');
+  const b = parseNumber(form, 'b');
+  const problem = a.error ?? b.error;
+  // Bad input: answer 400 and leave the session alone. Nothing was set, so no cookie is sent.
+  if (problem) return sendError(res, session, 400, 'Bad input', problem);
+  const results = {
+    sum: a.value + b.value,
+    difference: a.value - b.value,
+    product: a.value * b.value,
+    // JSON has no Infinity: "no quotient" is stored as null.
+    quotient: b.value === 0 ? null : a.value / b.value,
+  };
+  if (Object.values(results).some((v) => v !== null && !Number.isFinite(v))) {
+    return sendError(res, session, 400, 'Bad input', 'The result is too large to compute.');
+  }
+  session.set('calculation', { a: a.value, b: b.value, ...results, at: new Date().toISOString() });
+  // No save() needed: the adapter seals the session before this 303 goes out.
+  redirect(res, '/result');
+}
+
+/** POST /notes: append a note, 303 to /. Past the cookie size limit: 413, session unchanged. */
+async function addNote(req, res, session) {
+  const form = await readForm(req);
+  if (!form) return bodyTooLarge(res, session);
+  const note = form.get('note')?.trim();
+  if (!note) return sendError(res, session, 400, 'Bad input', 'note is missing: write something.');
+  const notes = session.get('notes');
+  session.set('notes', [...(notes ?? []), note]);
+  try {
+    // Commit now rather than when the response starts, so a session grown past its limit
+    // fails at this line, where the app can answer it.
+    await session.save();
+  } catch (error) {
+    if (!(error instanceof SessionTooLargeError)) throw error;
+    // Nothing was written; put the data back as it was loaded, so this response sends no
+    // Set-Cookie and the browser keeps the cookie it has. (`undefined` deletes the key.)
+    session.set('notes', notes);
+    const count = notes?.length ?? 0;
+    return sendError(
+      res,
+      session,
+      413,
+      'Session full',
+      `This note would make the session cookie ${error.size} bytes, over its ${error.limit}-byte limit, ` +
+        `so it was not saved. Your ${count === 1 ? 'note is' : `${count} notes are`} unchanged; ` +
+        '"Forget me" starts over.',
+    );
+  }
+  redirect(res, '/');
+}
+
+/** POST /logout: destroy the session; the response deletes every chunk the browser holds. */
+async function logout(_req, res, session) {
+  session.destroy();
+  redirect(res, '/');
+}
+
+/** GET /session.json: what the cookie holds, `{}` when there is none or it was rejected. */
+async function sessionJson(_req, res, session) {
+  res.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(`${JSON.stringify(session.toJSON(), null, 2)}\n`);
+}
+
+const routes = {
+  '/': { GET: (_req, res, session) => sendPage(res, session, 200, homePage) },
+  '/result': { GET: (_req, res, session) => sendPage(res, session, 200, resultPage) },
+  '/calculate': { POST: calculate },
+  '/notes': { POST: addNote },
+  '/logout': { POST: logout },
+  '/session.json': { GET: sessionJson },
+};
+
+async function app(req, res, session) {
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
+  if (!route) return sendError(res, session, 404, 'Not found', `There is no page ${pathname}.`);
+  const handler = Object.hasOwn(route, req.method) ? route[req.method] : undefined;
+  if (!handler) {
+    const allow = Object.keys(route).join(', ');
+    return sendError(res, session, 405, 'Method not allowed', `Use ${allow} for ${pathname}.`, {
+      Allow: allow,
+    });
+  }
+  await handler(req, res, session);
+}
+
+// ---- server -------------------------------------------------------------------------------
+
+const server = createServer(
+  withSession(store, app, {
+    // Anything the routes did not handle. Log it (the error, never the cookie) and answer 500;
+    // the adapter has not sent the session cookie, so the browser keeps the one it had.
+    onError(error, _req, res) {
+      console.error('jwe-session demo: request failed:', error);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(500, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
+      res.end('Internal error.\n');
+    },
+  }),
+);
+
+server.listen(port, host, () => {
+  const address = server.address();
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // The test suite reads this line to find the port when PORT=0.
+  console.log(`jwe-session demo listening on http://${shown}:${address.port}/`);
+});
+
+server.on('error', (error) => {
+  console.error(`jwe-session demo: cannot listen on ${host}:${port}: ${error.message}`);
+  process.exit(1);
+});
+
+function shutdown(signal) {
+  console.log(`jwe-session demo: ${signal}, closing`);
+  // Stop accepting, close idle keep-alive connections now, and give requests in flight a moment.
+  server.close();
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), 2000).unref();
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Session } from '../session/session.js';
+import type { SessionStore } from '../session/store.js';
+import { holdResponse } from './response-hold.js';
+
+/** Express's / Connect's `next`, structurally, so this module needs no Express types. */
+export type NextFunction = (error?: unknown) => void;
+
+export interface SessionMiddlewareOptions {
+  /**
+   * Called when committing the session fails (SessionTooLargeError, SessionValueError).
+   * Default: `next(error)`, so the app's error handlers (or Express's own 500) answer it.
+   */
+  onError?: (error: unknown, req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
+}
+
+/** The middleware, plus a typed accessor for the session it attached. */
+export interface SessionMiddleware<T> {
+  (req: IncomingMessage, res: ServerResponse, next: NextFunction): void;
+  /**
+   * The session this middleware attached to `req`, typed by the store's data type. Throws if
+   * the middleware did not run for this request.
+   */
+  of(req: IncomingMessage): Session<T>;
+}
+
+/**
+ * Express / Connect middleware: loads the session into `req.session`, and commits it before
+ * the response starts, the same way as `withSession` from `jwe-session/node` (same code).
+ *
+ * ```ts
+ * const sessions = sessionMiddleware(store);
+ * app.use(sessions);
+ * app.post('/cart', (req, res) => {
+ *   const session = sessions.of(req); // Session<Data>, no cast
+ *   session.set('cart', [...(session.get('cart') ?? []), req.body.sku]);
+ *   res.redirect(303, '/cart');
+ * });
+ * ```
+ *
+ * `req.session` is set too. To type it, augment Express's request in your app (not done
+ * here, because it would clash with express-session's own augmentation):
+ *
+ * ```ts
+ * declare global { namespace Express { interface Request { session: Session<Data> } } }
+ * ```
+ *
+ * Errors loading the session, and errors committing it, go to `next(error)` (or `onError`).
+ * A commit failure drops the response the app built and removes its headers first, so the
+ * error response carries no session cookie and the browser keeps the one it had. Unlike the
+ * plain Node wrapper, a route that throws does not stop the commit: Express's error handler
+ * answers, and the session as the route left it is committed with that answer.
+ */
+export function sessionMiddleware<T>(
+  store: SessionStore<T>,
+  options: SessionMiddlewareOptions = {},
+): SessionMiddleware<T> {
+  const sessions = new WeakMap<IncomingMessage, Session<T>>();
+  const middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
+    // Mounted twice on one path: the first one already holds the response.
+    if (sessions.has(req)) {
+      next();
+      return;
+    }
+    store.load(req.headers.cookie).then(
+      (session) => {
+        sessions.set(req, session);
+        (req as IncomingMessage & { session: Session<T> }).session = session;
+        holdResponse(store, session, res, (error) => {
+          if (options.onError) options.onError(error, req, res, next);
+          else next(error);
+        });
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
+  return Object.assign(middleware, {
+    of(req: IncomingMessage): Session<T> {
+      const session = sessions.get(req);
+      if (!session) {
+        throw new TypeError(
+          'no session for this request: sessionMiddleware(store) must run before this handler',
+        );
+      }
+      return session;
+    },
+  });
+}

@@ -1,0 +1,103 @@
+import { lockSession, type Session, type SessionState, stateOf } from '../session/session.js';
+import type { SessionStore } from '../session/store.js';
+import { commitTracker } from './commit-tracker.js';
+
+/** A Fetch API handler that also gets the session. */
+export type FetchSessionHandler<T> = (
+  request: Request,
+  session: Session<T>,
+) => Response | Promise<Response>;
+
+export interface WithSessionFetchOptions {
+  /**
+   * Answers a failed request: the handler threw, or committing the session failed
+   * (SessionTooLargeError, SessionValueError). No session cookie is added to what it returns.
+   * Default: log the error to stderr and return a bare 500.
+   */
+  onError?: (error: unknown, request: Request) => Response | Promise<Response>;
+}
+
+const RETURNED =
+  'the handler already returned its Response, so the session cookie is already decided: ' +
+  'change the session before returning';
+const FAILED = 'the request failed, so the session was not saved and cannot be changed';
+
+function default500(error: unknown): Response {
+  console.error('jwe-session: request failed:', error);
+  return new Response('Internal Server Error\n', {
+    status: 500,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
+}
+
+/**
+ * Adds Set-Cookie values to a response. Responses from `Response.redirect()` or `fetch()` have
+ * immutable headers; for those a new Response is built with the same body,
+ * status, status text and headers, plus ours.
+ */
+function withCookies(response: Response, cookies: readonly string[]): Response {
+  // A network error (Response.error()) has no headers to carry cookies; it stays an error.
+  if (cookies.length === 0 || response.type === 'error') return response;
+  try {
+    for (const cookie of cookies) response.headers.append('Set-Cookie', cookie);
+    return response;
+  } catch {
+    // Immutable headers throw on the first append, so nothing was added to the original.
+    const copy = new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    for (const cookie of cookies) copy.headers.append('Set-Cookie', cookie);
+    return copy;
+  }
+}
+
+/**
+ * Wraps a Fetch API handler (Request → Response: Hono, Next.js route handlers, Bun, Deno,
+ * workers) with a session, and appends the session's Set-Cookie headers to the Response it
+ * returns.
+ *
+ * ```ts
+ * export const POST = withSessionFetch(store, async (request, session) => {
+ *   session.set('userId', await login(request));
+ *   return Response.redirect(new URL('/', request.url), 303); // immutable headers: handled
+ * });
+ * ```
+ *
+ * The session is committed when the handler returns; it is then locked, so a change made
+ * later (e.g. while the body streams) throws SessionCommittedError rather than being lost.
+ * `await session.save()` commits early, so a too-large session fails at that line.
+ *
+ * Errors do not propagate: a throwing handler or a failed commit is answered by `onError`, by
+ * default a 500 (and the error logged). No session cookie goes with that answer, so the
+ * browser keeps the cookie it had.
+ */
+export function withSessionFetch<T>(
+  store: SessionStore<T>,
+  handler: FetchSessionHandler<T>,
+  options: WithSessionFetchOptions = {},
+): (request: Request) => Promise<Response> {
+  const { onError } = options;
+  return async (request) => {
+    let state: SessionState | undefined;
+    try {
+      const session = await store.load(request.headers.get('cookie'));
+      state = stateOf(session);
+      const tracker = commitTracker(store, session);
+      state.saver = () => tracker.commit();
+      const response = await handler(request, session);
+      lockSession(state, RETURNED);
+      await tracker.commit();
+      return withCookies(response, tracker.cookies());
+    } catch (error) {
+      if (state && !state.locked) lockSession(state, FAILED);
+      if (!onError) return default500(error);
+      try {
+        return await onError(error, request);
+      } catch (failure) {
+        return default500(failure);
+      }
+    }
+  };
+}

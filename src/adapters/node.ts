@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Session } from '../session/session.js';
+import type { SessionStore } from '../session/store.js';
+import { sendDefault500 } from './error-response.js';
+import { holdResponse } from './response-hold.js';
+
+/** A request with its session attached, typed by the store's data type. */
+export type SessionRequest<T, Req extends IncomingMessage = IncomingMessage> = Req & {
+  session: Session<T>;
+};
+
+/** A `node:http` handler that also gets the session, as `req.session` and as an argument. */
+export type SessionHandler<T> = (
+  req: SessionRequest<T>,
+  res: ServerResponse,
+  session: Session<T>,
+) => unknown;
+
+/**
+ * Called when a request fails: the handler threw or rejected, or committing the session did
+ * (SessionTooLargeError, SessionValueError). No session cookie has been set, every header the
+ * app set has been removed, and `res.headersSent` says whether a response can still be sent.
+ */
+export type NodeErrorHandler = (
+  error: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+) => void | Promise<void>;
+
+export interface WithSessionOptions {
+  /** Default: log the error to stderr and answer 500 (or end the connection if too late). */
+  onError?: NodeErrorHandler;
+}
+
+/**
+ * Wraps a `node:http` request handler with a session.
+ *
+ * ```ts
+ * const store = createSessionStore<{ visits?: number }>();
+ * http.createServer(withSession(store, (req, res, session) => {
+ *   session.set('visits', (session.get('visits') ?? 0) + 1);
+ *   res.end(`visit ${session.get('visits')}`); // Set-Cookie goes out with this response
+ * }));
+ * ```
+ *
+ * - The Set-Cookie headers go out automatically before the response starts, whichever of
+ *   `res.writeHead`, `write`, `end` or `flushHeaders` starts it, even in the same tick as the
+ *   change. Sealing is asynchronous, so those calls are held (on this `res` only) until the
+ *   cookies are on, then replayed in order. While held, `res.headersSent` is still false.
+ * - Set-Cookie headers the app sets itself are kept; ours are appended.
+ * - Starting the response locks the session: changing it afterwards (a top-level `set` or an
+ *   in-place change to a nested object, which is frozen) throws SessionCommittedError instead
+ *   of being silently lost.
+ * - `await session.save()` commits early, so a too-large session fails at that line. A change
+ *   after it is committed again when the response starts; only the final cookies are sent.
+ * - A failure goes to `onError`, or by default to a 500 with a short plain-text body. Either
+ *   way no session cookie is sent, so the browser keeps the cookie it had.
+ *
+ * The returned promise never rejects; it resolves when the handler has finished and the
+ * response it started (if any) has been committed or reported.
+ */
+export function withSession<T>(
+  store: SessionStore<T>,
+  handler: SessionHandler<T>,
+  options: WithSessionOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { onError } = options;
+  return async (req, res) => {
+    const report = async (error: unknown): Promise<void> => {
+      try {
+        if (onError) await onError(error, req, res);
+        else sendDefault500(error, res);
+      } catch (failure) {
+        // onError itself failed: fall back to the default rather than hang the client.
+        sendDefault500(failure, res);
+      }
+    };
+    let session: Session<T>;
+    try {
+      session = await store.load(req.headers.cookie);
+    } catch (error) {
+      await report(error);
+      return;
+    }
+    const hold = holdResponse(store, session, res, report);
+    const sessionReq = req as SessionRequest<T>;
+    sessionReq.session = session;
+    try {
+      await handler(sessionReq, res, session);
+    } catch (error) {
+      hold.abandon(error);
+      await report(error);
+    }
+    await hold.settled();
+  };
+}

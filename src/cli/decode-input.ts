@@ -1,0 +1,61 @@
+import { parse } from 'cookie';
+import { readChunks, sentBytes } from '../cookie/chunking.js';
+import type { SessionRejectedError } from '../errors.js';
+import { failure } from './io.js';
+
+/** Where the token came from: a bare cookie value, or this session's cookies in a header. */
+export interface CookieSource {
+  readonly name: string;
+  readonly chunks: number;
+  /** What these cookies add to the Cookie header, as the store counts it. */
+  readonly bytes: number;
+}
+
+export type DecodeInput =
+  | { readonly token: string; readonly cookie: CookieSource | undefined }
+  | { readonly rejection: SessionRejectedError; readonly cookie: CookieSource };
+
+const CHUNK_MARKER = /^(\d{1,2})~/;
+
+// Cookie names come from pasted input: quote them so a control character shows as an escape.
+function names(cookies: Record<string, unknown>): string {
+  const list = Object.keys(cookies)
+    .slice(0, 10)
+    .map((n) => JSON.stringify(n));
+  return list.length ? list.join(', ') : 'none';
+}
+
+/**
+ * Finds the token in what the operator pasted: a whole Cookie header (with or without the
+ * `Cookie:` prefix) is parsed and its chunks joined the way the store joins them; anything
+ * without `=` or `;` is taken as one cookie's value (a compact JWE has neither).
+ */
+export function readDecodeInput(input: string, cookieName: string): DecodeInput {
+  const text = input.trim().replace(/^cookie:\s*/i, '');
+  if (text === '') throw failure('the cookie is empty');
+  if (!/[=;]/.test(text)) {
+    const value = text.replace(/^"(.*)"$/, '$1');
+    const marker = CHUNK_MARKER.exec(value);
+    if (marker) {
+      throw failure(
+        `this value is the first of ${marker[1]} chunks; pass the whole Cookie header so ${cookieName}.1 and the rest can be joined to it`,
+      );
+    }
+    return { token: value, cookie: undefined };
+  }
+  const cookies = parse(text);
+  const chunks = readChunks(cookies, cookieName);
+  if (chunks.present.length === 0) {
+    throw failure(
+      `no cookie named "${cookieName}" in the Cookie header (it has ${names(cookies)}); set --cookie-name`,
+    );
+  }
+  const cookie: CookieSource = {
+    name: cookieName,
+    chunks: chunks.present.length,
+    bytes: chunks.present.reduce((sum, n) => sum + sentBytes(n, cookies[n] ?? ''), 0),
+  };
+  if (chunks.rejection) return { rejection: chunks.rejection, cookie };
+  if (chunks.token === undefined) throw failure(`the cookie "${cookieName}" is empty`);
+  return { token: chunks.token, cookie };
+}

@@ -1,0 +1,23 @@
+import fc from 'fast-check';
+import { beforeAll, describe, it } from 'vitest';
+import {
+  cookieHeader,
+  cookieHeaderProperty,
+  type FuzzFixture,
+  fuzzParameters,
+  fuzzRuns,
+  makeFixture,
+} from './properties.js';
+
+const RUNS = fuzzRuns(100_000);
+let fixture: FuzzFixture;
+
+beforeAll(async () => {
+  fixture = await makeFixture();
+});
+
+describe(`Cookie headers (${RUNS} runs)`, () => {
+  it('loads only sessions the ring sealed, and never throws', async () => {
+    await fc.assert(cookieHeaderProperty(fixture, cookieHeader(fixture)), fuzzParameters(RUNS));
+  });
+});

@@ -1,0 +1,69 @@
+import {
+  createSessionStore,
+  type Session,
+  type SessionStore,
+  type SessionStoreOptions,
+} from '../../src/index.js';
+import type { AnySessionData, SessionData } from '../../src/types.js';
+import { cookieHeaderFrom, type Jar } from './browser-jar.js';
+import { Clock } from './clock.js';
+import { keyEntry } from './keys.js';
+
+export const TEST_KEYS = keyEntry('k1');
+
+/** A store on fixed test keys and a hand-moved clock, ignoring the real environment. */
+export function makeStore<T extends SessionData<T> = AnySessionData>(
+  options: SessionStoreOptions = {},
+  clock: Clock = new Clock(),
+): SessionStore<T> {
+  return createSessionStore<T>({
+    keys: TEST_KEYS,
+    env: {},
+    now: clock.now,
+    cookie: { secure: true },
+    ...options,
+  });
+}
+
+export interface Visit<T> {
+  readonly session: Session<T>;
+  readonly setCookies: string[];
+  /** The Cookie header the browser sends after this response. */
+  readonly header: string;
+}
+
+/**
+ * One request/response through a browser jar: load from what the jar holds, let `act` touch
+ * the session, commit, and apply the Set-Cookie lines to the jar.
+ */
+export async function visit<T>(
+  store: SessionStore<T>,
+  jar: Jar,
+  act: (session: Session<T>) => unknown = () => {},
+): Promise<Visit<T>> {
+  const session = await store.load(cookieHeaderFrom([], jar));
+  await act(session);
+  const setCookies = await store.commit(session);
+  const header = cookieHeaderFrom(setCookies, jar);
+  return { session, setCookies, header };
+}
+
+/** Runs `fn` and returns what it threw; fails the test if it did not throw. */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw, but nothing was thrown');
+}
+
+/** As `thrown`, for async functions. */
+export async function rejected(fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as api from '../src/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('package surface', () => {
+  it('exports exactly the public names (grow it on purpose, not by accident)', () => {
+    expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
+      [
+        "KeyRing",
+        "Session",
+        "SessionCommittedError",
+        "SessionConfigError",
+        "SessionError",
+        "SessionRejectedError",
+        "SessionTooLargeError",
+        "SessionValueError",
+        "createSessionStore",
+        "keyRingFromEnv",
+      ]
+    `);
+  });
+
+  it('has only jose and cookie as runtime dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['cookie', 'jose']);
+  });
+
+  it('keeps node:* imports out of the core (only adapters/ and cli/ may use them)', () => {
+    const offenders = sources(join(root, 'src'))
+      .map((file) => relative(join(root, 'src'), file))
+      .filter((file) => !file.startsWith('adapters/') && !file.startsWith('cli/'))
+      .filter((file) =>
+        /from ['"]node:|require\(['"]node:/.test(readFileSync(join(root, 'src', file), 'utf8')),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('maps every export subpath to a built file with types first', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    for (const [subpath, target] of Object.entries<Record<string, string> | string>(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      expect(Object.keys(target)[0], subpath).toBe('types');
+      const source = (target.default as string).replace('./dist/', 'src/').replace(/\.js$/, '.ts');
+      expect(statSync(join(root, source)).isFile(), `${subpath} -> ${source}`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { SessionConfigError } from '../../src/errors.js';
+import { createSessionStore, type SessionStoreOptions } from '../../src/index.js';
+import { keyEntry } from '../helpers/keys.js';
+import { thrown } from '../helpers/store.js';
+
+function configError(options: SessionStoreOptions, setting: string, fragment: string) {
+  const error = thrown(() => createSessionStore({ keys: keyEntry('k1'), env: {}, ...options }));
+  expect(error).toBeInstanceOf(SessionConfigError);
+  const e = error as SessionConfigError;
+  expect(e.code).toBe('ERR_SESSION_CONFIG');
+  expect(e.setting).toBe(setting);
+  expect(e.message).toBe(`${setting}: ${e.message.slice(setting.length + 2)}`);
+  expect(e.message).toContain(fragment);
+}
+
+describe('store options are validated at construction, errors naming the option', () => {
+  it.each([
+    ['idleTimeout', { idleTimeout: 59 }, '59 is invalid: use whole seconds from 60 to 34560000'],
+    ['idleTimeout', { idleTimeout: 1.5 * 3600 + 0.5 }, 'is invalid'],
+    ['idleTimeout', { idleTimeout: '3600' as never }, '3600 is invalid'],
+    ['idleTimeout', { idleTimeout: Number.NaN }, 'NaN is invalid'],
+    ['absoluteTimeout', { absoluteTimeout: 401 * 24 * 3600 }, 'is invalid'],
+    [
+      'absoluteTimeout',
+      { idleTimeout: 7200, absoluteTimeout: 3600 },
+      '3600 is shorter than idleTimeout (7200)',
+    ],
+    [
+      'refreshAfter',
+      { refreshAfter: 1.5 },
+      'use a share of the idle timeout from 0 (every request) to 1',
+    ],
+    ['refreshAfter', { refreshAfter: -0.1 }, 'is invalid'],
+    ['refreshAfter', { refreshAfter: Number.NaN }, 'NaN is invalid'],
+    ['clockTolerance', { clockTolerance: 601 }, 'from 0 to 600'],
+    ['maxCookieBytes', { maxCookieBytes: 4097 }, 'from 512 to 4096'],
+    ['maxCookieBytes', { maxCookieBytes: 100 }, 'from 512 to 4096'],
+    ['maxTotalBytes', { maxTotalBytes: 511 }, 'from 512 to 65536'],
+    ['maxTotalBytes', { maxTotalBytes: 70000 }, 'from 512 to 65536'],
+    ['cacheSize', { cacheSize: -1 }, 'is invalid'],
+    ['compress', { compress: 'yes' as never }, 'must be true or false'],
+    [
+      'purpose',
+      { purpose: 'has space' },
+      'must be 1-100 printable ASCII characters without spaces',
+    ],
+    ['purpose', { purpose: '' }, 'must be 1-100 printable ASCII'],
+    ['purpose', { purpose: 'a\r\nb' }, 'must be 1-100 printable ASCII'],
+    ['purpose', { purpose: 'x'.repeat(101) }, 'must be 1-100 printable ASCII'],
+    ['keysEnv', { keysEnv: 'BAD-NAME' }, '"BAD-NAME" is not an environment variable name'],
+    ['notBefore', { notBefore: 'yesterday' }, 'is not a date: use an ISO 8601 time'],
+    ['now', { now: 5 as never }, 'must be a function returning milliseconds'],
+    ['options', null as never, 'must be an object'],
+  ])('%s: %j', (setting, options, fragment) => {
+    if (options === null) {
+      const error = thrown(() => createSessionStore(null as never)) as SessionConfigError;
+      expect(error.code).toBe('ERR_SESSION_CONFIG');
+      expect(error.message).toBe('options: must be an object');
+      return;
+    }
+    configError(options, setting, fragment);
+  });
+
+  it('names SESSION_NOT_BEFORE when the bad value came from the environment', () => {
+    configError({ env: { SESSION_NOT_BEFORE: 'soon' } }, 'SESSION_NOT_BEFORE', 'is not a date');
+  });
+
+  it('names the keys option for a bad key given in code', () => {
+    configError({ keys: 'k1:short' }, 'keys', 'entry 1 (id "k1") is not a base64url key');
+  });
+
+  it('names the custom keys variable for a bad key from the environment', () => {
+    const error = thrown(() =>
+      createSessionStore({ keysEnv: 'APP_KEYS', env: { APP_KEYS: 'a:short' } }),
+    ) as SessionConfigError;
+    expect(error.setting).toBe('APP_KEYS');
+    expect(error.message).toMatch(/^APP_KEYS: entry 1 /);
+  });
+
+  it('reads keys from the environment when none are given', async () => {
+    const store = createSessionStore({ env: { SESSION_KEYS: keyEntry('envkey') } });
+    expect(store.keyRing.primaryId).toBe('envkey');
+    expect(store.keyRing.ephemeral).toBe(false);
+  });
+
+  it('accepts the boundaries', () => {
+    expect(() =>
+      createSessionStore({
+        keys: keyEntry('k1'),
+        env: {},
+        idleTimeout: 60,
+        absoluteTimeout: 60,
+        refreshAfter: 0,
+        clockTolerance: 0,
+        maxCookieBytes: 512,
+        maxTotalBytes: 512,
+        cacheSize: 0,
+        notBefore: 0,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      createSessionStore({
+        keys: keyEntry('k1'),
+        env: {},
+        refreshAfter: 1,
+        maxCookieBytes: 4096,
+        maxTotalBytes: 65536,
+      }),
+    ).not.toThrow();
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm run fuzz`: the fast-check properties of test/fuzz at 100,000 runs each (FUZZ_RUNS
+// overrides, FUZZ_SEED replays a failure). Kept out of `npm test`, which runs them at a few
+// hundred runs from test/security/fuzz-smoke.test.ts.
+export default defineConfig({
+  test: {
+    include: ['test/fuzz/**/*.fuzz.test.ts'],
+    testTimeout: 900_000,
+    hookTimeout: 60_000,
+  },
+});
