@@ -1,6 +1,6 @@
 import type { Session, SessionState } from '../session/session.js';
 import { stateOf } from '../session/session.js';
-import type { SessionStore } from '../session/store.js';
+import { type SessionStore, Store } from '../session/store.js';
 
 export interface CommitTracker {
   /**
@@ -8,6 +8,12 @@ export interface CommitTracker {
    * one at a time. Rejects with the store's error (SessionTooLargeError, SessionValueError).
    */
   commit(): Promise<void>;
+  /**
+   * The final commit, done at once if it needs no sealing: true if `cookies()` is now final,
+   * false if `commit()` must run (a seal, or an earlier commit still under way). Throws what
+   * the store throws.
+   */
+  commitSync(): boolean;
   /** The Set-Cookie values of the last successful commit: the ones this response sends. */
   cookies(): readonly string[];
 }
@@ -33,6 +39,7 @@ export function commitTracker<T>(store: SessionStore<T>, session: Session<T>): C
   let cookies: readonly string[] = [];
   let committed: string | undefined;
   let chain: Promise<void> = Promise.resolve();
+  let running = 0;
 
   const run = async (): Promise<void> => {
     const print = fingerprint(state);
@@ -43,9 +50,20 @@ export function commitTracker<T>(store: SessionStore<T>, session: Session<T>): C
 
   return {
     commit() {
-      const next = chain.then(run);
+      running++;
+      const next = chain.then(run).finally(() => running--);
       chain = next.catch(() => {});
       return next;
+    },
+    commitSync() {
+      if (running > 0 || !(store instanceof Store)) return false;
+      // Only a session saved early has a fingerprint to compare with; the final commit of one
+      // never saved needs none, as nothing can change after it (the session is locked).
+      if (committed !== undefined && fingerprint(state) === committed) return true;
+      const lines = store.commitSync(session);
+      if (lines === undefined) return false;
+      cookies = lines;
+      return true;
     },
     cookies: () => cookies,
   };

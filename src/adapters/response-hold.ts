@@ -108,9 +108,29 @@ export function holdResponse<T>(
     if (!res.headersSent) removeAllHeaders(res);
   };
 
+  // The common case, a response that needs no sealing (an unchanged session): our cookies,
+  // if any, go on now and the call passes straight through, with nothing held or replayed.
+  // Undefined when the commit must seal, or failed: the held path then runs and reports.
+  const startNow = (method: Starter, args: unknown[]): { value: unknown } | undefined => {
+    let done: boolean;
+    try {
+      done = tracker.commitSync();
+    } catch {
+      return undefined;
+    }
+    if (!done || res.headersSent) return undefined;
+    phase = 'open';
+    const cookies = tracker.cookies();
+    if (cookies.length > 0) {
+      const head = method === 'writeHead' ? moveHeadHeaders(res, args) : args;
+      res.appendHeader('Set-Cookie', cookies);
+      return { value: originals[method].apply(res, head) };
+    }
+    return { value: originals[method].apply(res, args) };
+  };
+
   const begin = (): void => {
     phase = 'holding';
-    lockSession(state, STARTED);
     started = tracker
       .commit()
       .then(release)
@@ -126,7 +146,12 @@ export function holdResponse<T>(
     originals[method] = original;
     const patched = function (this: unknown, ...args: unknown[]): unknown {
       if (phase === 'open' || phase === 'failed') return original.apply(res, args);
-      if (phase === 'idle') begin();
+      if (phase === 'idle') {
+        lockSession(state, STARTED);
+        const now = startNow(method, args);
+        if (now) return now.value;
+        begin();
+      }
       held.push({ method, args });
       // What the real method returns: write() says "keep writing" (the queue is in memory).
       if (method === 'write') return true;

@@ -67,8 +67,9 @@ function tooDeep(text: string): boolean {
 
 function parse(
   plaintext: string,
+  checkDepth: boolean,
 ): { claims: Claims; data: SessionRecord; flash: SessionRecord | undefined } | undefined {
-  if (tooDeep(plaintext)) return undefined;
+  if (checkDepth && tooDeep(plaintext)) return undefined;
   let body: unknown;
   try {
     body = JSON.parse(plaintext);
@@ -132,6 +133,11 @@ export async function unseal(
       `token is longer than ${config.maxTokenChars} characters`,
     );
   }
+  // A token seen before passed the header checks and decrypted then; its claims are checked
+  // again below, now, like any other.
+  const cached = config.cache?.get(token);
+  if (cached) return open(config, cached.plaintext, cached.keyId, now, false);
+
   const header = readHeader(token, config.compress);
   if (header instanceof SessionRejectedError) return header;
   if (!config.ring.has(header.keyId)) {
@@ -147,27 +153,38 @@ export async function unseal(
     return new SessionRejectedError('expired', 'token names a key window past the idle lifetime');
   }
 
-  const cached = config.cache?.get(token);
-  let plaintext = cached;
-  if (plaintext === undefined) {
-    try {
-      const key = await config.ring.windowKey(header.keyId, header.window);
-      const result = await compactDecrypt(token, key, {
-        keyManagementAlgorithms: [ALG],
-        contentEncryptionAlgorithms: [ENC],
-        maxDecompressedLength: config.compress ? maxInflatedBytes(config) : 0,
-      });
-      plaintext = decoder.decode(result.plaintext);
-    } catch {
-      // jose's own reasons (bad tag, bad IV length, failed inflate) are all one thing to us:
-      // this token was not sealed by this key as it stands.
-      return new SessionRejectedError('tampered', 'decryption failed');
-    }
+  let plaintext: string;
+  try {
+    const key = await config.ring.windowKey(header.keyId, header.window);
+    const result = await compactDecrypt(token, key, {
+      keyManagementAlgorithms: [ALG],
+      contentEncryptionAlgorithms: [ENC],
+      maxDecompressedLength: config.compress ? maxInflatedBytes(config) : 0,
+    });
+    plaintext = decoder.decode(result.plaintext);
+  } catch {
+    // jose's own reasons (bad tag, bad IV length, failed inflate) are all one thing to us:
+    // this token was not sealed by this key as it stands.
+    return new SessionRejectedError('tampered', 'decryption failed');
   }
-  const opened = parse(plaintext);
+  const opened = open(config, plaintext, header.keyId, now, true);
+  if (!(opened instanceof SessionRejectedError))
+    config.cache?.set(token, { plaintext, keyId: header.keyId });
+  return opened;
+}
+
+/** Parses a decrypted plaintext and checks its claims against the clock and configuration. */
+function open(
+  config: CodecConfig,
+  plaintext: string,
+  keyId: string,
+  now: number,
+  firstTime: boolean,
+): Unsealed | SessionRejectedError {
+  // The depth scan only needs to run once per plaintext: a cached one already passed it.
+  const opened = parse(plaintext, firstTime);
   if (!opened) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
   const problem = checkClaims(config, opened.claims, now);
   if (problem) return problem;
-  if (cached === undefined) config.cache?.set(token, plaintext);
-  return { ...opened, keyId: header.keyId };
+  return { ...opened, keyId };
 }

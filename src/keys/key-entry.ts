@@ -11,7 +11,11 @@ import { SessionConfigError } from '../errors.js';
  */
 export interface KeySpec {
   readonly id: string;
-  /** 32 random bytes, or a passphrase of at least 32 characters. */
+  /**
+   * 32 random bytes, or text spelled as after the `<id>:` of a `SESSION_KEYS` entry: 43
+   * base64url characters, or `passphrase:<at least 32 characters>`. The same text gives the
+   * same key in code and in the environment, so moving a key between them changes nothing.
+   */
   readonly secret: Uint8Array | string;
 }
 
@@ -72,7 +76,7 @@ function checkKey(id: string, key: Uint8Array, origin: EntryOrigin): Uint8Array<
   if (key.length !== KEY_BYTES) {
     fail(
       origin,
-      `(id "${id}") has a ${key.length}-byte key; keys must be exactly ${KEY_BYTES} random bytes. Generate one with: npx jwe-session keygen`,
+      `(id "${id}") has a ${key.length}-byte key; keys must be exactly ${KEY_BYTES} random bytes (a passphrase is written passphrase:<text>). Generate a key with: npx jwe-session keygen`,
     );
   }
   if (key.every((b) => b === key[0])) {
@@ -93,7 +97,11 @@ export function parseKeyEntry(entry: string, origin: EntryOrigin): ParsedKey {
   }
   const id = entry.slice(0, colon);
   checkId(id, origin);
-  const rest = entry.slice(colon + 1);
+  return parseSecretText(id, entry.slice(colon + 1), origin);
+}
+
+/** The part of a text entry after `<id>:`. */
+function parseSecretText(id: string, rest: string, origin: EntryOrigin): ParsedKey {
   if (rest.startsWith(PASSPHRASE_MARKER)) {
     const material = checkPassphrase(id, rest.slice(PASSPHRASE_MARKER.length), origin);
     return { id, kind: 'passphrase', material };
@@ -113,15 +121,12 @@ export function parseKeySpec(spec: KeySpec, origin: EntryOrigin): ParsedKey {
   if (typeof spec !== 'object' || spec === null) fail(origin, 'must be { id, secret }');
   if (typeof spec.id !== 'string') fail(origin, 'has no string id');
   checkId(spec.id, origin);
-  if (typeof spec.secret === 'string') {
-    return {
-      id: spec.id,
-      kind: 'passphrase',
-      material: checkPassphrase(spec.id, spec.secret, origin),
-    };
-  }
+  if (typeof spec.secret === 'string') return parseSecretText(spec.id, spec.secret, origin);
   if (spec.secret instanceof Uint8Array) {
     return { id: spec.id, kind: 'key', material: checkKey(spec.id, spec.secret, origin) };
   }
-  fail(origin, `(id "${spec.id}") must have a Uint8Array key or a passphrase string as secret`);
+  fail(
+    origin,
+    `(id "${spec.id}") must have a Uint8Array key or a key text (base64url, or passphrase:…) as secret`,
+  );
 }

@@ -62,7 +62,17 @@ function newState(present: readonly string[]): SessionState {
   };
 }
 
-class Store<T> implements SessionStore<T> {
+interface PendingSeal {
+  readonly state: SessionState;
+  readonly next: Claims;
+  readonly dataJson: string;
+  readonly flashJson: string | undefined;
+  readonly oldKey: boolean;
+  readonly now: number;
+}
+
+/** The store behind `SessionStore`, with what only the adapters use. */
+export class Store<T> implements SessionStore<T> {
   readonly #config: StoreConfig;
   readonly cookieName: string;
   readonly keyRing: KeyRing;
@@ -116,8 +126,23 @@ class Store<T> implements SessionStore<T> {
   }
 
   async commit(session: Session<T>): Promise<string[]> {
-    const state = stateOf(session);
-    const { codec, cookie, budget } = this.#config;
+    const plan = this.#plan(stateOf(session));
+    return Array.isArray(plan) ? plan : this.#write(plan);
+  }
+
+  /**
+   * @internal For the adapters: the commit's Set-Cookie values when they need no sealing (the
+   * common case of an unchanged session: none), or undefined when `commit` must seal. Lets a
+   * response that writes nothing go out at once instead of waiting on a promise.
+   */
+  commitSync(session: Session<T>): string[] | undefined {
+    const plan = this.#plan(stateOf(session));
+    return Array.isArray(plan) ? plan : undefined;
+  }
+
+  /** Everything commit decides before sealing: the final lines, or what to seal. */
+  #plan(state: SessionState): string[] | PendingSeal {
+    const { codec, cookie } = this.#config;
     if (state.destroyed) return this.#clearAll(state);
 
     const dataJson = toJson(state.data, 'session');
@@ -160,6 +185,11 @@ class Store<T> implements SessionStore<T> {
         throw new SessionTooLargeError(inflated, maxInflatedBytes(codec), largestKeys(state.data));
       }
     }
+    return { state, next, dataJson, flashJson, oldKey, now };
+  }
+
+  async #write({ state, next, dataJson, flashJson, oldKey, now }: PendingSeal): Promise<string[]> {
+    const { codec, cookie, budget } = this.#config;
     const token = await seal(codec, next, { dataJson, flashJson });
     const maxAge = cookie.persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
     const written = writeChunks(token, cookie, maxAge, budget);
@@ -169,8 +199,9 @@ class Store<T> implements SessionStore<T> {
       );
       throw new SessionTooLargeError(written.bytes, budget.totalBytes, largestKeys(state.data));
     }
-    if (oldKey && !changed)
+    if (oldKey) {
       debug(`cookie "${cookie.name}" re-sealed: key "${state.keyId}" -> "${codec.ring.primaryId}"`);
+    }
     // The session now matches what this response will write. `present` stays as the request
     // had it: a second commit in the same response replaces this one, and must still delete
     // what the browser holds, not what an unsent response would have written.

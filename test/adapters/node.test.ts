@@ -439,3 +439,34 @@ describe('withSession: a handler that fails', () => {
     expect(order).toEqual(['reported', 'resolved']);
   });
 });
+
+describe('withSession: a response that needs no sealing', () => {
+  it('starts at once, with nothing held (an unchanged session, and a first visit)', async () => {
+    const sentAtOnce: boolean[] = [];
+    const browser = await start((req, res, session) => {
+      if (req.url === '/set') session.set('n', 1);
+      res.end('ok');
+      // Held responses report headersSent only after the seal; these need none.
+      if (req.url !== '/set') sentAtOnce.push(res.headersSent);
+    });
+    await browser.request('/');
+    const set = await browser.request('/set');
+    expect(sessionLines(set.setCookies)).toHaveLength(1);
+    const read = await browser.request('/');
+    expect(read.setCookies).toEqual([]);
+    expect(sentAtOnce).toEqual([true, true]);
+  });
+
+  it('still sends the deletions of destroy() when it starts at once', async () => {
+    const browser = await start((req, res, session) => {
+      if (req.url === '/set') session.set('n', 1);
+      if (req.url === '/out') session.destroy();
+      res.writeHead(200, { 'set-cookie': 'app=1' });
+      res.end('ok');
+    });
+    await browser.request('/set');
+    const out = await browser.request('/out');
+    expect(out.setCookies).toContain('app=1');
+    expect(sessionLines(out.setCookies)).toEqual([expect.stringMatching(/^session=; Max-Age=0;/)]);
+  });
+});

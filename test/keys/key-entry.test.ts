@@ -170,16 +170,48 @@ describe('key entry text', () => {
 });
 
 describe('key specs given in code', () => {
-  it('accepts a 32-byte Uint8Array and a passphrase string', () => {
+  it('accepts a 32-byte Uint8Array, a base64url key text and a passphrase: text', () => {
     const ring = KeyRing.from(
       [
         { id: 'bytes', secret: keyBytesFor('bytes') },
-        { id: 'phrase', secret: passphraseFor('phrase') },
+        { id: 'text', secret: Buffer.from(keyBytesFor('text')).toString('base64url') },
+        { id: 'phrase', secret: `passphrase:${passphraseFor('phrase')}` },
       ],
       'keys',
     );
-    expect(ring.ids).toEqual(['bytes', 'phrase']);
+    expect(ring.ids).toEqual(['bytes', 'text', 'phrase']);
     expect(ring.primaryId).toBe('bytes');
+  });
+
+  it('reads a string secret exactly as the text after "<id>:" in SESSION_KEYS', async () => {
+    // The same key moved from the environment into code must open the same tokens.
+    const text = Buffer.from(keyBytesFor('same')).toString('base64url');
+    const fromEnv = KeyRing.from(`same:${text}`);
+    const inCode = KeyRing.from([{ id: 'same', secret: text }]);
+    const asBytes = KeyRing.from([{ id: 'same', secret: keyBytesFor('same') }]);
+    const iv = new Uint8Array(12);
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv },
+      await fromEnv.windowKey('same', 7),
+      new TextEncoder().encode('x'),
+    );
+    for (const ring of [inCode, asBytes]) {
+      const opened = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv },
+        await ring.windowKey('same', 7),
+        sealed,
+      );
+      expect(new TextDecoder().decode(opened)).toBe('x');
+    }
+  });
+
+  it('refuses a bare passphrase string in code, as it would in SESSION_KEYS', () => {
+    const error = thrown(() =>
+      KeyRing.from([{ id: 'p', secret: passphraseFor('bare') }], 'keys'),
+    ) as SessionConfigError;
+    expect(error.code).toBe('ERR_SESSION_CONFIG');
+    expect(error.message).toContain('passphrase:');
+    expect(error.message).not.toContain(passphraseFor('bare'));
   });
 
   it('mixes specs and text entries, first one sealing', () => {
@@ -192,10 +224,14 @@ describe('key specs given in code', () => {
   it.each([
     ['a short key', { id: 'a', secret: new Uint8Array(16).fill(3, 1) }, '16-byte key'],
     ['a uniform key', { id: 'a', secret: new Uint8Array(32).fill(9) }, 'all the same'],
-    ['a short passphrase', { id: 'a', secret: 'too short' }, 'passphrase of 9 characters'],
+    [
+      'a short passphrase',
+      { id: 'a', secret: 'passphrase:too short' },
+      'passphrase of 9 characters',
+    ],
     ['a bad id', { id: 'a.b', secret: keyBytesFor('x') }, 'invalid key id'],
     ['no id', { secret: keyBytesFor('x') }, 'has no string id'],
-    ['a number as secret', { id: 'a', secret: 42 }, 'must have a Uint8Array key or a passphrase'],
+    ['a number as secret', { id: 'a', secret: 42 }, 'must have a Uint8Array key or a key text'],
     ['null', null, 'must be { id, secret }'],
   ])('rejects %s, naming the position', (_, spec, message) => {
     const error = thrown(() =>

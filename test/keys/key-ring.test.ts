@@ -52,7 +52,7 @@ describe('KeyRing', () => {
   it('keeps keys and passphrases apart even when their bytes match', async () => {
     const phrase = passphraseFor('same').padEnd(43, 'x').slice(0, 43);
     const asKey = KeyRing.from([{ id: 'a', secret: encoder.encode(phrase).slice(0, 32) }]);
-    const asPhrase = KeyRing.from([{ id: 'a', secret: phrase.slice(0, 32) }]);
+    const asPhrase = KeyRing.from([{ id: 'a', secret: `passphrase:${phrase.slice(0, 32)}` }]);
     const iv = new Uint8Array(12);
     const sealed = await encryptWith(await asKey.windowKey('a', 1), 'x');
     await expect(

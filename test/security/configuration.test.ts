@@ -177,7 +177,7 @@ describe('bad keys never print the secret', () => {
       KeyRing.from([{ id: 'k1', secret: new Uint8Array(Buffer.from(shortKey, 'base64url')) }]),
     );
     expect(text).toMatch(/byte key/);
-    const spec = messagesOf(() => KeyRing.from([{ id: 'k1', secret: passphrase }]));
+    const spec = messagesOf(() => KeyRing.from([{ id: 'k1', secret: `passphrase:${passphrase}` }]));
     expectNoLeak(spec, passphrase);
   });
 
