@@ -85,14 +85,28 @@ export type RejectionReason =
   | 'revoked';
 
 /**
+ * What an authentic token said about itself. Only a token that decrypted under a key of the
+ * ring has one: it answers "when did this session expire, and why was I logged out?".
+ */
+export interface SealedTimes {
+  readonly keyId: string;
+  readonly issuedAt: Date;
+  readonly expiresAt: Date;
+  readonly createdAt: Date;
+}
+
+/**
  * A rejected token. Returned (never thrown) by `unseal` and carried by `session.rejection`.
  * `reason` is for branching, `detail` is for logs; neither contains the token or its contents.
+ * `sealed` is set when the token was authentic but not acceptable now (expired, revoked,
+ * issued in the future, or for another purpose).
  */
 export class SessionRejectedError extends SessionError {
   readonly code = 'ERR_SESSION_REJECTED' as const;
   constructor(
     readonly reason: RejectionReason,
     readonly detail: string,
+    readonly sealed?: SealedTimes,
   ) {
     super(`session cookie rejected (${reason}): ${detail}`);
   }

@@ -2,6 +2,7 @@ export type { CookieOptions } from './cookie/attributes.js';
 export {
   type KeySize,
   type RejectionReason,
+  type SealedTimes,
   SessionCommittedError,
   SessionConfigError,
   SessionError,

@@ -1,6 +1,6 @@
 import { ALG, ENC, readHeader, type TokenHeader } from '../codec/header.js';
 import { type Unsealed, unseal } from '../codec/unseal.js';
-import { SessionConfigError, SessionRejectedError } from '../errors.js';
+import { type SealedTimes, SessionConfigError, SessionRejectedError } from '../errors.js';
 import { KeyRing, WINDOW_SECONDS } from '../keys/key-ring.js';
 import {
   resolveOptions,
@@ -36,6 +36,15 @@ function headerJson(header: TokenHeader) {
   };
 }
 
+function sealedJson(sealed: SealedTimes) {
+  return {
+    keyId: sealed.keyId,
+    issued: sealed.issuedAt.toISOString(),
+    expires: sealed.expiresAt.toISOString(),
+    created: sealed.createdAt.toISOString(),
+  };
+}
+
 function toJson(result: Decoded): string {
   const { opened } = result;
   return `${JSON.stringify(
@@ -45,7 +54,11 @@ function toJson(result: Decoded): string {
       keys: result.keys ? result.keys.source : null,
       valid: result.rejection === undefined && opened !== undefined,
       ...(result.rejection && {
-        rejection: { reason: result.rejection.reason, detail: result.rejection.detail },
+        rejection: {
+          reason: result.rejection.reason,
+          detail: result.rejection.detail,
+          ...(result.rejection.sealed && { sealed: sealedJson(result.rejection.sealed) }),
+        },
       }),
       ...(opened && {
         claims: {
@@ -98,6 +111,14 @@ function toText(result: Decoded): string {
     );
     lines.push('session', JSON.stringify(opened.data, null, 2));
     if (opened.flash) lines.push('flash', JSON.stringify(opened.flash, null, 2));
+  } else if (result.rejection?.sealed) {
+    // Authentic but refused now: the times answer "why was I logged out?".
+    const sealed = sealedJson(result.rejection.sealed);
+    lines.push('claims (authentic, but not accepted now)');
+    lines.push(`  key      ${sealed.keyId}`);
+    lines.push(`  issued   ${sealed.issued}`);
+    lines.push(`  expires  ${sealed.expires}`);
+    lines.push(`  created  ${sealed.created}`);
   } else if (!result.keys && !result.rejection) {
     lines.push(
       'no keys given (--keys, or SESSION_KEYS in the environment): the claims and session data stay sealed',

@@ -1,5 +1,5 @@
 import { compactDecrypt } from 'jose';
-import { SessionRejectedError } from '../errors.js';
+import { type RejectionReason, SessionRejectedError } from '../errors.js';
 import { WINDOW_SECONDS } from '../keys/key-ring.js';
 import type { Claims, CodecConfig } from './codec-config.js';
 import { ALG, ENC, readHeader } from './header.js';
@@ -90,29 +90,32 @@ function parse(
 function checkClaims(
   config: CodecConfig,
   claims: Claims,
+  keyId: string,
   now: number,
 ): SessionRejectedError | undefined {
   const tolerance = config.clockTolerance;
+  // The token is authentic: say what it held, so "why was I logged out?" has an answer.
+  const reject = (reason: RejectionReason, detail: string) =>
+    new SessionRejectedError(reason, detail, {
+      keyId,
+      issuedAt: new Date(claims.iat * 1000),
+      expiresAt: new Date(Math.min(claims.exp, claims.ori + config.absoluteTimeout) * 1000),
+      createdAt: new Date(claims.ori * 1000),
+    });
   if (claims.pur !== config.purpose) {
-    return new SessionRejectedError(
-      'wrong-purpose',
-      'token was sealed for another cookie or purpose',
-    );
+    return reject('wrong-purpose', 'token was sealed for another cookie or purpose');
   }
   if (config.notBefore !== undefined && claims.ori < config.notBefore) {
-    return new SessionRejectedError(
-      'revoked',
-      'session began before the configured not-before time',
-    );
+    return reject('revoked', 'session began before the configured not-before time');
   }
   if (claims.iat > now + tolerance) {
-    return new SessionRejectedError('not-yet-valid', 'token was issued in the future');
+    return reject('not-yet-valid', 'token was issued in the future');
   }
   if (claims.exp + tolerance < now) {
-    return new SessionRejectedError('expired', 'idle lifetime has passed');
+    return reject('expired', 'idle lifetime has passed');
   }
   if (claims.ori + config.absoluteTimeout + tolerance < now) {
-    return new SessionRejectedError('expired', 'absolute lifetime has passed');
+    return reject('expired', 'absolute lifetime has passed');
   }
   return undefined;
 }
@@ -184,7 +187,7 @@ function open(
   // The depth scan only needs to run once per plaintext: a cached one already passed it.
   const opened = parse(plaintext, firstTime);
   if (!opened) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
-  const problem = checkClaims(config, opened.claims, now);
+  const problem = checkClaims(config, opened.claims, keyId, now);
   if (problem) return problem;
   return { ...opened, keyId };
 }

@@ -96,7 +96,11 @@ export class Store<T> implements SessionStore<T> {
     let opened: Unsealed | SessionRejectedError | undefined = chunks.rejection;
     if (chunks.token !== undefined) opened = await unseal(this.#config.codec, chunks.token);
     if (opened instanceof SessionRejectedError) {
-      debug(`cookie "${name}" rejected: ${opened.reason}: ${opened.detail}`);
+      const sealed = opened.sealed;
+      const times = sealed
+        ? ` (key "${sealed.keyId}", created ${sealed.createdAt.toISOString()}, expires ${sealed.expiresAt.toISOString()})`
+        : '';
+      debug(`cookie "${name}" rejected: ${opened.reason}: ${opened.detail}${times}`);
       return new Session<T>(state, opened);
     }
     if (opened) {

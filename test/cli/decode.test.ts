@@ -331,3 +331,22 @@ describe('jwe-session decode, usage errors: exit 2', () => {
     });
   }
 });
+
+describe('jwe-session decode, an authentic token refused now', () => {
+  it('shows its key and times, to answer "why was I logged out?"', async () => {
+    const jwe = await token({ now: () => Date.now() - DAY });
+    const cutoff = new Date(Date.now() - 3_600_000).toISOString();
+    const r = await runCli(['decode', jwe, '--keys', KEY, '--not-before', cutoff]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rejected: revoked: /);
+    expect(r.stdout).toContain('claims (authentic, but not accepted now)');
+    expect(r.stdout).toMatch(/^ {2}created {2}\d{4}-\d\d-\d\dT/m);
+    expect(r.stdout).not.toContain('ann-7f3a9c');
+    const json = JSON.parse(
+      (await runCli(['decode', jwe, '--keys', KEY, '--not-before', cutoff, '--json'])).stdout,
+    );
+    expect(json.rejection.reason).toBe('revoked');
+    expect(json.rejection.sealed.keyId).toBe('main1');
+    expect(json.session).toBeUndefined();
+  });
+});
