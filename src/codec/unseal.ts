@@ -4,6 +4,7 @@ import { WINDOW_SECONDS } from '../keys/key-ring.js';
 import type { Claims, CodecConfig } from './codec-config.js';
 import { ALG, ENC, readHeader } from './header.js';
 import { MAX_DEPTH } from './json-value.js';
+import { plaintextOf } from './seal.js';
 
 export type SessionRecord = Record<string, unknown>;
 
@@ -13,6 +14,8 @@ export interface Unsealed {
   readonly keyId: string;
   readonly data: SessionRecord;
   readonly flash: SessionRecord | undefined;
+  /** `data` as JSON, for change detection: the same text `JSON.stringify(data)` gives. */
+  readonly dataJson: string;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -189,5 +192,31 @@ function open(
   if (!opened) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
   const problem = checkClaims(config, opened.claims, keyId, now);
   if (problem) return problem;
-  return { ...opened, keyId };
+  return {
+    ...opened,
+    keyId,
+    dataJson: dataJsonOf(plaintext, opened.claims, opened.flash, opened.data),
+  };
+}
+
+/**
+ * The data's JSON, cut from the plaintext when it has the layout `plaintextOf` writes (claims,
+ * then `"d"` last) instead of serialising the data again on every request. The cut is the
+ * text that JSON.stringify produced at seal time, which re-serialising the parse would give
+ * back unchanged; any other layout falls back to JSON.stringify, so the worst a surprise can
+ * do is make an unchanged session look changed once.
+ */
+function dataJsonOf(
+  plaintext: string,
+  claims: Claims,
+  flash: SessionRecord | undefined,
+  data: SessionRecord,
+): string {
+  if (flash === undefined) {
+    const head = `${plaintextOf(claims, { dataJson: '', flashJson: undefined }).slice(0, -1)}`;
+    if (plaintext.startsWith(head) && plaintext.endsWith('}')) {
+      return plaintext.slice(head.length, -1);
+    }
+  }
+  return JSON.stringify(data);
 }

@@ -105,7 +105,7 @@ export class Store<T> implements SessionStore<T> {
     }
     if (opened) {
       state.data = opened.data;
-      state.baseline = JSON.stringify(opened.data);
+      state.baseline = opened.dataJson;
       state.claims = opened.claims;
       state.keyId = opened.keyId;
       state.incomingFlash = opened.flash;
