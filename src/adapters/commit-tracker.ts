@@ -9,11 +9,11 @@ export interface CommitTracker {
    */
   commit(): Promise<void>;
   /**
-   * The final commit, done at once if it needs no sealing: true if `cookies()` is now final,
-   * false if `commit()` must run (a seal, or an earlier commit still under way). Throws what
-   * the store throws.
+   * The final commit: `true` when it completed at once (no sealing needed; `cookies()` is
+   * final), else the promise of the commit it started, as `commit()` would return. Throws
+   * what the store throws before sealing.
    */
-  commitSync(): boolean;
+  commitNow(): true | Promise<void>;
   /** The Set-Cookie values of the last successful commit: the ones this response sends. */
   cookies(): readonly string[];
 }
@@ -55,15 +55,24 @@ export function commitTracker<T>(store: SessionStore<T>, session: Session<T>): C
       chain = next.catch(() => {});
       return next;
     },
-    commitSync() {
-      if (running > 0 || !(store instanceof Store)) return false;
+    commitNow() {
+      if (running > 0 || !(store instanceof Store)) return this.commit();
       // Only a session saved early has a fingerprint to compare with; the final commit of one
       // never saved needs none, as nothing can change after it (the session is locked).
       if (committed !== undefined && fingerprint(state) === committed) return true;
-      const lines = store.commitSync(session);
-      if (lines === undefined) return false;
-      cookies = lines;
-      return true;
+      const result = store.commitNow(session);
+      if (Array.isArray(result)) {
+        cookies = result;
+        return true;
+      }
+      // The seal is under way (planned once, not again): track it as commit() would.
+      running++;
+      const next = result.then((lines) => {
+        cookies = lines;
+      });
+      const settled = next.finally(() => running--);
+      chain = settled.catch(() => {});
+      return settled;
     },
     cookies: () => cookies,
   };

@@ -110,35 +110,24 @@ export function holdResponse<T>(
 
   // The common case, a response that needs no sealing (an unchanged session): our cookies,
   // if any, go on now and the call passes straight through, with nothing held or replayed.
-  // Undefined when the commit must seal, or failed: the held path then runs and reports.
-  const startNow = (method: Starter, args: unknown[]): { value: unknown } | undefined => {
-    let done: boolean;
-    try {
-      done = tracker.commitSync();
-    } catch {
-      return undefined;
-    }
-    if (!done || res.headersSent) return undefined;
-    phase = 'open';
+  const startNow = (method: Starter, args: unknown[]): unknown => {
     const cookies = tracker.cookies();
-    if (cookies.length > 0) {
-      const head = method === 'writeHead' ? moveHeadHeaders(res, args) : args;
-      res.appendHeader('Set-Cookie', cookies);
-      return { value: originals[method].apply(res, head) };
-    }
-    return { value: originals[method].apply(res, args) };
+    phase = 'open';
+    if (cookies.length === 0) return originals[method].apply(res, args);
+    const head = method === 'writeHead' ? moveHeadHeaders(res, args) : args;
+    res.appendHeader('Set-Cookie', cookies);
+    return originals[method].apply(res, head);
   };
 
-  const begin = (): void => {
+  // Otherwise the call is held until the commit (a seal, or an earlier save still running)
+  // is done, or has failed and been reported.
+  const begin = (commit: Promise<void>): void => {
     phase = 'holding';
-    started = tracker
-      .commit()
-      .then(release)
-      .then(
-        () => {},
-        // A failure after abandon() (the handler threw meanwhile) was already reported.
-        (error: unknown) => (phase === 'failed' ? undefined : fail(error)),
-      );
+    started = commit.then(release).then(
+      () => {},
+      // A failure after abandon() (the handler threw meanwhile) was already reported.
+      (error: unknown) => (phase === 'failed' ? undefined : fail(error)),
+    );
   };
 
   for (const method of STARTERS) {
@@ -148,9 +137,15 @@ export function holdResponse<T>(
       if (phase === 'open' || phase === 'failed') return original.apply(res, args);
       if (phase === 'idle') {
         lockSession(state, STARTED);
-        const now = startNow(method, args);
-        if (now) return now.value;
-        begin();
+        let commit: true | Promise<void>;
+        try {
+          commit = tracker.commitNow();
+        } catch (error) {
+          commit = Promise.reject(error);
+        }
+        // Headers sent behind our back go the held way, where release() reports them.
+        if (commit === true && !res.headersSent) return startNow(method, args);
+        begin(commit === true ? Promise.resolve() : commit);
       }
       held.push({ method, args });
       // What the real method returns: write() says "keep writing" (the queue is in memory).

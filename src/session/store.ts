@@ -130,18 +130,17 @@ export class Store<T> implements SessionStore<T> {
   }
 
   async commit(session: Session<T>): Promise<string[]> {
-    const plan = this.#plan(stateOf(session));
-    return Array.isArray(plan) ? plan : this.#write(plan);
+    return this.commitNow(session);
   }
 
   /**
-   * @internal For the adapters: the commit's Set-Cookie values when they need no sealing (the
-   * common case of an unchanged session: none), or undefined when `commit` must seal. Lets a
-   * response that writes nothing go out at once instead of waiting on a promise.
+   * @internal For the adapters: `commit`, but the Set-Cookie values come back at once when
+   * they need no sealing (the common case of an unchanged session: none), so a response that
+   * writes nothing can go out without waiting on a promise. Throws what `commit` rejects with.
    */
-  commitSync(session: Session<T>): string[] | undefined {
+  commitNow(session: Session<T>): string[] | Promise<string[]> {
     const plan = this.#plan(stateOf(session));
-    return Array.isArray(plan) ? plan : undefined;
+    return Array.isArray(plan) ? plan : this.#write(plan);
   }
 
   /** Everything commit decides before sealing: the final lines, or what to seal. */
