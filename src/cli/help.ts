@@ -129,8 +129,6 @@ const TEXTS: Readonly<Record<string, string>> = {
   help: HELP,
 };
 
-export const COMMANDS = ['keygen', 'rotate', 'decode', 'help'] as const;
-
 /** The help for one command, or for the tool. */
 export function helpFor(command?: string): string {
   return (command !== undefined && TEXTS[command]) || TOOL;

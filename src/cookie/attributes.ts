@@ -1,6 +1,5 @@
 import { type SerializeOptions, serialize } from 'cookie';
 import { SessionConfigError } from '../errors.js';
-import { MAX_CHUNKS } from './limits.js';
 
 export interface CookieOptions {
   /** Send only over HTTPS. Default true; turn off only for plain-http development. */
@@ -105,9 +104,4 @@ export function resolveCookie(name: string, options: CookieOptions = {}): Resolv
 /** `session`, `session.1`, `session.2`, …: exact names, never matched by prefix. */
 export function chunkName(base: string, index: number): string {
   return index === 0 ? base : `${base}.${index}`;
-}
-
-/** Every name this session may use, base first. */
-export function allChunkNames(base: string): string[] {
-  return Array.from({ length: MAX_CHUNKS }, (_, i) => chunkName(base, i));
 }
