@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Session } from '../session/session.js';
-import type { SessionStore } from '../session/store.js';
+import { Session } from '../session/session.js';
+import { type SessionStore, Store } from '../session/store.js';
 import { holdResponse } from './response-hold.js';
 
 /** Express's / Connect's `next`, structurally, so this module needs no Express types. */
@@ -62,18 +62,26 @@ export function sessionMiddleware<T>(
       next();
       return;
     }
-    store.load(req.headers.cookie).then(
-      (session) => {
-        sessions.set(req, session);
-        (req as IncomingMessage & { session: Session<T> }).session = session;
-        holdResponse(store, session, res, (error) => {
-          if (options.onError) options.onError(error, req, res, next);
-          else next(error);
-        });
-        next();
-      },
-      (error: unknown) => next(error),
-    );
+    const attach = (session: Session<T>): void => {
+      sessions.set(req, session);
+      (req as IncomingMessage & { session: Session<T> }).session = session;
+      holdResponse(store, session, res, (error) => {
+        if (options.onError) options.onError(error, req, res, next);
+        else next(error);
+      });
+      next();
+    };
+    // A session that needs no decryption (no cookie, a token-cache hit) is attached at once.
+    let loaded: Session<T> | PromiseLike<Session<T>>;
+    try {
+      loaded =
+        store instanceof Store ? store.loadNow(req.headers.cookie) : store.load(req.headers.cookie);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    if (loaded instanceof Session) attach(loaded);
+    else Promise.resolve(loaded).then(attach, (error: unknown) => next(error));
   };
   return Object.assign(middleware, {
     of(req: IncomingMessage): Session<T> {

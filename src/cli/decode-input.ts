@@ -1,4 +1,5 @@
 import { parse } from 'cookie';
+import { chunkNames } from '../cookie/attributes.js';
 import { readChunks, sentBytes } from '../cookie/chunking.js';
 import type { SessionRejectedError } from '../errors.js';
 import { failure } from './io.js';
@@ -44,7 +45,7 @@ export function readDecodeInput(input: string, cookieName: string): DecodeInput 
     return { token: value, cookie: undefined };
   }
   const cookies = parse(text);
-  const chunks = readChunks(cookies, cookieName);
+  const chunks = readChunks(cookies, chunkNames(cookieName));
   if (chunks.present.length === 0) {
     throw failure(
       `no cookie named "${cookieName}" in the Cookie header (it has ${names(cookies)}); set --cookie-name`,

@@ -2,9 +2,10 @@ import { compactDecrypt } from 'jose';
 import { type RejectionReason, SessionRejectedError } from '../errors.js';
 import { WINDOW_SECONDS } from '../keys/key-ring.js';
 import type { Claims, CodecConfig } from './codec-config.js';
-import { ALG, ENC, readHeader } from './header.js';
+import { ALG, ENC, readHeader, type TokenHeader } from './header.js';
 import { MAX_DEPTH } from './json-value.js';
 import { plaintextOf } from './seal.js';
+import type { Opened } from './token-cache.js';
 
 export type SessionRecord = Record<string, unknown>;
 
@@ -70,9 +71,8 @@ function tooDeep(text: string): boolean {
 
 function parse(
   plaintext: string,
-  checkDepth: boolean,
 ): { claims: Claims; data: SessionRecord; flash: SessionRecord | undefined } | undefined {
-  if (checkDepth && tooDeep(plaintext)) return undefined;
+  if (tooDeep(plaintext)) return undefined;
   let body: unknown;
   try {
     body = JSON.parse(plaintext);
@@ -89,49 +89,63 @@ function parse(
   return { claims: { pur, iat, exp, ori }, data: d, flash: f };
 }
 
-/** Checks claims against the configuration and the clock. */
-function checkClaims(
+/** Why claims are refused now, if they are: checked against the configuration and the clock. */
+function claimProblem(
   config: CodecConfig,
   claims: Claims,
-  keyId: string,
   now: number,
-): SessionRejectedError | undefined {
+): readonly [RejectionReason, string] | undefined {
   const tolerance = config.clockTolerance;
-  // The token is authentic: say what it held, so "why was I logged out?" has an answer.
-  const reject = (reason: RejectionReason, detail: string) =>
-    new SessionRejectedError(reason, detail, {
-      keyId,
-      issuedAt: new Date(claims.iat * 1000),
-      expiresAt: new Date(Math.min(claims.exp, claims.ori + config.absoluteTimeout) * 1000),
-      createdAt: new Date(claims.ori * 1000),
-    });
   if (claims.pur !== config.purpose) {
-    return reject('wrong-purpose', 'token was sealed for another cookie or purpose');
+    return ['wrong-purpose', 'token was sealed for another cookie or purpose'];
   }
   if (config.notBefore !== undefined && claims.ori < config.notBefore) {
-    return reject('revoked', 'session began before the configured not-before time');
+    return ['revoked', 'session began before the configured not-before time'];
   }
-  if (claims.iat > now + tolerance) {
-    return reject('not-yet-valid', 'token was issued in the future');
-  }
-  if (claims.exp + tolerance < now) {
-    return reject('expired', 'idle lifetime has passed');
-  }
+  if (claims.iat > now + tolerance) return ['not-yet-valid', 'token was issued in the future'];
+  if (claims.exp + tolerance < now) return ['expired', 'idle lifetime has passed'];
   if (claims.ori + config.absoluteTimeout + tolerance < now) {
-    return reject('expired', 'absolute lifetime has passed');
+    return ['expired', 'absolute lifetime has passed'];
   }
   return undefined;
 }
+
+function checkClaims(
+  config: CodecConfig,
+  opened: Opened,
+  now: number,
+): SessionRejectedError | undefined {
+  const problem = claimProblem(config, opened.claims, now);
+  if (!problem) return undefined;
+  const { claims, keyId } = opened;
+  // The token is authentic: say what it held, so "why was I logged out?" has an answer.
+  return new SessionRejectedError(problem[0], problem[1], {
+    keyId,
+    issuedAt: new Date(claims.iat * 1000),
+    expiresAt: new Date(Math.min(claims.exp, claims.ori + config.absoluteTimeout) * 1000),
+    createdAt: new Date(claims.ori * 1000),
+  });
+}
+
+/** A JSON object text as a fresh record with a null prototype. */
+function recordOf(json: string): SessionRecord {
+  const record = JSON.parse(json) as SessionRecord;
+  Object.setPrototypeOf(record, null);
+  return record;
+}
+
+type Result = Unsealed | SessionRejectedError;
 
 /**
  * Opens a token. Never throws for anything a browser can send: every failure comes back as a
  * SessionRejectedError, and no data is returned unless the token was sealed by a key in the
  * ring, for this purpose, and is still within its lifetimes.
+ *
+ * The answer comes back at once when no decryption is needed (a token-cache hit, or a token
+ * refused by its length or header), and as a promise otherwise: the adapters serve a cached
+ * session without waiting on a promise.
  */
-export async function unseal(
-  config: CodecConfig,
-  token: string,
-): Promise<Unsealed | SessionRejectedError> {
+export function unseal(config: CodecConfig, token: string): Result | Promise<Result> {
   const now = Math.floor(config.now() / 1000);
   if (token.length > config.maxTokenChars) {
     return new SessionRejectedError(
@@ -140,9 +154,15 @@ export async function unseal(
     );
   }
   // A token seen before passed the header checks and decrypted then; its claims are checked
-  // again below, now, like any other.
+  // again, now, like any other, and the app gets data parsed afresh (it may mutate it).
   const cached = config.cache?.get(token);
-  if (cached) return open(config, cached.plaintext, cached.keyId, now, false);
+  if (cached) {
+    const problem = checkClaims(config, cached, now);
+    if (problem) return problem;
+    const { claims, keyId, dataJson, flashJson } = cached;
+    const flash = flashJson === undefined ? undefined : recordOf(flashJson);
+    return { claims, keyId, dataJson, data: recordOf(dataJson), flash };
+  }
 
   const header = readHeader(token, config.compress);
   if (header instanceof SessionRejectedError) return header;
@@ -158,7 +178,15 @@ export async function unseal(
   if (windowStart + WINDOW_SECONDS + config.idleTimeout + config.clockTolerance < now) {
     return new SessionRejectedError('expired', 'token names a key window past the idle lifetime');
   }
+  return decryptAndOpen(config, token, header, now);
+}
 
+async function decryptAndOpen(
+  config: CodecConfig,
+  token: string,
+  header: TokenHeader,
+  now: number,
+): Promise<Result> {
   let plaintext: string;
   try {
     const key = await config.ring.windowKey(header.keyId, header.window);
@@ -173,30 +201,18 @@ export async function unseal(
     // this token was not sealed by this key as it stands.
     return new SessionRejectedError('tampered', 'decryption failed');
   }
-  const opened = open(config, plaintext, header.keyId, now, true);
-  if (!(opened instanceof SessionRejectedError))
-    config.cache?.set(token, { plaintext, keyId: header.keyId });
-  return opened;
-}
-
-/** Parses a decrypted plaintext and checks its claims against the clock and configuration. */
-function open(
-  config: CodecConfig,
-  plaintext: string,
-  keyId: string,
-  now: number,
-  firstTime: boolean,
-): Unsealed | SessionRejectedError {
-  // The depth scan only needs to run once per plaintext: a cached one already passed it.
-  const opened = parse(plaintext, firstTime);
-  if (!opened) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
-  const problem = checkClaims(config, opened.claims, keyId, now);
-  if (problem) return problem;
-  return {
-    ...opened,
-    keyId,
-    dataJson: dataJsonOf(plaintext, opened.claims, opened.flash, opened.data),
+  const body = parse(plaintext);
+  if (!body) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
+  const opened: Opened = {
+    claims: body.claims,
+    keyId: header.keyId,
+    dataJson: dataJsonOf(plaintext, body.claims, body.flash, body.data),
+    flashJson: body.flash && JSON.stringify(body.flash),
   };
+  const problem = checkClaims(config, opened, now);
+  if (problem) return problem;
+  config.cache?.set(token, opened);
+  return { ...body, keyId: header.keyId, dataJson: opened.dataJson };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type SerializeOptions, serialize } from 'cookie';
 import { SessionConfigError } from '../errors.js';
+import { MAX_CHUNKS } from './limits.js';
 
 export interface CookieOptions {
   /** Send only over HTTPS. Default true; turn off only for plain-http development. */
@@ -104,4 +105,9 @@ export function resolveCookie(name: string, options: CookieOptions = {}): Resolv
 /** `session`, `session.1`, `session.2`, …: exact names, never matched by prefix. */
 export function chunkName(base: string, index: number): string {
   return index === 0 ? base : `${base}.${index}`;
+}
+
+/** Every name a session's chunks can have, in order: built once, looked up on every request. */
+export function chunkNames(base: string): readonly string[] {
+  return Array.from({ length: MAX_CHUNKS }, (_, i) => chunkName(base, i));
 }

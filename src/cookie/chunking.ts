@@ -30,16 +30,19 @@ export function sentBytes(name: string, value: string): number {
   return name.length + 1 + value.length + 2;
 }
 
-/** Finds this session's cookies by exact name in parsed cookies and joins the chunks. */
+/**
+ * Finds this session's cookies by exact name in parsed cookies and joins the chunks. `names`
+ * is `chunkNames(base)`.
+ */
 export function readChunks(
   cookies: Readonly<Record<string, string | undefined>>,
-  base: string,
+  names: readonly string[],
 ): ReadChunks {
   const present: string[] = [];
-  for (let i = 0; i < MAX_CHUNKS; i++) {
-    const name = chunkName(base, i);
+  for (const name of names) {
     if (cookies[name] !== undefined) present.push(name);
   }
+  const base = names[0] as string;
   const first = cookies[base];
   if (first === undefined || first === '')
     return { token: undefined, rejection: undefined, present, bytes: 0, count: 0 };
@@ -61,7 +64,7 @@ export function readChunks(
   // Counted from what was sent (the `<n>~` marker included), as writeChunks counts it.
   let bytes = sentBytes(base, first);
   for (let i = 1; i < count; i++) {
-    const name = chunkName(base, i);
+    const name = names[i] as string;
     const part = cookies[name];
     if (part === undefined || part === '') {
       return {
@@ -111,10 +114,12 @@ export function writeChunks(
 ): WrittenChunks {
   const base = cookie.name;
   const options = maxAge === undefined ? cookie.attributes : { ...cookie.attributes, maxAge };
-  if (lineOverhead(cookie, base, maxAge) + token.length <= budget.cookieBytes) {
+  // Most sessions fit one cookie: try the whole line first.
+  const whole = serialize(base, token, options);
+  if (whole.length <= budget.cookieBytes) {
     const bytes = sentBytes(base, token);
     if (bytes > budget.totalBytes) return { ok: false, bytes };
-    return { ok: true, setCookies: [serialize(base, token, options)], names: [base], bytes };
+    return { ok: true, setCookies: [whole], names: [base], bytes };
   }
   for (let count = 2; count <= MAX_CHUNKS; count++) {
     const prefix = `${count}~`;
@@ -152,6 +157,7 @@ export function writeChunks(
 
 /** Set-Cookie lines that make the browser forget these names (same path and domain). */
 export function deletions(names: readonly string[], cookie: ResolvedCookie): string[] {
+  if (names.length === 0) return [];
   const options = { ...cookie.attributes, maxAge: 0, expires: new Date(0) };
   return names.map((name) => serialize(name, '', options));
 }

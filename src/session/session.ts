@@ -17,6 +17,12 @@ export interface SessionState {
   outgoingFlash: SessionRecord | undefined;
   /** The session's exact cookie names the request carried. */
   present: readonly string[];
+  /**
+   * False while the data is certainly as loaded: nothing was set or deleted and no object in
+   * it was handed out (so nothing can have been changed in place). Commit then skips
+   * serialising the data to compare it, which is most of what an unchanged request costs.
+   */
+  touched: boolean;
   destroyed: boolean;
   regenerated: boolean;
   /** Set once the response's headers are out; any change after that is an error. */
@@ -25,13 +31,9 @@ export interface SessionState {
   saver: (() => Promise<void>) | undefined;
 }
 
-const states = new WeakMap<object, SessionState>();
-
 /** For the store and the adapters only; not exported from the package. */
 // biome-ignore lint/suspicious/noExplicitAny: any session type
-export function stateOf(session: Session<any>): SessionState {
-  return states.get(session) as SessionState;
-}
+export let stateOf: (session: Session<any>) => SessionState;
 
 // Once the headers are out, freeze what the app may still hold, so an in-place change to a
 // nested object throws in strict-mode code instead of vanishing.
@@ -52,18 +54,20 @@ export class Session<T = AnySessionData> {
   /** Why the request's cookie was not accepted, if it carried one that was not. */
   readonly rejection: SessionRejectedError | undefined;
 
+  readonly #s: SessionState;
+
+  static {
+    stateOf = (session) => session.#s;
+  }
+
   /** @internal Sessions come from `store.load()`. */
   constructor(state: SessionState, rejection: SessionRejectedError | undefined) {
-    states.set(this, state);
+    this.#s = state;
     this.rejection = rejection;
   }
 
-  #state(): SessionState {
-    return states.get(this) as SessionState;
-  }
-
   #writable(): SessionState {
-    const state = this.#state();
+    const state = this.#s;
     if (state.locked) throw new SessionCommittedError(state.locked);
     if (state.destroyed) {
       throw new SessionCommittedError(
@@ -75,27 +79,35 @@ export class Session<T = AnySessionData> {
 
   /** True when the request carried no valid session cookie. */
   get isNew(): boolean {
-    return this.#state().claims === undefined;
+    return this.#s.claims === undefined;
   }
 
   /** When this session began (absolute lifetime counts from here); undefined until first sealed. */
   get createdAt(): Date | undefined {
-    const claims = this.#state().claims;
+    const claims = this.#s.claims;
     return claims && new Date(claims.ori * 1000);
   }
 
   /** The cookie as the browser holds it (after a commit: as it will hold it). */
   get cookie(): CookieInfo | undefined {
-    return this.#state().cookie;
+    return this.#s.cookie;
   }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
-    const data = this.#state().data;
-    return Object.hasOwn(data, key) ? (data[key] as T[K]) : undefined;
+    const state = this.#s;
+    if (!Object.hasOwn(state.data, key)) return undefined;
+    const value = state.data[key];
+    if (typeof value === 'object' && value !== null) {
+      // The app may change this object in place: commit must compare, and once the response
+      // has started, a change must throw rather than vanish.
+      state.touched = true;
+      if (state.locked) deepFreeze(value);
+    }
+    return value as T[K];
   }
 
   has(key: keyof T & string): boolean {
-    return Object.hasOwn(this.#state().data, key);
+    return Object.hasOwn(this.#s.data, key);
   }
 
   /**
@@ -104,6 +116,7 @@ export class Session<T = AnySessionData> {
    */
   set<K extends keyof T & string>(key: K, value: T[K]): this {
     const state = this.#writable();
+    state.touched = true;
     if (value === undefined) {
       delete state.data[key];
       return this;
@@ -115,6 +128,7 @@ export class Session<T = AnySessionData> {
 
   delete(key: keyof T & string): boolean {
     const state = this.#writable();
+    state.touched = true;
     const had = Object.hasOwn(state.data, key);
     delete state.data[key];
     return had;
@@ -122,16 +136,18 @@ export class Session<T = AnySessionData> {
 
   /** Removes every value. An empty session sends no cookie and clears the one the browser had. */
   clear(): void {
-    this.#writable().data = Object.create(null);
+    const state = this.#writable();
+    state.touched = true;
+    state.data = Object.create(null);
   }
 
   keys(): (keyof T & string)[] {
-    return Object.keys(this.#state().data) as (keyof T & string)[];
+    return Object.keys(this.#s.data) as (keyof T & string)[];
   }
 
   /** A deep copy of the data, safe to serialise or keep. */
   toJSON(): Partial<T> {
-    return JSON.parse(JSON.stringify(this.#state().data));
+    return JSON.parse(JSON.stringify(this.#s.data));
   }
 
   /** Sets a value readable on the next request only. */
@@ -147,7 +163,7 @@ export class Session<T = AnySessionData> {
    * read or not, they are gone from the cookie this response writes.
    */
   getFlash(key: string): JsonValue | undefined {
-    const incoming = this.#state().incomingFlash;
+    const incoming = this.#s.incomingFlash;
     return incoming && Object.hasOwn(incoming, key) ? (incoming[key] as JsonValue) : undefined;
   }
 
@@ -156,7 +172,7 @@ export class Session<T = AnySessionData> {
    * this request throw, unless `regenerate()` starts a new session.
    */
   destroy(): void {
-    const state = this.#state();
+    const state = this.#s;
     if (state.locked) throw new SessionCommittedError(state.locked);
     state.destroyed = true;
     state.data = Object.create(null);
@@ -169,9 +185,10 @@ export class Session<T = AnySessionData> {
    * the one that carries the login.
    */
   regenerate(options: { keepData?: boolean } = {}): void {
-    const state = this.#state();
+    const state = this.#s;
     if (state.locked) throw new SessionCommittedError(state.locked);
     if (!options.keepData || state.destroyed) state.data = Object.create(null);
+    state.touched = true;
     state.outgoingFlash = undefined;
     state.destroyed = false;
     state.regenerated = true;
@@ -182,7 +199,7 @@ export class Session<T = AnySessionData> {
    * for an app that wants a failure (e.g. too large) reported at this line.
    */
   async save(): Promise<void> {
-    const saver = this.#state().saver;
+    const saver = this.#s.saver;
     if (!saver) {
       throw new TypeError(
         'session.save() needs an adapter (jwe-session/node, /express, /fetch); without one call store.commit(session)',
@@ -195,6 +212,7 @@ export class Session<T = AnySessionData> {
 /** Freezes the session after its headers went out. */
 export function lockSession(state: SessionState, reason: string): void {
   state.locked = reason;
-  deepFreeze(state.data);
+  // Untouched data has no object in the app's hands: get() freezes what it hands out later.
+  if (state.touched) deepFreeze(state.data);
   if (state.outgoingFlash) deepFreeze(state.outgoingFlash);
 }

@@ -3,7 +3,8 @@ import type { Claims } from '../codec/codec-config.js';
 import { toJson } from '../codec/json-value.js';
 import { plaintextOf, seal } from '../codec/seal.js';
 import { maxInflatedBytes, type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
-import { deletions, readChunks, writeChunks } from '../cookie/chunking.js';
+import { chunkNames } from '../cookie/attributes.js';
+import { deletions, type ReadChunks, readChunks, writeChunks } from '../cookie/chunking.js';
 import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
 import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
@@ -54,6 +55,7 @@ function newState(present: readonly string[]): SessionState {
     incomingFlash: undefined,
     outgoingFlash: undefined,
     present,
+    touched: false,
     destroyed: false,
     regenerated: false,
     locked: undefined,
@@ -74,12 +76,14 @@ interface PendingSeal {
 /** The store behind `SessionStore`, with what only the adapters use. */
 export class Store<T> implements SessionStore<T> {
   readonly #config: StoreConfig;
+  readonly #chunkNames: readonly string[];
   readonly cookieName: string;
   readonly keyRing: KeyRing;
 
   constructor(config: StoreConfig) {
     this.#config = config;
     this.cookieName = config.cookie.name;
+    this.#chunkNames = chunkNames(config.cookie.name);
     this.keyRing = config.codec.ring;
   }
 
@@ -88,19 +92,35 @@ export class Store<T> implements SessionStore<T> {
   }
 
   async load(cookieHeader: string | null | undefined): Promise<Session<T>> {
-    const name = this.cookieName;
+    return this.loadNow(cookieHeader);
+  }
+
+  /**
+   * @internal For the adapters: `load`, but the session comes back at once when nothing needs
+   * decrypting (no cookie, a token-cache hit, a token refused unread), so the common request
+   * does not wait on a promise.
+   */
+  loadNow(cookieHeader: string | null | undefined): Session<T> | Promise<Session<T>> {
     // Most requests of most apps carry other cookies only: skip the parse for those.
-    if (!cookieHeader?.includes(name)) return new Session<T>(newState([]), undefined);
-    const chunks = readChunks(parse(cookieHeader), name);
+    if (!cookieHeader?.includes(this.cookieName)) {
+      return new Session<T>(newState([]), undefined);
+    }
+    const chunks = readChunks(parse(cookieHeader), this.#chunkNames);
+    if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
+    const opened = unseal(this.#config.codec, chunks.token);
+    return opened instanceof Promise
+      ? opened.then((result) => this.#sessionOf(chunks, result))
+      : this.#sessionOf(chunks, opened);
+  }
+
+  #sessionOf(chunks: ReadChunks, opened: Unsealed | SessionRejectedError | undefined): Session<T> {
     const state = newState(chunks.present);
-    let opened: Unsealed | SessionRejectedError | undefined = chunks.rejection;
-    if (chunks.token !== undefined) opened = await unseal(this.#config.codec, chunks.token);
     if (opened instanceof SessionRejectedError) {
       const sealed = opened.sealed;
       const times = sealed
         ? ` (key "${sealed.keyId}", created ${sealed.createdAt.toISOString()}, expires ${sealed.expiresAt.toISOString()})`
         : '';
-      debug(`cookie "${name}" rejected: ${opened.reason}: ${opened.detail}${times}`);
+      debug(`cookie "${this.cookieName}" rejected: ${opened.reason}: ${opened.detail}${times}`);
       return new Session<T>(state, opened);
     }
     if (opened) {
@@ -148,7 +168,8 @@ export class Store<T> implements SessionStore<T> {
     const { codec, cookie } = this.#config;
     if (state.destroyed) return this.#clearAll(state);
 
-    const dataJson = toJson(state.data, 'session');
+    // Data the app never touched (no change, no object handed out) is still what was loaded.
+    const dataJson = state.touched ? toJson(state.data, 'session') : (state.baseline ?? '{}');
     const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
     const changed =
       state.regenerated ||
@@ -210,6 +231,8 @@ export class Store<T> implements SessionStore<T> {
     // what the browser holds, not what an unsent response would have written.
     state.baseline = dataJson;
     state.claims = next;
+    // This browser's next request (to this process) then reads its cookie without decrypting.
+    codec.cache?.set(token, { claims: next, keyId: codec.ring.primaryId, dataJson, flashJson });
     state.keyId = codec.ring.primaryId;
     state.regenerated = false;
     state.cookie = this.#info(codec.ring.primaryId, next.exp, written.bytes, written.names.length);

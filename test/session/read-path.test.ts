@@ -1,0 +1,162 @@
+// The cheap paths of a request that changes nothing: a cookie this store sealed is read back
+// without decrypting, a session handed back synchronously when nothing needs decrypting, and
+// data the app never touched is neither serialised nor frozen; none of them may change what
+// the app sees or what is saved.
+import { compactDecrypt } from 'jose';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { Session, SessionRejectedError } from '../../src/index.js';
+import { lockSession, stateOf } from '../../src/session/session.js';
+import type { Store } from '../../src/session/store.js';
+import type { Jar } from '../helpers/browser-jar.js';
+import { cookieHeaderFrom } from '../helpers/browser-jar.js';
+import { Clock } from '../helpers/clock.js';
+import { makeStore, visit } from '../helpers/store.js';
+
+vi.mock('jose', async (importOriginal) => {
+  const jose = await importOriginal<typeof import('jose')>();
+  return { ...jose, compactDecrypt: vi.fn(jose.compactDecrypt) };
+});
+const decryptSpy = vi.mocked(compactDecrypt);
+
+type Data = { user?: string; cart?: { sku: string }[] };
+
+beforeEach(() => {
+  decryptSpy.mockClear();
+});
+
+describe('a cookie this store sealed', () => {
+  it('is read back on the next request without decrypting it', async () => {
+    const store = makeStore<Data>();
+    const jar: Jar = new Map();
+    await visit(store, jar, (s) => s.set('cart', [{ sku: 'a' }]));
+    const next = await visit(store, jar);
+    expect(next.session.get('cart')).toEqual([{ sku: 'a' }]);
+    expect(decryptSpy).not.toHaveBeenCalled();
+  });
+
+  it('is decrypted when the cache is off', async () => {
+    const store = makeStore<Data>({ cacheSize: 0 });
+    const jar: Jar = new Map();
+    await visit(store, jar, (s) => s.set('user', 'ada'));
+    expect((await visit(store, jar)).session.get('user')).toBe('ada');
+    expect(decryptSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it('still expires on time when it was never decrypted', async () => {
+    const clock = new Clock();
+    const store = makeStore<Data>({ idleTimeout: 600 }, clock);
+    const jar: Jar = new Map();
+    const first = await visit(store, jar, (s) => s.set('user', 'ada'));
+    clock.advance(600 + 31);
+    const late = await store.load(first.header);
+    expect(late.rejection?.reason).toBe('expired');
+    expect(late.get('user')).toBeUndefined();
+    expect(decryptSpy).not.toHaveBeenCalled();
+  });
+
+  it('brings its flash values to the next request, once', async () => {
+    const store = makeStore<Data>();
+    const jar: Jar = new Map();
+    await visit(store, jar, (s) => {
+      s.set('user', 'ada');
+      s.flash('notice', { text: 'saved' });
+    });
+    const next = await visit(store, jar);
+    expect(next.session.getFlash('notice')).toEqual({ text: 'saved' });
+    expect((await visit(store, jar)).session.getFlash('notice')).toBeUndefined();
+    expect(decryptSpy).not.toHaveBeenCalled();
+  });
+
+  it('gives each request its own copy of the data', async () => {
+    const store = makeStore<Data>();
+    const jar: Jar = new Map();
+    const { header } = await visit(store, jar, (s) => s.set('cart', [{ sku: 'a' }]));
+    const one = await store.load(header);
+    one.get('cart')?.push({ sku: 'b' });
+    expect((await store.load(header)).get('cart')).toEqual([{ sku: 'a' }]);
+  });
+});
+
+describe('loading without a promise', () => {
+  it('hands back the session at once for a cached token or no cookie, a promise to decrypt', async () => {
+    const store = makeStore<Data>() as Store<Data>;
+    const sealed = makeStore<Data>({ cacheSize: 0 });
+    const jar: Jar = new Map();
+    const { header } = await visit(store, jar, (s) => s.set('user', 'ada'));
+    const cached = store.loadNow(header);
+    expect(cached).toBeInstanceOf(Session);
+    expect((cached as Session<Data>).get('user')).toBe('ada');
+    expect(store.loadNow('')).toBeInstanceOf(Session);
+    expect(store.loadNow('other=1')).toBeInstanceOf(Session);
+    // A token refused by its header needs no decryption either.
+    const refused = store.loadNow('session=not.a.token');
+    expect((refused as Session<Data>).rejection).toBeInstanceOf(SessionRejectedError);
+
+    const other = cookieHeaderFrom(await sealed.commit(withUser(await sealed.load(''), 'bo')));
+    const pending = store.loadNow(other);
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending).get('user')).toBe('bo');
+  });
+});
+
+function withUser(session: Session<Data>, user: string): Session<Data> {
+  session.set('user', user);
+  return session;
+}
+
+describe('data the app never touched', () => {
+  it('is committed as unchanged without serialising it', async () => {
+    const store = makeStore<Data>();
+    const jar: Jar = new Map();
+    await visit(store, jar, (s) => s.set('user', 'ada'));
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      const { setCookies } = await visit(store, jar, (s) => {
+        expect(s.get('user')).toBe('ada');
+        expect(s.has('cart')).toBe(false);
+        expect(s.keys()).toEqual(['user']);
+      });
+      expect(setCookies).toEqual([]);
+      expect(stringify).not.toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
+  it('regenerate() drops the loaded data even when nothing is set after it', async () => {
+    const store = makeStore<Data>();
+    const jar: Jar = new Map();
+    await visit(store, jar, (s) => s.set('user', 'ada'));
+    const { setCookies } = await visit(store, jar, (s) => s.regenerate());
+    expect(setCookies).toHaveLength(1);
+    expect(jar.size).toBe(0);
+    const kept = await visit(store, jar, (s) => s.set('user', 'bo'));
+    await visit(store, jar, (s) => s.regenerate({ keepData: true }));
+    expect(kept.session.get('user')).toBe('bo');
+    expect((await visit(store, jar)).session.get('user')).toBe('bo');
+  });
+
+  it('an object read after the response started comes back frozen', async () => {
+    const store = makeStore<Data>();
+    const jar: Jar = new Map();
+    const { header } = await visit(store, jar, (s) => s.set('cart', [{ sku: 'a' }]));
+    const session = await store.load(header);
+    lockSession(stateOf(session), 'headers already sent');
+    const cart = session.get('cart') as { sku: string }[];
+    expect(Object.isFrozen(cart)).toBe(true);
+    expect(() => cart.push({ sku: 'b' })).toThrow(TypeError);
+    expect(() => {
+      (cart[0] as { sku: string }).sku = 'z';
+    }).toThrow(TypeError);
+  });
+
+  it('an object read before is frozen with the rest when the response starts', async () => {
+    const store = makeStore<Data>();
+    const jar: Jar = new Map();
+    const { header } = await visit(store, jar, (s) => s.set('cart', [{ sku: 'a' }]));
+    const session = await store.load(header);
+    const cart = session.get('cart') as { sku: string }[];
+    lockSession(stateOf(session), 'headers already sent');
+    expect(() => cart.push({ sku: 'b' })).toThrow(TypeError);
+  });
+});
