@@ -1,26 +1,19 @@
-// base64url without padding (RFC 4648 §5), as JWS/JWE use it. Web-standard atob/btoa only:
-// the core must run outside Node too.
+// base64url without padding (RFC 4648 §5), as JWS/JWE use it. Plain JavaScript, no atob or
+// Buffer: the core must run outside Node too, and a table walk over a short header is several
+// times faster than atob plus the re-encoding it would need to prove the input canonical.
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+// Character code → 6-bit value, or -1 for anything outside the alphabet.
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** Decodes base64url to bytes, or returns undefined for anything that is not canonical base64url. */
-export function decodeBase64url(input: string): Uint8Array | undefined {
-  if (!BASE64URL.test(input) || input.length % 4 === 1) return undefined;
-  let binary: string;
-  try {
-    binary = atob(input.replace(/-/g, '+').replace(/_/g, '/'));
-  } catch {
-    return undefined;
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  // Reject non-canonical encodings (stray low bits in the last character), so one key or
-  // token has exactly one spelling.
-  if (encodeBase64url(bytes) !== input) return undefined;
-  return bytes;
+function valueAt(input: string, index: number): number {
+  const code = input.charCodeAt(index);
+  return code < 128 ? (VALUE[code] as number) : -1;
 }
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
  * True if `input` is the one canonical base64url spelling of some bytes: alphabet only, no
@@ -28,12 +21,39 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * for segments that jose decodes leniently (atob skips whitespace and '=', ignores stray bits).
  */
 export function isCanonicalBase64url(input: string): boolean {
+  // The regular expression scans long segments (the ciphertext) faster than a loop here.
   if (!BASE64URL.test(input)) return false;
   const rest = input.length % 4;
   if (rest === 0) return true;
   if (rest === 1) return false;
-  const last = ALPHABET.indexOf(input[input.length - 1] as string);
-  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+  return (valueAt(input, input.length - 1) & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
+/** Decodes base64url to bytes, or returns undefined for anything that is not canonical base64url. */
+export function decodeBase64url(input: string): Uint8Array | undefined {
+  if (!isCanonicalBase64url(input)) return undefined;
+  const length = input.length;
+  const bytes = new Uint8Array((length * 3) >> 2);
+  let out = 0;
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    const n =
+      (valueAt(input, i) << 18) |
+      (valueAt(input, i + 1) << 12) |
+      (valueAt(input, i + 2) << 6) |
+      valueAt(input, i + 3);
+    bytes[out++] = n >> 16;
+    bytes[out++] = (n >> 8) & 0xff;
+    bytes[out++] = n & 0xff;
+  }
+  if (length - i === 2) {
+    bytes[out] = (valueAt(input, i) << 2) | (valueAt(input, i + 1) >> 4);
+  } else if (length - i === 3) {
+    const n = (valueAt(input, i) << 12) | (valueAt(input, i + 1) << 6) | valueAt(input, i + 2);
+    bytes[out++] = n >> 10;
+    bytes[out] = (n >> 2) & 0xff;
+  }
+  return bytes;
 }
 
 export function encodeBase64url(bytes: Uint8Array): string {
