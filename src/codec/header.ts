@@ -34,6 +34,18 @@ function shown(value: unknown): string {
   );
 }
 
+// Every token sealed under one key in one hour carries the same header text, so what a header
+// text reads as is remembered (it depends on nothing else but whether zip is allowed): a busy
+// server decodes and checks a handful of distinct headers, not one per request. Bounded, as
+// the texts come from browsers; only headers that passed are kept.
+const MAX_KNOWN_HEADERS = 64;
+const knownHeaders = [new Map<string, TokenHeader>(), new Map<string, TokenHeader>()] as const;
+
+/** @internal How many header texts are remembered: for the test of the bound. */
+export function rememberedHeaderCount(): number {
+  return knownHeaders[0].size + knownHeaders[1].size;
+}
+
 /**
  * Reads and checks a token's protected header before any cryptography: the allowlist of
  * algorithms is enforced here, on a string of at most a few hundred bytes.
@@ -43,6 +55,24 @@ export function readHeader(token: string, allowZip: boolean): TokenHeader | Sess
   if (parts.length !== 5) return reject(`expected 5 compact JWE segments, got ${parts.length}`);
   const [encoded, encryptedKey] = parts as [string, string];
   if (encryptedKey !== '') return reject('encrypted key segment must be empty for alg "dir"');
+  const known = knownHeaders[allowZip ? 1 : 0];
+  let header = known.get(encoded);
+  if (header === undefined) {
+    const read = checkHeader(encoded, allowZip);
+    if (read instanceof SessionRejectedError) return read;
+    if (known.size >= MAX_KNOWN_HEADERS) known.clear();
+    known.set(encoded, read);
+    header = read;
+  }
+  // jose decodes the other segments leniently (atob skips whitespace and '=', ignores stray
+  // bits), so without this many spellings of one token would open: any change must be rejected.
+  if (!parts.slice(2).every(isCanonicalBase64url)) {
+    return reject('iv, ciphertext or tag is not canonical base64url');
+  }
+  return header;
+}
+
+function checkHeader(encoded: string, allowZip: boolean): TokenHeader | SessionRejectedError {
   if (encoded.length > MAX_HEADER_CHARS) return reject('protected header is too long');
   const bytes = decodeBase64url(encoded);
   if (!bytes) return reject('protected header is not base64url');
@@ -68,10 +98,5 @@ export function readHeader(token: string, allowZip: boolean): TokenHeader | Sess
   const match = typeof kid === 'string' ? KID.exec(kid) : null;
   if (!match || !KEY_ID.test(match[1] as string))
     return reject('kid is missing or not <key id>.<window>');
-  // jose decodes the other segments leniently (atob skips whitespace and '=', ignores stray
-  // bits), so without this many spellings of one token would open: any change must be rejected.
-  if (!parts.slice(2).every(isCanonicalBase64url)) {
-    return reject('iv, ciphertext or tag is not canonical base64url');
-  }
   return { keyId: match[1] as string, window: Number(match[2]), zip: zip === 'DEF' };
 }

@@ -30,7 +30,8 @@ export function plaintextOf(claims: Claims, body: SealBody): string {
 export async function seal(config: CodecConfig, claims: Claims, body: SealBody): Promise<string> {
   const window = Math.floor(claims.iat / WINDOW_SECONDS);
   const keyId = config.ring.primaryId;
-  const key = await config.ring.windowKey(keyId, window);
+  const key =
+    config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
   const header = config.compress
     ? { alg: ALG, enc: ENC, kid: `${keyId}.${window}`, zip: 'DEF' }
     : { alg: ALG, enc: ENC, kid: `${keyId}.${window}` };

@@ -189,7 +189,9 @@ async function decryptAndOpen(
 ): Promise<Result> {
   let plaintext: string;
   try {
-    const key = await config.ring.windowKey(header.keyId, header.window);
+    const { keyId, window } = header;
+    const key =
+      config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
     const result = await compactDecrypt(token, key, {
       keyManagementAlgorithms: [ALG],
       contentEncryptionAlgorithms: [ENC],

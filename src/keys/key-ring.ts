@@ -35,6 +35,8 @@ interface RingKey {
 export class KeyRing {
   readonly #keys: ReadonlyMap<string, RingKey>;
   readonly #windowKeys = new Map<string, Promise<CryptoKey>>();
+  // The same keys once derived, so the hot path can take one without waiting on a promise.
+  readonly #readyWindowKeys = new Map<string, CryptoKey>();
   /** The id of the key that seals. */
   readonly primaryId: string;
   /** Every id, sealing key first. */
@@ -147,9 +149,25 @@ export class KeyRing {
       // Maps iterate in insertion order: drop the oldest.
       const oldest = this.#windowKeys.keys().next().value as string;
       this.#windowKeys.delete(oldest);
+      this.#readyWindowKeys.delete(oldest);
     }
     this.#windowKeys.set(cacheKey, derived);
+    derived.then(
+      (ready) => {
+        if (this.#windowKeys.get(cacheKey) === derived) this.#readyWindowKeys.set(cacheKey, ready);
+      },
+      // A failed derivation is reported to whoever awaits windowKey(); nothing to keep here.
+      () => {},
+    );
     return derived;
+  }
+
+  /**
+   * @internal `windowKey`, if that key was derived already: the seal and unseal hot paths
+   * take it without a promise, and fall back to `windowKey` the first time.
+   */
+  derivedWindowKey(id: string, window: number): CryptoKey | undefined {
+    return this.#readyWindowKeys.get(`${id}.${window}`);
   }
 
   /** Resolves once every key is imported; rejects if the platform refused one. */

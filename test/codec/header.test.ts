@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { CompactEncrypt, CompactSign } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { rememberedHeaderCount } from '../../src/codec/header.js';
 import { WINDOW_SECONDS } from '../../src/keys/key-ring.js';
 import { Clock } from '../helpers/clock.js';
 import { b64, forge, type Payload } from '../helpers/forge.js';
@@ -193,5 +194,39 @@ describe('header members', () => {
     await expectMalformed(`${b64('{nope')}.${rest}`, 'protected header is not JSON');
     await expectMalformed(`${b64('[1]')}.${rest}`, 'protected header is not an object');
     await expectMalformed(`${b64('x'.repeat(200))}.${rest}`, 'protected header is too long');
+  });
+});
+
+describe('remembered headers', () => {
+  it('a header read by a store with compression on is still refused by one with it off', async () => {
+    const compressing = makeStore({ cacheSize: 0, compress: true }, clock);
+    const token = await forge(compressing, payload, { header: { zip: 'DEF' } });
+    expect(await compressing.unseal(token)).toEqual({ user: 'mallory' });
+    await expectMalformed(token, 'zip "DEF" is not allowed (compression is off)');
+    expect(await compressing.unseal(token)).toEqual({ user: 'mallory' });
+  });
+
+  it('a remembered header still needs canonical segments after it', async () => {
+    expect(await store.unseal(real.join('.'))).toEqual({ user: 'ada' });
+    await expectMalformed(
+      [real[0], '', `${real[2]}=`, real[3], real[4]].join('.'),
+      'iv, ciphertext or tag is not canonical base64url',
+    );
+  });
+
+  it('reads every header right while far more distinct ones pass than it remembers', async () => {
+    for (let i = 0; i < 200; i++) {
+      // A valid header naming a key this ring lacks: remembered, then refused by the ring.
+      const stranger = withHeader({ alg: 'dir', enc: 'A256GCM', kid: `x${i}.${WINDOW}` });
+      const result = (await store.unseal(stranger)) as SessionRejectedError;
+      expect(result.reason).toBe('unknown-key');
+      expect(result.detail).toBe(`no key with id "x${i}" in the ring`);
+      // The same meaning spelt with the members in another order is another header text.
+      const reordered = await forge(store, payload, { header: { enc: 'A256GCM', alg: 'dir' } });
+      expect(await store.unseal(reordered)).toEqual({ user: 'mallory' });
+    }
+    expect(await store.unseal(real.join('.'))).toEqual({ user: 'ada' });
+    // Header texts come from browsers: however many pass, only a few dozen are kept.
+    expect(rememberedHeaderCount()).toBeLessThanOrEqual(2 * 64);
   });
 });
