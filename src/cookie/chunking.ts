@@ -97,9 +97,36 @@ export interface ChunkBudget {
   readonly totalBytes: number;
 }
 
-function lineOverhead(cookie: ResolvedCookie, name: string, maxAge: number | undefined): number {
-  const options = maxAge === undefined ? cookie.attributes : { ...cookie.attributes, maxAge };
-  return serialize(name, '', options).length;
+// The attributes part of a Set-Cookie line (`; Max-Age=…; Path=/; …`) depends only on the
+// cookie's settings and the Max-Age, not on the name or value: it is serialised by the cookie
+// package once per Max-Age and reused, instead of serialising (and URI-encoding, and checking)
+// every token of every response again. Bounded: near the absolute expiry Max-Age counts down.
+const MAX_REMEMBERED_AGES = 16;
+const attributeTexts = new WeakMap<ResolvedCookie, Map<number | undefined, string>>();
+
+function attributeText(cookie: ResolvedCookie, maxAge: number | undefined): string {
+  let texts = attributeTexts.get(cookie);
+  if (!texts) {
+    texts = new Map();
+    attributeTexts.set(cookie, texts);
+  }
+  let text = texts.get(maxAge);
+  if (text === undefined) {
+    const options = maxAge === undefined ? cookie.attributes : { ...cookie.attributes, maxAge };
+    text = serialize(cookie.name, '', options).slice(cookie.name.length + 1);
+    if (texts.size >= MAX_REMEMBERED_AGES) texts.clear();
+    texts.set(maxAge, text);
+  }
+  return text;
+}
+
+/**
+ * One Set-Cookie line, exactly as the cookie package's `serialize` writes it. Names are this
+ * cookie's chunk names and values are compact JWE text with an optional `<n>~`: all characters
+ * that need no encoding, so the line is put together without encoding or scanning the token.
+ */
+function line(name: string, value: string, attributes: string): string {
+  return `${name}=${value}${attributes}`;
 }
 
 /**
@@ -113,22 +140,19 @@ export function writeChunks(
   budget: ChunkBudget,
 ): WrittenChunks {
   const base = cookie.name;
-  const options = maxAge === undefined ? cookie.attributes : { ...cookie.attributes, maxAge };
-  // Most sessions fit one cookie: try the whole line first.
-  const whole = serialize(base, token, options);
-  if (whole.length <= budget.cookieBytes) {
+  const attributes = attributeText(cookie, maxAge);
+  // Most sessions fit one cookie.
+  if (base.length + 1 + token.length + attributes.length <= budget.cookieBytes) {
     const bytes = sentBytes(base, token);
     if (bytes > budget.totalBytes) return { ok: false, bytes };
-    return { ok: true, setCookies: [whole], names: [base], bytes };
+    return { ok: true, setCookies: [line(base, token, attributes)], names: [base], bytes };
   }
   for (let count = 2; count <= MAX_CHUNKS; count++) {
     const prefix = `${count}~`;
     const capacities: number[] = [];
     for (let i = 0; i < count; i++) {
-      const room =
-        budget.cookieBytes -
-        lineOverhead(cookie, chunkName(base, i), maxAge) -
-        (i === 0 ? prefix.length : 0);
+      const overhead = chunkName(base, i).length + 1 + attributes.length;
+      const room = budget.cookieBytes - overhead - (i === 0 ? prefix.length : 0);
       capacities.push(Math.max(0, room));
     }
     if (capacities.reduce((a, b) => a + b, 0) < token.length) continue;
@@ -143,7 +167,7 @@ export function writeChunks(
       offset += part.length;
       const name = chunkName(base, i);
       const value = i === 0 ? prefix + part : part;
-      setCookies.push(serialize(name, value, options));
+      setCookies.push(line(name, value, attributes));
       names.push(name);
       bytes += sentBytes(name, value);
     }

@@ -4,8 +4,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { CompactEncrypt, CompactSign } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SessionRejectedError, type SessionStore } from '../../src/index.js';
 import { rememberedHeaderCount } from '../../src/codec/header.js';
+import { SessionRejectedError, type SessionStore } from '../../src/index.js';
 import { WINDOW_SECONDS } from '../../src/keys/key-ring.js';
 import { Clock } from '../helpers/clock.js';
 import { b64, forge, type Payload } from '../helpers/forge.js';
