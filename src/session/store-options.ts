@@ -52,7 +52,10 @@ export interface SessionStoreOptions {
    * an ISO string. Default: the `SESSION_NOT_BEFORE` environment variable, if set.
    */
   readonly notBefore?: Date | number | string;
-  /** Tokens whose decryption is remembered (LRU), so repeat reads skip the AES call. 0 turns it off. Default 1000. */
+  /**
+   * Tokens remembered once opened or sealed here, so repeat reads skip the AES call (claims
+   * are still checked on every hit). 0 turns it off. Default 1000.
+   */
   readonly cacheSize?: number;
   /** The environment to read `keysEnv` and `SESSION_NOT_BEFORE` from. Default `process.env`. */
   readonly env?: Env;
