@@ -1,6 +1,7 @@
 // Shared by bench/http.js and bench/load.js: servers as child processes (bench/http-server.js),
 // autocannon with a cookie jar per connection, command-line flags, medians and Markdown.
 import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -20,6 +21,26 @@ export function cpuPlan() {
   if (process.platform !== 'linux' || cpus < 2) return undefined;
   if (spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status !== 0) return undefined;
   return { server: String(cpus - 1), client: cpus === 2 ? '0' : `0-${cpus - 2}` };
+}
+
+/**
+ * The machine's CPU counters (Linux /proc/stat, all CPUs): `stolenShare(before, after)` is
+ * the share of CPU time the hypervisor gave to other guests in between, a measure of how
+ * disturbed a run was. Undefined where there is no /proc/stat.
+ */
+export function cpuCounters() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    const ticks = fields.slice(1).map(Number);
+    return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+export function stolenShare(before, after) {
+  if (!before || !after || after.total === before.total) return undefined;
+  return (after.steal - before.steal) / (after.total - before.total);
 }
 
 /** Pins every thread of a process (and the threads it starts later) to a CPU list. */
