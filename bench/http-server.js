@@ -10,6 +10,7 @@
 import { createServer } from 'node:http';
 import expressSession from 'express-session';
 import { getIronSession } from 'iron-session';
+import { CompactEncrypt, compactDecrypt } from 'jose';
 import { withSession } from '../dist/adapters/node.js';
 import { createSessionStore } from '../dist/index.js';
 
@@ -57,6 +58,40 @@ const apps = {
   // The same with the token cache off: every read pays a full decryption.
   'jwe-nocache'() {
     return apps.jwe(0);
+  },
+
+  // The least a jose-based cookie session can do: the counter as the whole payload, one dir +
+  // A256GCM token per write under a key imported once, a plain Map of tokens it made, and none
+  // of the claims, key ids, checks, chunking or size accounting. Not a usable session: a
+  // ceiling for anything that seals through jose, as the micro benchmark's "plain jose" is.
+  'jose-floor'() {
+    const key = crypto.subtle.importKey('raw', new Uint8Array(32).fill(7), 'AES-GCM', false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    const made = new Map();
+    const encoder = new TextEncoder();
+    const decoder = new TextDecoder();
+    return async (req, res) => {
+      if (req.url !== '/read' && req.url !== '/write') return notFound(res);
+      const token = /(?:^|;\s*)jose=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
+      let count = 0;
+      if (token) {
+        count =
+          made.get(token) ??
+          JSON.parse(decoder.decode((await compactDecrypt(token, await key)).plaintext)).count;
+      }
+      if (req.url === '/write') {
+        count += 1;
+        const sealed = await new CompactEncrypt(encoder.encode(JSON.stringify({ count })))
+          .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+          .encrypt(await key);
+        if (made.size >= 1000) made.clear();
+        made.set(sealed, count);
+        res.setHeader('Set-Cookie', `jose=${sealed}; Path=/; HttpOnly; SameSite=Lax`);
+      }
+      send(res, count);
+    };
   },
 
   iron() {
