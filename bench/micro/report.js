@@ -90,7 +90,7 @@ export function targetTable(rows) {
       r.bound,
       r.value,
       r.byCpu,
-      r.jose ?? '',
+      r.jose,
       r.met ? 'yes' : '**no**',
     ]),
   );

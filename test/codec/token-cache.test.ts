@@ -12,6 +12,12 @@ const entry = (n: number): Opened => ({
   flashJson: undefined,
 });
 
+// A cache size, and a run of operations on it: [true, n] sets token n, [false, n] reads it.
+const sizes = fc.integer({ min: 2, max: 40 });
+const traffic = fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 80 })), {
+  maxLength: 400,
+});
+
 describe('TokenCache', () => {
   it('gives back what was set, and nothing for a token never set', () => {
     const cache = new TokenCache(10);
@@ -22,39 +28,31 @@ describe('TokenCache', () => {
 
   it('never holds more than its size, whatever the traffic', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 2, max: 40 }),
-        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 80 })), { maxLength: 400 }),
-        (max, operations) => {
-          const cache = new TokenCache(max);
-          for (const [isSet, n] of operations) {
-            if (isSet) cache.set(`t${n}`, entry(n));
-            else cache.get(`t${n}`);
-            expect(cache.size).toBeLessThanOrEqual(max);
-          }
-        },
-      ),
+      fc.property(sizes, traffic, (max, operations) => {
+        const cache = new TokenCache(max);
+        for (const [isSet, n] of operations) {
+          if (isSet) cache.set(`t${n}`, entry(n));
+          else cache.get(`t${n}`);
+          expect(cache.size).toBeLessThanOrEqual(max);
+        }
+      }),
     );
   });
 
   it('keeps the last size/2 tokens set or read, however many others were set since', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 2, max: 40 }),
-        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 80 })), { maxLength: 400 }),
-        (max, operations) => {
-          const cache = new TokenCache(max);
-          const used: string[] = [];
-          for (const [isSet, n] of operations) {
-            const token = `t${n}`;
-            if (isSet) cache.set(token, entry(n));
-            else if (!cache.get(token)) continue;
-            used.push(token);
-          }
-          const recent = [...new Set(used.reverse())].slice(0, Math.floor(max / 2));
-          for (const token of recent) expect(cache.get(token)).toBeDefined();
-        },
-      ),
+      fc.property(sizes, traffic, (max, operations) => {
+        const cache = new TokenCache(max);
+        const used: string[] = [];
+        for (const [isSet, n] of operations) {
+          const token = `t${n}`;
+          if (isSet) cache.set(token, entry(n));
+          else if (!cache.get(token)) continue;
+          used.push(token);
+        }
+        const recent = [...new Set(used.reverse())].slice(0, Math.floor(max / 2));
+        for (const token of recent) expect(cache.get(token)).toBeDefined();
+      }),
     );
   });
 
