@@ -7,12 +7,17 @@ export type SessionErrorCode =
   | 'ERR_SESSION_VALUE'
   | 'ERR_SESSION_TOO_LARGE'
   | 'ERR_SESSION_COMMITTED'
+  | 'ERR_SESSION_READ_ONLY'
   | 'ERR_SESSION_REJECTED';
 
+/**
+ * Each class states its `name` as a string: taken from `constructor.name`, it would print as
+ * `a` or `rI` once a bundler has minified the class names.
+ */
 export abstract class SessionError extends Error {
   abstract readonly code: SessionErrorCode;
   override get name(): string {
-    return this.constructor.name;
+    return 'SessionError';
   }
 }
 
@@ -21,6 +26,9 @@ export abstract class SessionError extends Error {
  * `setting` names the option or variable; the message says how to fix it and never holds a secret.
  */
 export class SessionConfigError extends SessionError {
+  override get name(): string {
+    return 'SessionConfigError';
+  }
   readonly code = 'ERR_SESSION_CONFIG' as const;
   constructor(
     readonly setting: string,
@@ -32,6 +40,9 @@ export class SessionConfigError extends SessionError {
 
 /** A value JSON cannot carry faithfully (a Date, a BigInt, a cycle, …); `path` names where it is. */
 export class SessionValueError extends SessionError {
+  override get name(): string {
+    return 'SessionValueError';
+  }
   readonly code = 'ERR_SESSION_VALUE' as const;
   constructor(
     readonly path: string,
@@ -51,6 +62,9 @@ export interface KeySize {
  * so the cookie the browser already holds stays valid.
  */
 export class SessionTooLargeError extends SessionError {
+  override get name(): string {
+    return 'SessionTooLargeError';
+  }
   readonly code = 'ERR_SESSION_TOO_LARGE' as const;
   constructor(
     readonly size: number,
@@ -67,7 +81,21 @@ export class SessionTooLargeError extends SessionError {
 
 /** The session was changed after its cookies were committed (headers sent, or destroyed). */
 export class SessionCommittedError extends SessionError {
+  override get name(): string {
+    return 'SessionCommittedError';
+  }
   readonly code = 'ERR_SESSION_COMMITTED' as const;
+}
+
+/**
+ * The framework's cookie jar refused to set a cookie: a Next.js Server Component (or any
+ * read-only jar) cannot write. Nothing of this commit reached the browser.
+ */
+export class SessionReadOnlyError extends SessionError {
+  override get name(): string {
+    return 'SessionReadOnlyError';
+  }
+  readonly code = 'ERR_SESSION_READ_ONLY' as const;
 }
 
 /**
@@ -102,6 +130,9 @@ export interface SealedTimes {
  * issued in the future, or for another purpose).
  */
 export class SessionRejectedError extends SessionError {
+  override get name(): string {
+    return 'SessionRejectedError';
+  }
   readonly code = 'ERR_SESSION_REJECTED' as const;
   constructor(
     readonly reason: RejectionReason,

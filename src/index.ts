@@ -7,6 +7,7 @@ export {
   SessionConfigError,
   SessionError,
   type SessionErrorCode,
+  SessionReadOnlyError,
   SessionRejectedError,
   SessionTooLargeError,
   SessionValueError,

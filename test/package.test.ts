@@ -22,6 +22,7 @@ describe('package surface', () => {
         "SessionCommittedError",
         "SessionConfigError",
         "SessionError",
+        "SessionReadOnlyError",
         "SessionRejectedError",
         "SessionTooLargeError",
         "SessionValueError",

@@ -1,7 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Session } from '../session/session.js';
-import { type SessionStore, Store } from '../session/store.js';
+import { portOf } from '../session/port.js';
+import type { Session } from '../session/session.js';
+import type { SessionStore } from '../session/store.js';
+import { sendDefault500 } from './error-response.js';
 import { holdResponse } from './response-hold.js';
+
+// Express sets `req.app` to the application, whose `handle` runs the router.
+function isExpress(req: IncomingMessage): boolean {
+  const app = (req as { app?: { handle?: unknown } }).app;
+  return typeof app?.handle === 'function';
+}
 
 /** Express's / Connect's `next`, structurally, so this module needs no Express types. */
 export type NextFunction = (error?: unknown) => void;
@@ -9,7 +17,9 @@ export type NextFunction = (error?: unknown) => void;
 export interface SessionMiddlewareOptions {
   /**
    * Called when committing the session fails (SessionTooLargeError, SessionValueError).
-   * Default: `next(error)`, so the app's error handlers (or Express's own 500) answer it.
+   * Default: under Express, `next(error)`, so the app's error handlers (or Express's own 500)
+   * answer it; under other Connect-style hosts (which allow `next` once, such as
+   * `@fastify/middie`), a bare 500 with the error logged.
    */
   onError?: (error: unknown, req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 }
@@ -55,6 +65,7 @@ export function sessionMiddleware<T>(
   store: SessionStore<T>,
   options: SessionMiddlewareOptions = {},
 ): SessionMiddleware<T> {
+  const port = portOf<T>(store);
   const sessions = new WeakMap<IncomingMessage, Session<T>>();
   const middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
     // Mounted twice on one path: the first one already holds the response.
@@ -65,23 +76,25 @@ export function sessionMiddleware<T>(
     const attach = (session: Session<T>): void => {
       sessions.set(req, session);
       (req as IncomingMessage & { session: Session<T> }).session = session;
-      holdResponse(store, session, res, (error) => {
+      holdResponse(port, session, res, (error) => {
         if (options.onError) options.onError(error, req, res, next);
-        else next(error);
+        // `next` was called already, to run the route. Express routes a second call with an
+        // error to its error handlers; other hosts allow one call and crash on a second.
+        else if (isExpress(req)) next(error);
+        else sendDefault500(error, res);
       });
       next();
     };
     // A session that needs no decryption (no cookie, a token-cache hit) is attached at once.
-    let loaded: Session<T> | PromiseLike<Session<T>>;
+    let loaded: Session<T> | Promise<Session<T>>;
     try {
-      loaded =
-        store instanceof Store ? store.loadNow(req.headers.cookie) : store.load(req.headers.cookie);
+      loaded = port.load(req.headers.cookie);
     } catch (error) {
       next(error);
       return;
     }
-    if (loaded instanceof Session) attach(loaded);
-    else Promise.resolve(loaded).then(attach, (error: unknown) => next(error));
+    if (loaded instanceof Promise) loaded.then(attach, (error: unknown) => next(error));
+    else attach(loaded);
   };
   return Object.assign(middleware, {
     of(req: IncomingMessage): Session<T> {

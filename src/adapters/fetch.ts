@@ -1,6 +1,7 @@
-import { lockSession, type Session, type SessionState, stateOf } from '../session/session.js';
+import { portOf } from '../session/port.js';
+import { type Session, stateOf } from '../session/session.js';
+import { lockSession, type SessionState } from '../session/state.js';
 import type { SessionStore } from '../session/store.js';
-import { commitTracker } from './commit-tracker.js';
 
 /** A Fetch API handler that also gets the session. */
 export type FetchSessionHandler<T> = (
@@ -17,9 +18,6 @@ export interface WithSessionFetchOptions {
   onError?: (error: unknown, request: Request) => Response | Promise<Response>;
 }
 
-const RETURNED =
-  'the handler already returned its Response, so the session cookie is already decided: ' +
-  'change the session before returning';
 const FAILED = 'the request failed, so the session was not saved and cannot be changed';
 
 function default500(error: unknown): Response {
@@ -67,7 +65,8 @@ function withCookies(response: Response, cookies: readonly string[]): Response {
  *
  * The session is committed when the handler returns; it is then locked, so a change made
  * later (e.g. while the body streams) throws SessionCommittedError rather than being lost.
- * `await session.save()` commits early, so a too-large session fails at that line.
+ * `await session.save()` is that commit made early, so a too-large session fails at that
+ * line; the Response then carries what it produced.
  *
  * Errors do not propagate: a throwing handler or a failed commit is answered by `onError`, by
  * default a 500 (and the error logged). No session cookie goes with that answer, so the
@@ -79,17 +78,16 @@ export function withSessionFetch<T>(
   options: WithSessionFetchOptions = {},
 ): (request: Request) => Promise<Response> {
   const { onError } = options;
+  const port = portOf<T>(store);
   return async (request) => {
     let state: SessionState | undefined;
     try {
-      const session = await store.load(request.headers.get('cookie'));
+      const session = await port.load(request.headers.get('cookie'));
       state = stateOf(session);
-      const tracker = commitTracker(store, session);
-      state.saver = () => tracker.commit();
       const response = await handler(request, session);
-      lockSession(state, RETURNED);
-      await tracker.commit();
-      return withCookies(response, tracker.cookies());
+      // The commit locks the session: a change made later (while the body streams) throws.
+      const commit = await port.commit(session);
+      return withCookies(response, commit.lines);
     } catch (error) {
       if (state && !state.locked) lockSession(state, FAILED);
       if (!onError) return default500(error);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
-import { type SessionStore, Store } from '../session/store.js';
+import type { SessionStore } from '../session/store.js';
 import { sendDefault500 } from './error-response.js';
 import { holdResponse } from './response-hold.js';
 
@@ -48,11 +49,11 @@ export interface WithSessionOptions {
  *   change. Sealing is asynchronous, so those calls are held (on this `res` only) until the
  *   cookies are on, then replayed in order. While held, `res.headersSent` is still false.
  * - Set-Cookie headers the app sets itself are kept; ours are appended.
- * - Starting the response locks the session: changing it afterwards (a top-level `set` or an
- *   in-place change to a nested object, which is frozen) throws SessionCommittedError instead
- *   of being silently lost.
- * - `await session.save()` commits early, so a too-large session fails at that line. A change
- *   after it is committed again when the response starts; only the final cookies are sent.
+ * - Starting the response commits the session, and a commit locks it: changing it afterwards
+ *   (a top-level `set` or an in-place change to a nested object, which is frozen) throws
+ *   SessionCommittedError instead of being silently lost.
+ * - `await session.save()` is that commit, made early, so a too-large session fails at that
+ *   line; the response then sends what it produced. A failed save changes nothing.
  * - A failure goes to `onError`, or by default to a 500 with a short plain-text body. Either
  *   way no session cookie is sent, so the browser keeps the cookie it had.
  *
@@ -65,6 +66,7 @@ export function withSession<T>(
   options: WithSessionOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { onError } = options;
+  const port = portOf<T>(store);
   return async (req, res) => {
     const report = async (error: unknown): Promise<void> => {
       try {
@@ -77,15 +79,13 @@ export function withSession<T>(
     };
     let session: Session<T>;
     try {
-      if (store instanceof Store) {
-        const loaded = store.loadNow(req.headers.cookie);
-        session = loaded instanceof Promise ? await loaded : loaded;
-      } else session = await store.load(req.headers.cookie);
+      const loaded = port.load(req.headers.cookie);
+      session = loaded instanceof Promise ? await loaded : loaded;
     } catch (error) {
       await report(error);
       return;
     }
-    const hold = holdResponse(store, session, res, report);
+    const hold = holdResponse(port, session, res, report);
     const sessionReq = req as SessionRequest<T>;
     sessionReq.session = session;
     try {

@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { SessionCommittedError } from '../errors.js';
-import { lockSession, type Session, stateOf } from '../session/session.js';
-import type { SessionStore } from '../session/store.js';
-import { commitTracker } from './commit-tracker.js';
+import type { Commit } from '../session/commit.js';
+import type { SessionPort } from '../session/port.js';
+import { type Session, stateOf } from '../session/session.js';
+import { lockSession } from '../session/state.js';
 import { moveHeadHeaders } from './write-head.js';
 
 /** The ServerResponse methods that start a response; each is held until the session is sealed. */
@@ -12,20 +13,17 @@ type AnyMethod = (...args: unknown[]) => unknown;
 
 interface HeldCall {
   readonly method: Starter;
-  args: unknown[];
+  readonly args: unknown[];
 }
 
 /**
  * idle: nothing started yet. holding: the app started the response; its calls are queued while
- * the session is sealed. open: our cookies are on and the calls were replayed; everything passes
+ * the session is sealed. open: our cookies are on and the calls went through; everything passes
  * through. failed: the request failed; the held calls were dropped, everything passes through
  * (for the error response).
  */
 type Phase = 'idle' | 'holding' | 'open' | 'failed';
 
-const STARTED =
-  'the response has started (res.writeHead, write, end or flushHeaders was called), so the ' +
-  'session cookie is already decided: change the session before starting the response';
 const FAILED = 'the request failed, so the session was not saved and cannot be changed';
 
 export interface ResponseHold {
@@ -46,17 +44,17 @@ function removeAllHeaders(res: ServerResponse): void {
 }
 
 /**
- * Makes `res` commit `session` before its headers go out. Sealing is asynchronous, so the
- * methods that start a response are patched on this instance: the first call locks the session
- * and starts the commit, that call and any later ones are queued, and once the Set-Cookie
- * values are on the response the queue is replayed in order. `session.save()` commits early;
- * the response then re-commits only if the session changed since, and the last set wins.
+ * Makes `res` commit `session` before its headers go out. The methods that start a response
+ * are patched on this instance: the first call commits the session (which locks it). A commit
+ * that needs no sealing (the common, unchanged session) lets the call through at once; while a
+ * seal is under way the calls are queued and replayed in order once the Set-Cookie values are
+ * on. `session.save()` is the same commit, made earlier: the response sends what it produced.
  *
  * A failure (commit error, or headers already sent by something that went around these
  * methods) drops the held calls and goes to `onFailure`, with no session cookie set.
  */
 export function holdResponse<T>(
-  store: SessionStore<T>,
+  port: SessionPort<T>,
   session: Session<T>,
   res: ServerResponse,
   onFailure: (error: unknown) => void | Promise<void>,
@@ -65,7 +63,6 @@ export function holdResponse<T>(
   const originals = {} as Record<Starter, AnyMethod>;
   let phase: Phase = 'idle';
   const held: HeldCall[] = [];
-  const tracker = commitTracker(store, session);
   let started: Promise<void> | undefined;
 
   const dropHeld = (error: unknown): void => {
@@ -76,31 +73,6 @@ export function holdResponse<T>(
     }
   };
 
-  const release = (): void => {
-    if (phase !== 'holding') return;
-    if (res.headersSent) {
-      throw new SessionCommittedError(
-        'the response headers were sent before the session was committed: something wrote ' +
-          'them without going through res.writeHead, write, end or flushHeaders',
-      );
-    }
-    phase = 'open';
-    const calls = held.splice(0);
-    const cookies = tracker.cookies();
-    if (cookies.length > 0) {
-      const first = calls[0];
-      if (first?.method === 'writeHead') first.args = moveHeadHeaders(res, first.args);
-      // Appended, so Set-Cookie headers the app set itself are kept.
-      res.appendHeader('Set-Cookie', cookies);
-    }
-    for (const call of calls) originals[call.method].apply(res, call.args);
-  };
-
-  const fail = async (error: unknown): Promise<void> => {
-    abandon(error);
-    await onFailure(error);
-  };
-
   const abandon = (error: unknown): void => {
     dropHeld(error);
     phase = 'failed';
@@ -108,58 +80,68 @@ export function holdResponse<T>(
     if (!res.headersSent) removeAllHeaders(res);
   };
 
-  // The common case, a response that needs no sealing (an unchanged session): our cookies,
-  // if any, go on now and the call passes straight through, with nothing held or replayed.
-  const startNow = (method: Starter, args: unknown[]): unknown => {
-    const cookies = tracker.cookies();
+  // The one release path: our cookies go on, then the calls the app made, in order.
+  const release = (commit: Commit, calls: readonly HeldCall[]): unknown => {
+    if (res.headersSent) {
+      throw new SessionCommittedError(
+        'the response headers were sent before the session was committed: something wrote ' +
+          'them without going through res.writeHead, write, end or flushHeaders',
+      );
+    }
     phase = 'open';
-    if (cookies.length === 0) return originals[method].apply(res, args);
-    const head = method === 'writeHead' ? moveHeadHeaders(res, args) : args;
-    res.appendHeader('Set-Cookie', cookies);
-    return originals[method].apply(res, head);
+    const first = calls[0];
+    if (commit.lines.length > 0 && first) {
+      const args = first.method === 'writeHead' ? moveHeadHeaders(res, first.args) : first.args;
+      calls = [{ method: first.method, args }, ...calls.slice(1)];
+      // Appended, so Set-Cookie headers the app set itself are kept.
+      res.appendHeader('Set-Cookie', commit.lines as string[]);
+    }
+    let result: unknown;
+    for (const call of calls) result = originals[call.method].apply(res, call.args);
+    return result;
   };
 
-  // Otherwise the call is held until the commit (a seal, or an earlier save still running)
-  // is done, or has failed and been reported.
-  const begin = (commit: Promise<void>): void => {
-    phase = 'holding';
-    started = commit.then(release).then(
-      () => {},
-      // A failure after abandon() (the handler threw meanwhile) was already reported.
-      (error: unknown) => (phase === 'failed' ? undefined : fail(error)),
-    );
+  const fail = (error: unknown): Promise<void> => {
+    abandon(error);
+    return Promise.resolve(onFailure(error));
   };
+
+  const start = (method: Starter, args: unknown[]): unknown => {
+    let commit: Commit | Promise<Commit>;
+    try {
+      commit = port.commit(session);
+    } catch (error) {
+      commit = Promise.reject(error);
+    }
+    // Headers sent behind our back go the held way, where release() reports them.
+    if (!(commit instanceof Promise) && !res.headersSent)
+      return release(commit, [{ method, args }]);
+    phase = 'holding';
+    held.push({ method, args });
+    started = Promise.resolve(commit)
+      .then((result) => {
+        // A failure after abandon() (the handler threw meanwhile) was already reported.
+        if (phase === 'holding') release(result, held.splice(0));
+      })
+      .catch((error: unknown) => (phase === 'failed' ? undefined : fail(error)));
+    return heldResult(method);
+  };
+
+  // What the real method returns: write() says "keep writing" (the queue is in memory).
+  const heldResult = (method: Starter): unknown =>
+    method === 'write' ? true : method === 'flushHeaders' ? undefined : res;
 
   for (const method of STARTERS) {
     const original = res[method] as AnyMethod;
     originals[method] = original;
-    const patched = function (this: unknown, ...args: unknown[]): unknown {
+    const patched = (...args: unknown[]): unknown => {
       if (phase === 'open' || phase === 'failed') return original.apply(res, args);
-      if (phase === 'idle') {
-        lockSession(state, STARTED);
-        let commit: true | Promise<void>;
-        try {
-          commit = tracker.commitNow();
-        } catch (error) {
-          commit = Promise.reject(error);
-        }
-        // Headers sent behind our back go the held way, where release() reports them.
-        if (commit === true && !res.headersSent) return startNow(method, args);
-        begin(commit === true ? Promise.resolve() : commit);
-      }
+      if (phase === 'idle') return start(method, args);
       held.push({ method, args });
-      // What the real method returns: write() says "keep writing" (the queue is in memory).
-      if (method === 'write') return true;
-      return method === 'flushHeaders' ? undefined : res;
+      return heldResult(method);
     };
     (res as unknown as Record<Starter, AnyMethod>)[method] = patched;
   }
-
-  state.saver = () => {
-    // Once the response started, its own commit covers everything (the session is locked).
-    if (phase !== 'idle') return started ?? Promise.resolve();
-    return tracker.commit();
-  };
 
   return {
     settled: () => started ?? Promise.resolve(),

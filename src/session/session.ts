@@ -1,47 +1,20 @@
-import type { Claims } from '../codec/codec-config.js';
 import { assertJsonValue } from '../codec/json-value.js';
 import type { SessionRecord } from '../codec/unseal.js';
 import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
 import type { AnySessionData, CookieInfo, JsonValue } from '../types.js';
+import { deepFreeze, lockReason, type SessionState } from './state.js';
 
-/** What the store knows about a session and the app does not touch. */
-export interface SessionState {
-  data: SessionRecord;
-  /** JSON of the data as loaded or last committed; undefined for a session never sealed. */
-  baseline: string | undefined;
-  claims: Claims | undefined;
-  keyId: string | undefined;
-  /** Flash values that arrived with this request, and whether any was there. */
-  incomingFlash: SessionRecord | undefined;
-  /** Flash values set during this request, for the next one. */
-  outgoingFlash: SessionRecord | undefined;
-  /** The session's exact cookie names the request carried. */
-  present: readonly string[];
-  /**
-   * False while the data is certainly as loaded: nothing was set or deleted and no object in
-   * it was handed out (so nothing can have been changed in place). Commit then skips
-   * serialising the data to compare it, which is most of what an unchanged request costs.
-   */
-  touched: boolean;
-  destroyed: boolean;
-  regenerated: boolean;
-  /** Set once the response's headers are out; any change after that is an error. */
-  locked: string | undefined;
-  cookie: CookieInfo | undefined;
-  saver: (() => Promise<void>) | undefined;
+export type { SessionState } from './state.js';
+
+// The session keeps its own copy of what it is given: the app's object (a module-level
+// default, say) is never aliased, and never frozen when the session locks.
+function copyOf<V>(value: V): V {
+  return typeof value === 'object' && value !== null ? JSON.parse(JSON.stringify(value)) : value;
 }
 
 /** For the store and the adapters only; not exported from the package. */
 // biome-ignore lint/suspicious/noExplicitAny: any session type
 export let stateOf: (session: Session<any>) => SessionState;
-
-// Once the headers are out, freeze what the app may still hold, so an in-place change to a
-// nested object throws in strict-mode code instead of vanishing.
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
-}
 
 /**
  * One request's session. Reads are typed by the store's data type; every field may be
@@ -68,12 +41,16 @@ export class Session<T = AnySessionData> {
 
   #writable(): SessionState {
     const state = this.#s;
+    const reason = lockReason(state);
+    if (reason) throw new SessionCommittedError(reason);
+    return state;
+  }
+
+  // destroy() and regenerate() are allowed after destroy(), but not once committed.
+  #open(): SessionState {
+    const state = this.#s;
     if (state.locked) throw new SessionCommittedError(state.locked);
-    if (state.destroyed) {
-      throw new SessionCommittedError(
-        'session was destroyed in this request; call regenerate() to start a new one',
-      );
-    }
+    if (state.commit !== undefined) throw new SessionCommittedError(lockReason(state) as string);
     return state;
   }
 
@@ -101,7 +78,7 @@ export class Session<T = AnySessionData> {
       // The app may change this object in place: commit must compare, and once the response
       // has started, a change must throw rather than vanish.
       state.touched = true;
-      if (state.locked) deepFreeze(value);
+      if (state.locked || state.commit !== undefined) deepFreeze(value);
     }
     return value as T[K];
   }
@@ -122,7 +99,7 @@ export class Session<T = AnySessionData> {
       return this;
     }
     assertJsonValue(value, key);
-    state.data[key] = value;
+    state.data[key] = copyOf(value);
     return this;
   }
 
@@ -155,7 +132,7 @@ export class Session<T = AnySessionData> {
     const state = this.#writable();
     assertJsonValue(value, `flash.${key}`);
     state.outgoingFlash ??= Object.create(null) as SessionRecord;
-    state.outgoingFlash[key] = value;
+    state.outgoingFlash[key] = copyOf(value);
   }
 
   /**
@@ -172,8 +149,7 @@ export class Session<T = AnySessionData> {
    * this request throw, unless `regenerate()` starts a new session.
    */
   destroy(): void {
-    const state = this.#s;
-    if (state.locked) throw new SessionCommittedError(state.locked);
+    const state = this.#open();
     state.destroyed = true;
     state.data = Object.create(null);
     state.outgoingFlash = undefined;
@@ -185,8 +161,7 @@ export class Session<T = AnySessionData> {
    * the one that carries the login.
    */
   regenerate(options: { keepData?: boolean } = {}): void {
-    const state = this.#s;
-    if (state.locked) throw new SessionCommittedError(state.locked);
+    const state = this.#open();
     if (!options.keepData || state.destroyed) state.data = Object.create(null);
     state.touched = true;
     state.outgoingFlash = undefined;
@@ -195,24 +170,14 @@ export class Session<T = AnySessionData> {
   }
 
   /**
-   * Commits now rather than when the response starts. Adapters commit on their own; this is
-   * for an app that wants a failure (e.g. too large) reported at this line.
+   * Commits now rather than when the response starts, so a failure (too large, a value JSON
+   * cannot carry) is reported at this line; the adapter then sends what this commit produced.
+   * After it the session is locked: a later change throws SessionCommittedError. A failed
+   * save changes nothing, so the app may put the data back (or trim it) and go on.
    */
   async save(): Promise<void> {
-    const saver = this.#s.saver;
-    if (!saver) {
-      throw new TypeError(
-        'session.save() needs an adapter (jwe-session/node, /express, /fetch); without one call store.commit(session)',
-      );
-    }
-    await saver();
+    const state = this.#s;
+    const commit = await state.committer(state);
+    state.sink?.(commit);
   }
-}
-
-/** Freezes the session after its headers went out. */
-export function lockSession(state: SessionState, reason: string): void {
-  state.locked = reason;
-  // Untouched data has no object in the app's hands: get() freezes what it hands out later.
-  if (state.touched) deepFreeze(state.data);
-  if (state.outgoingFlash) deepFreeze(state.outgoingFlash);
 }

@@ -10,7 +10,10 @@ import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
-import { Session, type SessionState, stateOf } from './session.js';
+import { type Commit, commitOf } from './commit.js';
+import { type CookieSource, PORT, type SessionPort } from './port.js';
+import { Session, stateOf } from './session.js';
+import { freezeData, type SessionState } from './state.js';
 import { resolveOptions, type SessionStoreOptions, type StoreConfig } from './store-options.js';
 
 export interface SessionStore<T = AnySessionData> {
@@ -27,8 +30,10 @@ export interface SessionStore<T = AnySessionData> {
   /**
    * The Set-Cookie header values this response needs: none when nothing changed, the sealed
    * chunks (and deletions of chunks no longer used) when something did, deletions only after
-   * `destroy()`. Throws SessionTooLargeError (and writes nothing) past the size budget, and
-   * SessionValueError for data JSON cannot carry.
+   * `destroy()`. The first commit locks the session (a later change throws
+   * SessionCommittedError); committing again gives the same values. Throws
+   * SessionTooLargeError (and writes nothing) past the size budget, and SessionValueError for
+   * data JSON cannot carry; after a failure the session can be changed and committed again.
    */
   commit(session: Session<T>): Promise<string[]>;
   /** Seals data into one token with this store's keys, purpose and lifetimes. */
@@ -46,7 +51,10 @@ function largestKeys(data: SessionRecord): KeySize[] {
     .slice(0, 3);
 }
 
-function newState(present: readonly string[]): SessionState {
+function newState(
+  present: readonly string[],
+  committer: (state: SessionState) => Commit | Promise<Commit>,
+): SessionState {
   return {
     data: Object.create(null),
     baseline: undefined,
@@ -59,9 +67,16 @@ function newState(present: readonly string[]): SessionState {
     destroyed: false,
     regenerated: false,
     locked: undefined,
+    commit: undefined,
     cookie: undefined,
-    saver: undefined,
+    committer,
+    sink: undefined,
   };
+}
+
+/** A fresh, writable record from JSON the session produced itself. */
+function recordFrom(json: string): SessionRecord {
+  return Object.setPrototypeOf(JSON.parse(json), null);
 }
 
 interface PendingSeal {
@@ -73,18 +88,26 @@ interface PendingSeal {
   readonly now: number;
 }
 
-/** The store behind `SessionStore`, with what only the adapters use. */
-export class Store<T> implements SessionStore<T> {
+/** The store behind `SessionStore`; adapters reach it only through its port. */
+class Store<T> implements SessionStore<T> {
   readonly #config: StoreConfig;
   readonly #chunkNames: readonly string[];
+  readonly #committer = (state: SessionState): Commit | Promise<Commit> => this.#commit(state);
   readonly cookieName: string;
   readonly keyRing: KeyRing;
+  readonly [PORT]: SessionPort<T>;
 
   constructor(config: StoreConfig) {
     this.#config = config;
     this.cookieName = config.cookie.name;
     this.#chunkNames = chunkNames(config.cookie.name);
     this.keyRing = config.codec.ring;
+    this[PORT] = {
+      cookieName: this.cookieName,
+      cookieAttributes: config.cookie.attributes,
+      load: (source) => this.#load(source),
+      commit: (session) => this.#commit(stateOf(session)),
+    };
   }
 
   #now(): number {
@@ -92,20 +115,25 @@ export class Store<T> implements SessionStore<T> {
   }
 
   async load(cookieHeader: string | null | undefined): Promise<Session<T>> {
-    return this.loadNow(cookieHeader);
+    return this.#load(cookieHeader);
   }
 
-  /**
-   * @internal For the adapters: `load`, but the session comes back at once when nothing needs
-   * decrypting (no cookie, a token-cache hit, a token refused unread), so the common request
-   * does not wait on a promise.
-   */
-  loadNow(cookieHeader: string | null | undefined): Session<T> | Promise<Session<T>> {
-    // Most requests of most apps carry other cookies only: skip the parse for those.
-    if (!cookieHeader?.includes(this.cookieName)) {
-      return new Session<T>(newState([]), undefined);
-    }
-    const chunks = readChunks(parse(cookieHeader), this.#chunkNames);
+  // The session comes back at once when nothing needs decrypting (no cookie, a token-cache
+  // hit, a token refused unread), so the common request does not wait on a promise.
+  #load(source: CookieSource): Session<T> | Promise<Session<T>> {
+    let cookies: Record<string, string | undefined>;
+    if (typeof source === 'function') {
+      cookies = Object.create(null);
+      for (const name of this.#chunkNames) {
+        const value = source(name);
+        if (value !== undefined) cookies[name] = value;
+        else if (name !== this.cookieName) break;
+      }
+    } else if (!source?.includes(this.cookieName)) {
+      // Most requests of most apps carry other cookies only: skip the parse for those.
+      return new Session<T>(newState([], this.#committer), undefined);
+    } else cookies = parse(source);
+    const chunks = readChunks(cookies, this.#chunkNames);
     if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
     const opened = unseal(this.#config.codec, chunks.token);
     return opened instanceof Promise
@@ -114,7 +142,7 @@ export class Store<T> implements SessionStore<T> {
   }
 
   #sessionOf(chunks: ReadChunks, opened: Unsealed | SessionRejectedError | undefined): Session<T> {
-    const state = newState(chunks.present);
+    const state = newState(chunks.present, this.#committer);
     if (opened instanceof SessionRejectedError) {
       const sealed = opened.sealed;
       const times = sealed
@@ -150,17 +178,41 @@ export class Store<T> implements SessionStore<T> {
   }
 
   async commit(session: Session<T>): Promise<string[]> {
-    return this.commitNow(session);
+    const commit = await this.#commit(stateOf(session));
+    return [...commit.lines];
   }
 
   /**
-   * @internal For the adapters: `commit`, but the Set-Cookie values come back at once when
-   * they need no sealing (the common case of an unchanged session: none), so a response that
-   * writes nothing can go out without waiting on a promise. Throws what `commit` rejects with.
+   * The session's one commit. The first call locks the session (before any seal finishes, so
+   * a change made meanwhile throws rather than vanishes); every later call answers with the
+   * same result or the same seal under way. A failure unlocks it and records nothing.
    */
-  commitNow(session: Session<T>): string[] | Promise<string[]> {
-    const plan = this.#plan(stateOf(session));
-    return Array.isArray(plan) ? plan : this.#write(plan);
+  #commit(state: SessionState): Commit | Promise<Commit> {
+    if (state.commit !== undefined) return state.commit;
+    const plan = this.#plan(state);
+    if (Array.isArray(plan)) {
+      // Without a seal there is nothing to write but deletions (or nothing at all).
+      state.commit = commitOf(plan, () => 0);
+      freezeData(state);
+      return state.commit;
+    }
+    const pending = this.#write(plan).then(
+      (commit) => {
+        state.commit = commit;
+        return commit;
+      },
+      (error: unknown) => {
+        // Nothing was committed: the session is the app's again, to put right and commit.
+        // What was frozen for the seal is replaced by a writable copy of the same values.
+        state.commit = undefined;
+        state.data = recordFrom(plan.dataJson);
+        if (plan.flashJson !== undefined) state.outgoingFlash = recordFrom(plan.flashJson);
+        throw error;
+      },
+    );
+    state.commit = pending;
+    freezeData(state);
+    return pending;
   }
 
   /** Everything commit decides before sealing: the final lines, or what to seal. */
@@ -212,7 +264,7 @@ export class Store<T> implements SessionStore<T> {
     return { state, next, dataJson, flashJson, oldKey, now };
   }
 
-  async #write({ state, next, dataJson, flashJson, oldKey, now }: PendingSeal): Promise<string[]> {
+  async #write({ state, next, dataJson, flashJson, oldKey, now }: PendingSeal): Promise<Commit> {
     const { codec, cookie, budget } = this.#config;
     const token = await seal(codec, next, { dataJson, flashJson });
     const maxAge = cookie.persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
@@ -226,18 +278,18 @@ export class Store<T> implements SessionStore<T> {
     if (oldKey) {
       debug(`cookie "${cookie.name}" re-sealed: key "${state.keyId}" -> "${codec.ring.primaryId}"`);
     }
-    // The session now matches what this response will write. `present` stays as the request
-    // had it: a second commit in the same response replaces this one, and must still delete
-    // what the browser holds, not what an unsent response would have written.
+    // The session now matches what this response will write.
     state.baseline = dataJson;
     state.claims = next;
     // This browser's next request (to this process) then reads its cookie without decrypting.
     codec.cache?.set(token, { claims: next, keyId: codec.ring.primaryId, dataJson, flashJson });
     state.keyId = codec.ring.primaryId;
-    state.regenerated = false;
     state.cookie = this.#info(codec.ring.primaryId, next.exp, written.bytes, written.names.length);
     const stale = state.present.filter((name) => !written.names.includes(name));
-    return [...written.setCookies, ...deletions(stale, cookie)];
+    const deleted = new Set(stale);
+    return commitOf([...written.setCookies, ...deletions(stale, cookie)], (name) =>
+      deleted.has(name) ? 0 : maxAge,
+    );
   }
 
   async seal(data: Partial<T>): Promise<string> {
@@ -265,5 +317,5 @@ export class Store<T> implements SessionStore<T> {
 export function createSessionStore<T extends SessionData<T> = AnySessionData>(
   options: SessionStoreOptions = {},
 ): SessionStore<T> {
-  return new Store<T>(resolveOptions(options)) as SessionStore<T>;
+  return new Store<T>(resolveOptions(options));
 }

@@ -145,7 +145,7 @@ describe('sessionMiddleware with express 5', () => {
     const error = await later[0];
     expect(error).toBeInstanceOf(SessionCommittedError);
     expect((error as SessionCommittedError).code).toBe('ERR_SESSION_COMMITTED');
-    expect((error as Error).message).toMatch(/response has started/);
+    expect((error as Error).message).toMatch(/already committed for this response/);
   });
 
   it('deletes every chunk on destroy()', async () => {

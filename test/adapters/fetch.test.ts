@@ -104,17 +104,23 @@ describe('withSessionFetch', () => {
     expect(sessionLines(setCookies)).toHaveLength(1);
   });
 
-  it('commits early on save(); a later change gives one final cookie', async () => {
+  it('commits early on save(); a later change throws and the saved cookie is sent', async () => {
+    let late: unknown;
     const c = client(async (request, session) => {
       if (new URL(request.url).pathname === '/read') return Response.json(session.toJSON());
       session.set('n', 1);
       await session.save();
-      session.set('n', 2);
+      try {
+        session.set('n', 2);
+      } catch (error) {
+        late = error;
+      }
       return new Response('ok');
     });
     const first = await c.call('/');
+    expect((late as Error & { code: string }).code).toBe('ERR_SESSION_COMMITTED');
     expect(sessionLines(first.setCookies)).toHaveLength(1);
-    expect((await c.call('/read')).body).toBe('{"n":2}');
+    expect((await c.call('/read')).body).toBe('{"n":1}');
   });
 
   it('still sends the saved cookie when nothing changed after save()', async () => {
@@ -126,14 +132,20 @@ describe('withSessionFetch', () => {
     expect(sessionLines((await c.call('/')).setCookies)).toHaveLength(1);
   });
 
-  it('sends no cookie when the session is destroyed after save() on a first visit', async () => {
+  it('refuses destroy() after save(), and still sends the saved cookie', async () => {
+    let late: unknown;
     const c = client(async (_request, session) => {
       session.set('n', 1);
       await session.save();
-      session.destroy();
+      try {
+        session.destroy();
+      } catch (error) {
+        late = error;
+      }
       return new Response('ok');
     });
-    expect((await c.call('/')).setCookies).toEqual([]);
+    expect(sessionLines((await c.call('/')).setCookies)).toHaveLength(1);
+    expect((late as Error & { code: string }).code).toBe('ERR_SESSION_COMMITTED');
   });
 
   it('throws SessionCommittedError for a change after the Response was returned', async () => {
@@ -147,7 +159,7 @@ describe('withSessionFetch', () => {
     const error = await later;
     expect(error).toBeInstanceOf(SessionCommittedError);
     expect((error as SessionCommittedError).code).toBe('ERR_SESSION_COMMITTED');
-    expect((error as Error).message).toMatch(/handler already returned its Response/);
+    expect((error as Error).message).toMatch(/already committed for this response/);
   });
 
   it('answers a too-large session with onError and no Set-Cookie; the old cookie stays', async () => {

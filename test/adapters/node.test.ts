@@ -162,8 +162,9 @@ describe('withSession: headers the app sets itself', () => {
 });
 
 describe('withSession: save()', () => {
-  it('commits early; a later change is committed again and only the final cookie is sent', async () => {
+  it('commits early; a later change throws SessionCommittedError and the saved cookie is sent', async () => {
     const saved: (string | undefined)[] = [];
+    let late: unknown;
     const browser = await start(async (req, res, session) => {
       if (req.url === '/read') {
         res.end(JSON.stringify(session.toJSON()));
@@ -172,13 +173,18 @@ describe('withSession: save()', () => {
       session.set('n', 1);
       await session.save();
       saved.push(session.cookie?.keyId);
-      session.set('n', 2);
+      try {
+        session.set('n', 2);
+      } catch (error) {
+        late = error;
+      }
       res.end();
     });
     const first = await browser.request('/');
     expect(saved).toEqual(['k1']);
+    expect((late as SessionCommittedError).code).toBe('ERR_SESSION_COMMITTED');
     expect(sessionLines(first.setCookies)).toHaveLength(1);
-    expect((await browser.request('/read')).body).toBe('{"n":2}');
+    expect((await browser.request('/read')).body).toBe('{"n":1}');
   });
 
   it('still sends the saved cookie when nothing changed after save()', async () => {
@@ -191,16 +197,22 @@ describe('withSession: save()', () => {
     expect(sessionLines(first.setCookies)).toHaveLength(1);
   });
 
-  it('sends no cookie when the session is emptied after save() on a first visit', async () => {
+  it('refuses clear() and destroy() after save(), and still sends the saved cookie', async () => {
+    const refused: string[] = [];
     const browser = await start(async (req, res, session) => {
-      session.set('n', 1);
+      session.set('n', req.url === '/clear' ? 1 : 2);
       await session.save();
-      if (req.url === '/clear') session.clear();
-      else session.destroy();
+      try {
+        if (req.url === '/clear') session.clear();
+        else session.destroy();
+      } catch (error) {
+        refused.push((error as SessionCommittedError).code);
+      }
       res.end();
     });
-    expect((await browser.request('/clear')).setCookies).toEqual([]);
-    expect((await browser.request('/destroy')).setCookies).toEqual([]);
+    expect(sessionLines((await browser.request('/clear')).setCookies)).toHaveLength(1);
+    expect(sessionLines((await browser.request('/destroy')).setCookies)).toHaveLength(1);
+    expect(refused).toEqual(['ERR_SESSION_COMMITTED', 'ERR_SESSION_COMMITTED']);
   });
 
   it('rejects at the save() line for a too-large session; the app can undo and answer', async () => {
@@ -243,7 +255,9 @@ describe('withSession: changes after the response started', () => {
     for (const error of [sameTick, await later]) {
       expect(error).toBeInstanceOf(SessionCommittedError);
       expect((error as SessionCommittedError).code).toBe('ERR_SESSION_COMMITTED');
-      expect((error as Error).message).toMatch(/response has started .* change the session before/);
+      expect((error as Error).message).toMatch(
+        /already committed for this response .* make every change before that/,
+      );
     }
     const reader = await browser.request('/');
     expect(reader.setCookies).toEqual([]);

@@ -118,15 +118,27 @@ describe('values JSON cannot carry', () => {
     });
   }
 
-  it('refuses a bad value put in place after set(), at commit', async () => {
+  it('refuses a bad value put in place (through get()) after set(), at commit', async () => {
     const store = makeStore();
     const session = (await store.load(undefined)) as Session<Record<string, unknown>>;
-    const profile: Record<string, unknown> = { name: 'alice' };
-    session.set('profile', profile);
-    profile.born = new Date(0);
+    session.set('profile', { name: 'alice' });
+    (session.get('profile') as Record<string, unknown>).born = new Date(0);
     await expect(store.commit(session as Session)).rejects.toThrow(
       expect.objectContaining({ code: 'ERR_SESSION_VALUE', path: 'session.profile.born' }),
     );
+  });
+
+  it("keeps its own copy of what set() is given: the app's object is never aliased or frozen", async () => {
+    const store = makeStore();
+    const defaults = { tags: ['a'] };
+    for (let i = 0; i < 2; i++) {
+      const session = (await store.load(undefined)) as Session<Record<string, unknown>>;
+      session.set('prefs', defaults);
+      defaults.tags.push(`late${i}`); // after set(): not the session's business
+      await store.commit(session as Session);
+      expect(Object.isFrozen(defaults.tags)).toBe(false);
+      expect(session.get('prefs')).toEqual({ tags: i === 0 ? ['a'] : ['a', 'late0'] });
+    }
   });
 
   it('refuses a bad value in seal()', async () => {

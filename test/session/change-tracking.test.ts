@@ -5,7 +5,7 @@ import { Clock } from '../helpers/clock.js';
 import { makeStore, visit } from '../helpers/store.js';
 
 type Cart = { items: { sku: string; qty: number }[]; meta?: { note?: string } };
-type Data = { user?: string; cart?: Cart; tags?: string[] };
+type Data = { user?: string; cart?: Cart; tags?: string[]; blob?: string };
 
 async function started() {
   const clock = new Clock();
@@ -114,13 +114,30 @@ describe('change tracking', () => {
     expect(jar.size).toBe(0);
   });
 
-  it('a second commit in one response reflects changes since the first', async () => {
+  it("a second commit gives the first one's lines; a change after a commit throws", async () => {
     const { store, jar } = await started();
     const session = await store.load([...jar].map(([n, v]) => `${n}=${v}`).join('; '));
     session.set('user', 'bob');
-    expect(await store.commit(session)).toHaveLength(1);
-    expect(await store.commit(session)).toEqual([]);
-    session.set('user', 'cy');
-    expect(await store.commit(session)).toHaveLength(1);
+    const first = await store.commit(session);
+    expect(first).toHaveLength(1);
+    expect(await store.commit(session)).toEqual(first);
+    expect(() => session.set('user', 'cy')).toThrow(
+      expect.objectContaining({ code: 'ERR_SESSION_COMMITTED' }),
+    );
+    expect(await store.commit(session)).toEqual(first);
+  });
+
+  it('a failed commit locks nothing: the app can put the data back and commit again', async () => {
+    const { store, jar } = await started();
+    const session = await store.load([...jar].map(([n, v]) => `${n}=${v}`).join('; '));
+    session.set('blob', 'x'.repeat(20_000));
+    await expect(store.commit(session)).rejects.toThrow(
+      expect.objectContaining({ code: 'ERR_SESSION_TOO_LARGE' }),
+    );
+    session.set('blob', undefined);
+    session.set('user', 'dee');
+    const lines = await store.commit(session);
+    expect(lines).toHaveLength(1);
+    expect((await store.load(lines[0]?.split(';')[0])).get('user')).toBe('dee');
   });
 });

@@ -1,7 +1,8 @@
 import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
 import { SessionCommittedError } from '../../src/errors.js';
-import { lockSession, stateOf } from '../../src/session/session.js';
+import { stateOf } from '../../src/session/session.js';
+import { lockSession } from '../../src/session/state.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { makeStore, rejected, thrown, visit } from '../helpers/store.js';
@@ -141,11 +142,16 @@ describe('after the headers are out', () => {
     expect(thrown(() => session.regenerate())).toBeInstanceOf(SessionCommittedError);
   });
 
-  it('save() without an adapter explains what to do', async () => {
+  it('save() without an adapter is the commit that store.commit() then answers with', async () => {
     const store = makeStore({}, new Clock());
     const session = await store.load(undefined);
-    const error = (await rejected(() => session.save())) as TypeError;
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toContain('store.commit(session)');
+    session.set('user', 'eve');
+    await session.save();
+    expect(() => session.set('user', 'x')).toThrow(
+      expect.objectContaining({ code: 'ERR_SESSION_COMMITTED' }),
+    );
+    const lines = await store.commit(session);
+    expect(lines).toHaveLength(1);
+    expect(await store.commit(session)).toEqual(lines);
   });
 });

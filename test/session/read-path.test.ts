@@ -5,8 +5,9 @@
 import { compactDecrypt } from 'jose';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Session, SessionRejectedError } from '../../src/index.js';
-import { lockSession, stateOf } from '../../src/session/session.js';
-import type { Store } from '../../src/session/store.js';
+import { portOf } from '../../src/session/port.js';
+import { stateOf } from '../../src/session/session.js';
+import { lockSession } from '../../src/session/state.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { cookieHeaderFrom } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
@@ -79,21 +80,22 @@ describe('a cookie this store sealed', () => {
 
 describe('loading without a promise', () => {
   it('hands back the session at once for a cached token or no cookie, a promise to decrypt', async () => {
-    const store = makeStore<Data>() as Store<Data>;
+    const store = makeStore<Data>();
+    const port = portOf<Data>(store);
     const sealed = makeStore<Data>({ cacheSize: 0 });
     const jar: Jar = new Map();
     const { header } = await visit(store, jar, (s) => s.set('user', 'ada'));
-    const cached = store.loadNow(header);
+    const cached = port.load(header);
     expect(cached).toBeInstanceOf(Session);
     expect((cached as Session<Data>).get('user')).toBe('ada');
-    expect(store.loadNow('')).toBeInstanceOf(Session);
-    expect(store.loadNow('other=1')).toBeInstanceOf(Session);
+    expect(port.load('')).toBeInstanceOf(Session);
+    expect(port.load('other=1')).toBeInstanceOf(Session);
     // A token refused by its header needs no decryption either.
-    const refused = store.loadNow('session=not.a.token');
+    const refused = port.load('session=not.a.token');
     expect((refused as Session<Data>).rejection).toBeInstanceOf(SessionRejectedError);
 
     const other = cookieHeaderFrom(await sealed.commit(withUser(await sealed.load(''), 'bo')));
-    const pending = store.loadNow(other);
+    const pending = port.load(other);
     expect(pending).toBeInstanceOf(Promise);
     expect((await pending).get('user')).toBe('bo');
   });

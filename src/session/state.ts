@@ -1,0 +1,77 @@
+import type { Claims } from '../codec/codec-config.js';
+import type { SessionRecord } from '../codec/unseal.js';
+import type { CookieInfo } from '../types.js';
+import type { Commit } from './commit.js';
+
+/** What the store knows about a session and the app does not touch. Internal. */
+export interface SessionState {
+  data: SessionRecord;
+  /** JSON of the data as loaded; undefined for a session never sealed. */
+  baseline: string | undefined;
+  claims: Claims | undefined;
+  keyId: string | undefined;
+  /** Flash values that arrived with this request, and whether any was there. */
+  incomingFlash: SessionRecord | undefined;
+  /** Flash values set during this request, for the next one. */
+  outgoingFlash: SessionRecord | undefined;
+  /** The session's exact cookie names the request carried. */
+  present: readonly string[];
+  /**
+   * False while the data is certainly as loaded: nothing was set or deleted and no object in
+   * it was handed out (so nothing can have been changed in place). Commit then skips
+   * serialising the data to compare it, which is most of what an unchanged request costs.
+   */
+  touched: boolean;
+  destroyed: boolean;
+  regenerated: boolean;
+  /** Why changes are refused from outside a commit (the request failed); undefined while open. */
+  locked: string | undefined;
+  /**
+   * The session's one commit: its result, or the seal under way. Set by the first commit,
+   * which locks the session; every later commit answers with it. Cleared if it fails, so the
+   * app can put things right and commit again.
+   */
+  commit: Commit | Promise<Commit> | undefined;
+  cookie: CookieInfo | undefined;
+  /** The store's commit, so `session.save()` needs no adapter to reach it. */
+  readonly committer: (state: SessionState) => Commit | Promise<Commit>;
+  /** Where an adapter writes a commit's cookies as soon as `save()` has them (a cookie jar). */
+  sink: ((commit: Commit) => void) | undefined;
+}
+
+/** Why a change is refused now, or undefined if the session may still change. */
+export function lockReason(state: SessionState): string | undefined {
+  if (state.locked) return state.locked;
+  if (state.commit !== undefined) {
+    return (
+      'the session was already committed for this response (by session.save(), ' +
+      'store.commit() or the adapter as the response started): make every change before that'
+    );
+  }
+  if (state.destroyed) {
+    return 'session was destroyed in this request; call regenerate() to start a new one';
+  }
+  return undefined;
+}
+
+// Once committed, freeze what the app may still hold, so an in-place change to a nested
+// object throws in strict-mode code instead of vanishing. Only session-owned objects: set()
+// copies what it is given, so nothing of the app's own is ever frozen.
+export function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
+/** Freezes what a locked session still holds. */
+export function freezeData(state: SessionState): void {
+  // Untouched data has no object in the app's hands: get() freezes what it hands out later.
+  if (state.touched) deepFreeze(state.data);
+  if (state.outgoingFlash) deepFreeze(state.outgoingFlash);
+}
+
+/** Refuses every later change: the request failed, so nothing of it will be saved. */
+export function lockSession(state: SessionState, reason: string): void {
+  state.locked = reason;
+  freezeData(state);
+}

@@ -1,0 +1,239 @@
+// The behaviours every entry point shares, written once and run against each of them on a
+// real loopback server: node, express, fetch (through a Node bridge) and the cookie jar (over
+// a jar made of the request's Cookie header and the response's Set-Cookie, as h3's is).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { serialize } from 'cookie';
+import express from 'express';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sessionMiddleware } from '../../src/adapters/express.js';
+import { withSessionFetch } from '../../src/adapters/fetch.js';
+import { type CookieJar, sessionFromJar } from '../../src/adapters/jar.js';
+import { withSession } from '../../src/adapters/node.js';
+import type { Session, SessionStore } from '../../src/index.js';
+import { makeStore } from '../helpers/store.js';
+import { Browser, noise, type Served, serve, sessionLines } from './support.js';
+
+type Data = { role?: string; n?: number; blob?: string };
+/** What a route does with the session; it may return a status. Runs before the response starts. */
+type Act = (session: Session<Data>, path: string) => unknown;
+
+interface Entry {
+  readonly name: string;
+  /** Whether the entry commits by itself when the response starts (the jar needs save()). */
+  readonly autoCommit: boolean;
+  serve(store: SessionStore<Data>, act: Act): Promise<Served>;
+}
+
+async function run(act: Act, session: Session<Data>, path: string): Promise<number> {
+  const status = await act(session, path);
+  return typeof status === 'number' ? status : 200;
+}
+
+function failed(res: ServerResponse): void {
+  if (res.headersSent) return void res.destroy();
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  res.writeHead(500).end('failed');
+}
+
+const entries: Entry[] = [
+  {
+    name: 'node',
+    autoCommit: true,
+    serve: (store, act) =>
+      serve(
+        withSession(
+          store,
+          async (req, res, session) => {
+            res.statusCode = await run(act, session, req.url ?? '/');
+            res.end('ok');
+          },
+          { onError: (_error, _req, res) => failed(res) },
+        ),
+      ),
+  },
+  {
+    name: 'express',
+    autoCommit: true,
+    serve: (store, act) => {
+      const app = express();
+      const sessions = sessionMiddleware(store);
+      app.use(sessions);
+      app.use(async (req, res) => {
+        res.status(await run(act, sessions.of(req), req.url)).send('ok');
+      });
+      app.use(((_error, _req, res, _next) => failed(res)) as express.ErrorRequestHandler);
+      return serve(createServer(app));
+    },
+  },
+  {
+    name: 'fetch',
+    autoCommit: true,
+    serve: (store, act) => {
+      const handler = withSessionFetch(
+        store,
+        async (request, session) =>
+          new Response('ok', { status: await run(act, session, new URL(request.url).pathname) }),
+        { onError: () => new Response('failed', { status: 500 }) },
+      );
+      return serve(async (req: IncomingMessage, res: ServerResponse) => {
+        const headers = new Headers();
+        if (req.headers.cookie) headers.set('cookie', req.headers.cookie);
+        const response = await handler(new Request(`http://local${req.url}`, { headers }));
+        const lines = response.headers.getSetCookie();
+        if (lines.length > 0) res.setHeader('Set-Cookie', lines);
+        res.writeHead(response.status).end(await response.text());
+      });
+    },
+  },
+  {
+    name: 'jar',
+    autoCommit: false,
+    serve: (store, act) =>
+      serve(async (req: IncomingMessage, res: ServerResponse) => {
+        const sent = new Map<string, string>();
+        for (const part of (req.headers.cookie ?? '').split('; ')) {
+          const eq = part.indexOf('=');
+          if (eq > 0 && !sent.has(part.slice(0, eq)))
+            sent.set(part.slice(0, eq), part.slice(eq + 1));
+        }
+        const jar: CookieJar = {
+          get: (name) => sent.get(name),
+          set: (name, value, options) => {
+            res.appendHeader('Set-Cookie', serialize(name, value, options));
+          },
+        };
+        try {
+          const session = await sessionFromJar(store, jar);
+          const status = await run(act, session, req.url ?? '/');
+          await session.save();
+          res.statusCode = status;
+          res.end('ok');
+        } catch {
+          failed(res);
+        }
+      }),
+  },
+];
+
+let served: Served | undefined;
+afterEach(async () => {
+  await served?.close();
+  served = undefined;
+  vi.restoreAllMocks();
+});
+
+async function start(entry: Entry, act: Act): Promise<Browser> {
+  served = await entry.serve(makeStore<Data>(), act);
+  return new Browser(served.url);
+}
+
+/** Logs in as admin on /admin, reads on /read; anything else runs `act`. */
+function routes(act: Act): Act {
+  return async (session, path) => {
+    if (path === '/admin') return void session.set('role', 'admin');
+    if (path === '/read') return;
+    return act(session, path);
+  };
+}
+
+describe.each(entries)('$name', (entry) => {
+  it('commits a change, reads it back, and sends no Set-Cookie on an unchanged read', async () => {
+    const seen: (string | undefined)[] = [];
+    const browser = await start(entry, async (session, path) => {
+      if (path === '/set') session.set('role', 'user');
+      seen.push(session.get('role'));
+    });
+    expect(sessionLines((await browser.request('/set')).setCookies)).toHaveLength(1);
+    expect((await browser.request('/get')).setCookies).toEqual([]);
+    expect(seen).toEqual(['user', 'user']);
+  });
+
+  for (const saves of [0, 1, 2]) {
+    it(`regenerate({ keepData }) + set, then save() ×${saves}: one new cookie replaces the admin one`, async () => {
+      const roles: (string | undefined)[] = [];
+      const browser = await start(
+        entry,
+        routes(async (session, path) => {
+          if (path === '/check') return void roles.push(session.get('role'));
+          session.regenerate({ keepData: true });
+          session.set('role', 'user');
+          for (let i = 0; i < saves; i++) await session.save();
+        }),
+      );
+      await browser.request('/admin');
+      const before = browser.jar.get('session');
+      const drop = await browser.request('/drop');
+      expect(drop.status).toBe(200);
+      expect(sessionLines(drop.setCookies)).toHaveLength(1);
+      expect(browser.jar.get('session')).not.toBe(before);
+      await browser.request('/check');
+      expect(roles).toEqual(['user']);
+    });
+  }
+
+  it('regenerate() then save() twice: exactly one Set-Cookie line set for the new session', async () => {
+    const created: (number | undefined)[] = [];
+    const browser = await start(
+      entry,
+      routes(async (session, path) => {
+        if (path === '/check') return void created.push(session.get('n'));
+        session.regenerate();
+        session.set('n', 7);
+        await session.save();
+        await session.save();
+      }),
+    );
+    await browser.request('/admin');
+    const answer = await browser.request('/login');
+    expect(sessionLines(answer.setCookies)).toHaveLength(1);
+    await browser.request('/check');
+    expect(created).toEqual([7]);
+  });
+
+  it('locks the session after a commit: a later set() throws SessionCommittedError', async () => {
+    const codes: string[] = [];
+    const browser = await start(entry, async (session) => {
+      session.set('n', 1);
+      await session.save();
+      try {
+        session.set('n', 2);
+      } catch (error) {
+        codes.push((error as { code: string }).code);
+      }
+    });
+    expect(sessionLines((await browser.request('/')).setCookies)).toHaveLength(1);
+    expect(codes).toEqual(['ERR_SESSION_COMMITTED']);
+  });
+
+  it('destroy() expires every chunk the browser holds', async () => {
+    const browser = await start(entry, async (session, path) => {
+      if (path === '/big') session.set('blob', noise(`matrix-${entry.name}`, 3500));
+      if (path === '/out') session.destroy();
+    });
+    await browser.request('/big');
+    expect(browser.jar.size).toBeGreaterThan(1);
+    const out = await browser.request('/out');
+    expect(sessionLines(out.setCookies).every((line) => /Max-Age=0/.test(line))).toBe(true);
+    expect(browser.jar.size).toBe(0);
+  });
+
+  it('a too-large session writes nothing and the old cookie stays valid', async () => {
+    const browser = await start(entry, async (session, path) => {
+      if (path === '/small') session.set('n', 1);
+      if (path === '/huge') session.set('blob', noise(`huge-${entry.name}`, 9000));
+    });
+    await browser.request('/small');
+    const before = [...browser.jar];
+    const huge = await browser.request('/huge');
+    expect(huge.status).toBe(500);
+    expect(sessionLines(huge.setCookies)).toEqual([]);
+    expect([...browser.jar]).toEqual(before);
+  });
+
+  it(entry.autoCommit ? 'commits without save()' : 'writes nothing without save()', async () => {
+    served = await entry.serve(makeStore<Data>(), (session) => void session.set('n', 3));
+    const answer = await new Browser(served.url).request('/');
+    // The jar entry's route above always saves; this is about the entry, not the route.
+    expect(sessionLines(answer.setCookies)).toHaveLength(1);
+  });
+});
