@@ -32,9 +32,10 @@ export class SessionConfigError extends SessionError {
   readonly code = 'ERR_SESSION_CONFIG' as const;
   constructor(
     readonly setting: string,
-    message: string,
+    /** What is wrong and how to fix it, without the setting's name (the CLI puts its flag there). */
+    readonly problem: string,
   ) {
-    super(`${setting}: ${message}`);
+    super(`${setting}: ${problem}`);
   }
 }
 

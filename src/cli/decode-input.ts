@@ -1,6 +1,6 @@
 import { parse } from 'cookie';
 import { chunkNames } from '../cookie/attributes.js';
-import { readChunks, sentBytes } from '../cookie/chunking.js';
+import { announcedChunks, readChunks, sentBytes } from '../cookie/chunking.js';
 import type { SessionRejectedError } from '../errors.js';
 import { failure } from './io.js';
 
@@ -16,8 +16,6 @@ export type DecodeInput =
   | { readonly token: string; readonly cookie: CookieSource | undefined }
   | { readonly rejection: SessionRejectedError; readonly cookie: CookieSource };
 
-const CHUNK_MARKER = /^(\d{1,2})~/;
-
 // Cookie names come from pasted input: quote them so a control character shows as an escape.
 function names(cookies: Record<string, unknown>): string {
   const list = Object.keys(cookies)
@@ -26,20 +24,38 @@ function names(cookies: Record<string, unknown>): string {
   return list.length ? list.join(', ') : 'none';
 }
 
+const SET_COOKIE = /^\s*set-cookie:\s*/i;
+
+/**
+ * Set-Cookie lines as a browser would send them back: each line's `name=value` (what precedes
+ * its attributes), joined as one Cookie header. One line per chunk, as copied from a response.
+ */
+function fromSetCookieLines(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .map((line) => (line.replace(SET_COOKIE, '').split(';')[0] as string).trim())
+    .join('; ');
+}
+
 /**
  * Finds the token in what the operator pasted: a whole Cookie header (with or without the
- * `Cookie:` prefix) is parsed and its chunks joined the way the store joins them; anything
- * without `=` or `;` is taken as one cookie's value (a compact JWE has neither).
+ * `Cookie:` prefix) or the response's Set-Cookie lines (with their prefix) are parsed and
+ * their chunks joined the way the store joins them; anything without `=` or `;` is taken as
+ * one cookie's value (a compact JWE has neither).
  */
 export function readDecodeInput(input: string, cookieName: string): DecodeInput {
-  const text = input.trim().replace(/^cookie:\s*/i, '');
+  const trimmed = input.trim();
+  const text = SET_COOKIE.test(trimmed)
+    ? fromSetCookieLines(trimmed)
+    : trimmed.replace(/^cookie:\s*/i, '');
   if (text === '') throw failure('the cookie is empty');
   if (!/[=;]/.test(text)) {
     const value = text.replace(/^"(.*)"$/, '$1');
-    const marker = CHUNK_MARKER.exec(value);
-    if (marker) {
+    const count = announcedChunks(value);
+    if (count !== undefined) {
       throw failure(
-        `this value is the first of ${marker[1]} chunks; pass the whole Cookie header so ${cookieName}.1 and the rest can be joined to it`,
+        `this value is the first of ${count} chunks; pass the whole Cookie header (or every Set-Cookie line) so ${cookieName}.1 and the rest can be joined to it`,
       );
     }
     return { token: value, cookie: undefined };
@@ -57,6 +73,10 @@ export function readDecodeInput(input: string, cookieName: string): DecodeInput 
     bytes: chunks.present.reduce((sum, n) => sum + sentBytes(n, cookies[n] ?? ''), 0),
   };
   if (chunks.rejection) return { rejection: chunks.rejection, cookie };
-  if (chunks.token === undefined) throw failure(`the cookie "${cookieName}" is empty`);
+  if (chunks.token === undefined) {
+    throw failure(
+      `the cookie "${cookieName}" is empty (a Set-Cookie line that deletes the session has no value)`,
+    );
+  }
   return { token: chunks.token, cookie };
 }

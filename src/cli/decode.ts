@@ -1,17 +1,14 @@
 import { ALG, ENC, readHeader, type TokenHeader } from '../codec/header.js';
-import { type Unsealed, unseal } from '../codec/unseal.js';
-import { type SealedTimes, SessionConfigError, SessionRejectedError } from '../errors.js';
+import { openPastLifetime, type Unsealed, unseal } from '../codec/unseal.js';
+import { type SealedTimes, SessionRejectedError } from '../errors.js';
 import { KeyRing, WINDOW_SECONDS } from '../keys/key-ring.js';
-import {
-  resolveOptions,
-  type SessionStoreOptions,
-  type StoreConfig,
-} from '../session/store-options.js';
+import { resolveOptions, type StoreConfig } from '../session/store-options.js';
 import { durationOption, integerOption, parseCommandArgs, stringOption } from './args.js';
 import { type CookieSource, readDecodeInput } from './decode-input.js';
 import { helpFor } from './help.js';
 import { type CliIo, EXIT_FAILED, EXIT_OK, usageError } from './io.js';
 import { readKeyList } from './key-list.js';
+import { withStoreChecks } from './store-flags.js';
 
 interface Decoded {
   readonly cookie: CookieSource | undefined;
@@ -21,6 +18,39 @@ interface Decoded {
   readonly rejection: SessionRejectedError | undefined;
   readonly keys: { readonly source: string; readonly primaryId: string } | undefined;
   readonly absoluteTimeout: number;
+  /** With --ignore-expiry: why and when a request would refuse this authentic token. */
+  readonly ended: Ending | undefined;
+}
+
+interface Ending {
+  readonly reason: string;
+  readonly detail: string;
+  /** When it stopped being accepted (undefined when it has not started being accepted yet). */
+  readonly at: string | undefined;
+}
+
+// Bidi overrides and isolates, C1 controls, DEL and the line separators: JSON.stringify leaves
+// them raw, and a terminal acts on them (U+202E turns the rest of the line around, U+009B
+// starts an escape sequence). Output is made of our text and JSON, so escaping keeps it valid.
+const UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Why and when the session ended, from its claims and the settings a request applies. */
+function endingOf(opened: Unsealed, refused: SessionRejectedError, config: StoreConfig): Ending {
+  const { claims } = opened;
+  const { codec } = config;
+  const absoluteEnd = claims.ori + codec.absoluteTimeout;
+  let at: number | undefined;
+  if (refused.reason === 'expired') at = Math.min(claims.exp, absoluteEnd);
+  else if (refused.reason === 'revoked') at = codec.notBefore;
+  const detail =
+    refused.reason === 'revoked' && codec.notBefore !== undefined
+      ? `${refused.detail} (created ${iso(claims.ori)}, not-before ${iso(codec.notBefore)})`
+      : refused.detail;
+  return { reason: refused.reason, detail, at: at === undefined ? undefined : iso(at) };
 }
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -52,7 +82,8 @@ function toJson(result: Decoded): string {
       cookie: result.cookie ?? null,
       header: result.header ? headerJson(result.header) : null,
       keys: result.keys ? result.keys.source : null,
-      valid: result.rejection === undefined && opened !== undefined,
+      valid: result.rejection === undefined && result.ended === undefined && opened !== undefined,
+      ...(result.ended && { ended: result.ended }),
       ...(result.rejection && {
         rejection: {
           reason: result.rejection.reason,
@@ -109,6 +140,10 @@ function toText(result: Decoded): string {
         ? `  key      ${opened.keyId} (the sealing key)`
         : `  key      ${opened.keyId} (an older key: the next response re-seals it with "${primary}")`,
     );
+    if (result.ended) {
+      const { reason, detail, at } = result.ended;
+      lines.push(`  ended    ${at ?? 'not yet valid'} (${reason}: ${detail})`);
+    }
     lines.push('session', JSON.stringify(opened.data, null, 2));
     if (opened.flash) lines.push('flash', JSON.stringify(opened.flash, null, 2));
   } else if (result.rejection?.sealed) {
@@ -127,25 +162,15 @@ function toText(result: Decoded): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-// resolveOptions names its options as an app writes them; on the command line they are flags.
-const FLAGS: Readonly<Record<string, string>> = {
-  cookieName: '--cookie-name',
-  purpose: '--purpose',
-  idleTimeout: '--idle-timeout',
-  absoluteTimeout: '--absolute-timeout',
-  clockTolerance: '--clock-tolerance',
-  maxTotalBytes: '--max-total-bytes',
-  notBefore: '--not-before',
-};
-
-function storeConfig(options: SessionStoreOptions): StoreConfig {
-  try {
-    return resolveOptions(options);
-  } catch (error) {
-    const flag = error instanceof SessionConfigError ? FLAGS[error.setting] : undefined;
-    if (!flag || !(error instanceof SessionConfigError)) throw error;
-    throw usageError(`${flag} ${error.message.slice(error.setting.length + 2)}`, 'decode');
+function hintFor(result: Decoded, config: StoreConfig): string {
+  if (result.header?.zip && !config.codec.compress) {
+    return ' (pass --compress if the app sets compress: true)';
   }
+  const timeBound = ['expired', 'revoked', 'not-yet-valid'];
+  if (result.keys && result.rejection && timeBound.includes(result.rejection.reason)) {
+    return ' (pass --ignore-expiry to open it anyway and see whose it was)';
+  }
+  return '';
 }
 
 async function readInput(argument: string, io: CliIo): Promise<string> {
@@ -167,6 +192,7 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
       'max-total-bytes': { type: 'string' },
       'not-before': { type: 'string' },
       compress: { type: 'boolean' },
+      'ignore-expiry': { type: 'boolean' },
       json: { type: 'boolean' },
     },
     1,
@@ -192,30 +218,40 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
   // The store's own option checks and defaults, so decode judges a cookie exactly as an app
   // with these settings would. Without keys nothing is unsealed; the throwaway ring only
   // satisfies resolveOptions (which would otherwise warn about a missing SESSION_KEYS).
-  const config = storeConfig({
-    cookieName: stringOption(parsed, 'cookie-name') ?? 'session',
-    keys: list?.ring ?? KeyRing.ephemeral(),
-    cacheSize: 0,
-    env: io.env,
-    ...(purpose !== undefined && { purpose }),
-    ...(idleTimeout !== undefined && { idleTimeout }),
-    ...(absoluteTimeout !== undefined && { absoluteTimeout }),
-    ...(clockTolerance !== undefined && { clockTolerance }),
-    ...(maxTotalBytes !== undefined && { maxTotalBytes }),
-    ...(notBefore !== undefined && { notBefore }),
-    ...(parsed.values.compress === true && { compress: true }),
-  });
+  const config = withStoreChecks('decode', () =>
+    resolveOptions({
+      cookieName: stringOption(parsed, 'cookie-name') ?? 'session',
+      keys: list?.ring ?? KeyRing.ephemeral(),
+      cacheSize: 0,
+      env: io.env,
+      ...(purpose !== undefined && { purpose }),
+      ...(idleTimeout !== undefined && { idleTimeout }),
+      ...(absoluteTimeout !== undefined && { absoluteTimeout }),
+      ...(clockTolerance !== undefined && { clockTolerance }),
+      ...(maxTotalBytes !== undefined && { maxTotalBytes }),
+      ...(notBefore !== undefined && { notBefore }),
+      ...(parsed.values.compress === true && { compress: true }),
+    }),
+  );
   const input = readDecodeInput(await readInput(argument, io), config.cookie.name);
 
   let header: TokenHeader | undefined;
   let opened: Unsealed | undefined;
   let rejection = 'rejection' in input ? input.rejection : undefined;
+  let ended: Ending | undefined;
   if ('token' in input) {
     // Compression is allowed here only to show the header; unseal applies --compress.
     const read = readHeader(input.token, true);
     if (read instanceof SessionRejectedError) rejection = read;
     else header = read;
-    if (header && list) {
+    if (header && list && parsed.values['ignore-expiry'] === true) {
+      const result = await openPastLifetime(config.codec, input.token);
+      if (result instanceof SessionRejectedError) rejection = result;
+      else {
+        opened = result.opened;
+        ended = result.refused && endingOf(result.opened, result.refused, config);
+      }
+    } else if (header && list) {
       const result = await unseal(config.codec, input.token);
       if (result instanceof SessionRejectedError) rejection = result;
       else opened = result;
@@ -228,18 +264,15 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
     rejection,
     keys: list && { source: list.source, primaryId: list.ring.primaryId },
     absoluteTimeout: config.codec.absoluteTimeout,
+    ended,
   };
   if (parsed.values.json) {
-    io.out(toJson(result));
+    io.out(terminalSafe(toJson(result)));
   } else {
-    io.out(toText(result));
-    if (rejection) {
-      const hint =
-        header?.zip && !config.codec.compress
-          ? ' (pass --compress if the app sets compress: true)'
-          : '';
-      io.err(`rejected: ${rejection.reason}: ${rejection.detail}${hint}\n`);
-    }
+    io.out(terminalSafe(toText(result)));
+    if (rejection)
+      io.err(`rejected: ${rejection.reason}: ${rejection.detail}${hintFor(result, config)}\n`);
+    else if (ended) io.err(`not accepted now: ${ended.reason}: ${ended.detail}\n`);
   }
-  return rejection ? EXIT_FAILED : EXIT_OK;
+  return rejection || ended ? EXIT_FAILED : EXIT_OK;
 }

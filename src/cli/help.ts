@@ -71,7 +71,7 @@ Options:
 ${KEYS_OPTIONS}
   --id ID                 id for the new key (default as keygen: k<yyyymmdd><random>)
   --idle-timeout T        the app's idleTimeout, for the wait before step 3 (default 7d)
-  --absolute-timeout T    the app's absoluteTimeout (default 30d)
+  --absolute-timeout T    the app's absoluteTimeout (default 30d, or the idle timeout if longer)
                           T is seconds, or a number with s, m, h or d: 3600, 90m, 12h, 30d
   --json                  print the stages as JSON, for scripts
   -h, --help              show this help
@@ -82,9 +82,10 @@ ${EXIT_CODES}
 const DECODE = `Usage: jwe-session decode <cookie value | Cookie header | -> [options]
 
 Shows what a session cookie holds, judged as the app would judge it, to answer "why was I
-logged out?". Pass the cookie's value, or a whole Cookie header (with or without "Cookie:";
-chunked cookies, session + session.1 + ..., are joined as the app joins them), or - to read
-it from stdin (which keeps it out of shell history).
+logged out?". Pass the cookie's value, a whole Cookie header (with or without "Cookie:"),
+or the response's Set-Cookie lines (one per line, with "Set-Cookie:"); chunked cookies,
+session + session.1 + ..., are joined as the app joins them. - reads it from stdin (which
+keeps it out of shell history).
 
 With keys (SESSION_KEYS, --keys or --keys-env) it prints the protected header (alg, enc,
 kid), the claims (purpose, issued, expires, created, as ISO times) and the session data
@@ -99,18 +100,22 @@ Options:
   --purpose P             the app's purpose option, if it sets one
 ${KEYS_OPTIONS}
   --idle-timeout T        the app's idleTimeout (default 7d)
-  --absolute-timeout T    the app's absoluteTimeout (default 30d)
+  --absolute-timeout T    the app's absoluteTimeout (default 30d, or the idle timeout if longer)
   --clock-tolerance T     the app's clockTolerance (default 30s)
                           T is seconds, or a number with s, m, h or d: 3600, 90m, 12h, 30d
   --max-total-bytes N     the app's maxTotalBytes (default 6144)
   --not-before TIME       the app's notBefore (default: SESSION_NOT_BEFORE, if set)
   --compress              the app sets compress: true
+  --ignore-expiry         open an authentic cookie a request would refuse for its times
+                          (expired, revoked, not yet valid): shows its data, why and when it
+                          ended; still exits 1
   --json                  print the result as JSON (on stdout, a rejection included)
   -h, --help              show this help
 
 Examples:
   jwe-session decode 'eyJhbGciOiJkaXIi...'
   pbpaste | jwe-session decode - --cookie-name __Host-session
+  jwe-session decode - --ignore-expiry < set-cookie-lines.txt
 
 ${EXIT_CODES}
 `;

@@ -1,10 +1,10 @@
+import { resolveLifetimes } from '../session/store-options.js';
 import { describeDuration, durationOption, parseCommandArgs, stringOption } from './args.js';
 import { helpFor } from './help.js';
 import { type CliIo, EXIT_OK, failure, usageError } from './io.js';
 import { readKeyList } from './key-list.js';
 import { checkKeyId, defaultKeyId, newKeyEntry } from './keygen.js';
-
-const DAY = 86400;
+import { withStoreChecks } from './store-flags.js';
 
 export interface RotationStage {
   readonly stage: 1 | 2 | 3;
@@ -97,8 +97,17 @@ export function rotate(args: readonly string[], io: CliIo): number {
     io.out(helpFor('rotate'));
     return EXIT_OK;
   }
-  const idle = durationOption(parsed, 'idle-timeout', 'rotate') ?? 7 * DAY;
-  const absolute = durationOption(parsed, 'absolute-timeout', 'rotate') ?? 30 * DAY;
+  const idleTimeout = durationOption(parsed, 'idle-timeout', 'rotate');
+  const absoluteTimeout = durationOption(parsed, 'absolute-timeout', 'rotate');
+  // The store's own defaults: unset, the absolute timeout is max(30 days, the idle timeout).
+  const lifetimes = withStoreChecks('rotate', () =>
+    resolveLifetimes({
+      ...(idleTimeout !== undefined && { idleTimeout }),
+      ...(absoluteTimeout !== undefined && { absoluteTimeout }),
+    }),
+  );
+  const idle = lifetimes.idleTimeout;
+  const absolute = lifetimes.absoluteTimeout;
   const given = stringOption(parsed, 'id');
   const list = readKeyList(parsed, io, 'rotate');
   if (!list) {

@@ -103,9 +103,13 @@ function claimProblem(
     return ['revoked', 'session began before the configured not-before time'];
   }
   if (claims.iat > now + tolerance) return ['not-yet-valid', 'token was issued in the future'];
-  if (claims.exp + tolerance < now) return ['expired', 'idle lifetime has passed'];
-  if (claims.ori + config.absoluteTimeout + tolerance < now) {
-    return ['expired', 'absolute lifetime has passed'];
+  // Whichever deadline came first ended it (a token's exp may already be the absolute one).
+  const absoluteEnd = claims.ori + config.absoluteTimeout;
+  if (Math.min(claims.exp, absoluteEnd) + tolerance < now) {
+    return [
+      'expired',
+      absoluteEnd <= claims.exp ? 'absolute lifetime has passed' : 'idle lifetime has passed',
+    ];
   }
   return undefined;
 }
@@ -187,6 +191,21 @@ async function decryptAndOpen(
   header: TokenHeader,
   now: number,
 ): Promise<Result> {
+  const opened = await decrypt(config, token, header);
+  if (opened instanceof SessionRejectedError) return opened;
+  const problem = checkClaims(config, opened, now);
+  if (problem) return problem;
+  const { claims, keyId, dataJson, flashJson } = opened;
+  config.cache?.set(token, { claims, keyId, dataJson, flashJson });
+  return opened;
+}
+
+/** Decrypts and parses a token whose header passed; no claim is checked yet. */
+async function decrypt(
+  config: CodecConfig,
+  token: string,
+  header: TokenHeader,
+): Promise<(Unsealed & Opened) | SessionRejectedError> {
   let plaintext: string;
   try {
     const { keyId, window } = header;
@@ -205,16 +224,46 @@ async function decryptAndOpen(
   }
   const body = parse(plaintext);
   if (!body) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
-  const opened: Opened = {
-    claims: body.claims,
+  return {
+    ...body,
     keyId: header.keyId,
     dataJson: dataJsonOf(plaintext, body.claims, body.flash, body.data),
     flashJson: body.flash && JSON.stringify(body.flash),
   };
-  const problem = checkClaims(config, opened, now);
-  if (problem) return problem;
-  config.cache?.set(token, opened);
-  return { ...body, keyId: header.keyId, dataJson: opened.dataJson };
+}
+
+/** What `openPastLifetime` found: the token's contents, and why a request would refuse it. */
+export interface PastLifetime {
+  readonly opened: Unsealed;
+  /** Undefined when a request would accept the token now. */
+  readonly refused: SessionRejectedError | undefined;
+}
+
+/**
+ * Opens an authentic token whatever its times say, for an operator holding the key who asks
+ * whose session it was and why it ended (`decode --ignore-expiry`). The purpose must still
+ * match, and nothing is cached: a request never takes this path.
+ */
+export async function openPastLifetime(
+  config: CodecConfig,
+  token: string,
+): Promise<PastLifetime | SessionRejectedError> {
+  if (token.length > config.maxTokenChars) {
+    return new SessionRejectedError(
+      'too-large',
+      `token is longer than ${config.maxTokenChars} characters`,
+    );
+  }
+  const header = readHeader(token, config.compress);
+  if (header instanceof SessionRejectedError) return header;
+  if (!config.ring.has(header.keyId)) {
+    return new SessionRejectedError('unknown-key', `no key with id "${header.keyId}" in the ring`);
+  }
+  const opened = await decrypt(config, token, header);
+  if (opened instanceof SessionRejectedError) return opened;
+  const refused = checkClaims(config, opened, Math.floor(config.now() / 1000));
+  if (refused?.reason === 'wrong-purpose') return refused;
+  return { opened, refused };
 }
 
 /**

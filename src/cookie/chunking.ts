@@ -13,6 +13,12 @@ import { MAX_CHUNKS } from './limits.js';
 // One spelling per count: `02~` is not `2~`, so it is read as an (invalid) unchunked token.
 const CHUNK_MARKER = /^(0|[1-9]\d?)~/;
 
+/** The chunk count a first chunk's value announces (`<n>~…`), or undefined for an unchunked value. */
+export function announcedChunks(value: string): number | undefined {
+  const marker = CHUNK_MARKER.exec(value);
+  return marker ? Number(marker[1]) : undefined;
+}
+
 export interface ReadChunks {
   /** The joined token, or undefined if there is none or it was rejected. */
   readonly token: string | undefined;

@@ -103,24 +103,13 @@ function parseNotBefore(setting: string, value: Date | number | string): number 
   return Math.floor(ms / 1000);
 }
 
-/** Validates every option once, when the store is created; errors name the option. */
-export function resolveOptions(options: SessionStoreOptions): StoreConfig {
-  if (typeof options !== 'object' || options === null) bad('options', 'must be an object');
-  const env = options.env ?? processEnv();
-  const cookieName = options.cookieName ?? 'session';
-  const cookie = resolveCookie(cookieName, options.cookie);
-  const keysEnv = options.keysEnv ?? 'SESSION_KEYS';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keysEnv))
-    bad('keysEnv', `${JSON.stringify(keysEnv)} is not an environment variable name`);
-  const ring =
-    options.keys === undefined ? keyRingFromEnv(keysEnv, env) : KeyRing.from(options.keys, 'keys');
-  const purpose = options.purpose;
-  if (
-    purpose !== undefined &&
-    (typeof purpose !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(purpose))
-  ) {
-    bad('purpose', 'must be 1-100 printable ASCII characters without spaces');
-  }
+/**
+ * The idle and absolute lifetimes with their defaults: the store and the CLI (`rotate`'s wait,
+ * `decode`'s verdict) both take them from here, so neither can restate a default differently.
+ */
+export function resolveLifetimes(
+  options: Pick<SessionStoreOptions, 'idleTimeout' | 'absoluteTimeout'>,
+): { readonly idleTimeout: number; readonly absoluteTimeout: number } {
   const idleTimeout = integer('idleTimeout', options.idleTimeout, 7 * DAY, 60, 400 * DAY);
   // Unset, the absolute lifetime is never shorter than an idle timeout the app chose: a 40-day
   // idle timeout under a silent 30-day cap would not do what it says.
@@ -141,6 +130,28 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
       `${absoluteTimeout} is shorter than idleTimeout (${idleTimeout}); the idle timeout could never apply`,
     );
   }
+  return { idleTimeout, absoluteTimeout };
+}
+
+/** Validates every option once, when the store is created; errors name the option. */
+export function resolveOptions(options: SessionStoreOptions): StoreConfig {
+  if (typeof options !== 'object' || options === null) bad('options', 'must be an object');
+  const env = options.env ?? processEnv();
+  const cookieName = options.cookieName ?? 'session';
+  const cookie = resolveCookie(cookieName, options.cookie);
+  const keysEnv = options.keysEnv ?? 'SESSION_KEYS';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keysEnv))
+    bad('keysEnv', `${JSON.stringify(keysEnv)} is not an environment variable name`);
+  const ring =
+    options.keys === undefined ? keyRingFromEnv(keysEnv, env) : KeyRing.from(options.keys, 'keys');
+  const purpose = options.purpose;
+  if (
+    purpose !== undefined &&
+    (typeof purpose !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(purpose))
+  ) {
+    bad('purpose', 'must be 1-100 printable ASCII characters without spaces');
+  }
+  const { idleTimeout, absoluteTimeout } = resolveLifetimes(options);
   const refreshAfter = options.refreshAfter ?? 0.25;
   if (typeof refreshAfter !== 'number' || !(refreshAfter >= 0 && refreshAfter <= 1)) {
     bad(

@@ -350,3 +350,163 @@ describe('jwe-session decode, an authentic token refused now', () => {
     expect(json.session).toBeUndefined();
   });
 });
+
+describe('jwe-session decode, incidents', () => {
+  /** The Set-Cookie lines a response carried, as an operator copies them from devtools. */
+  async function setCookieLines(data: Record<string, unknown>, options: SessionStoreOptions = {}) {
+    const store = createSessionStore({ keys: KEY, ...options });
+    const session = await store.load(undefined);
+    for (const [k, v] of Object.entries(data)) session.set(k, v as never);
+    return (await store.commit(session)).map((line) => `Set-Cookie: ${line}`).join('\n');
+  }
+
+  it('reads the Set-Cookie lines of a response, chunks joined', async () => {
+    const lines = await setCookieLines({ blob: 'z'.repeat(3500), user: 'ann-7f3a9c' });
+    expect(lines.split('\n')).toHaveLength(2);
+    const r = await runCli(['decode', '-', '--keys', KEY], { stdin: `${lines}\n` });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^cookie +session: 2 chunks, \d+ bytes$/m);
+    expect(r.stdout).toContain('ann-7f3a9c');
+    const one = await setCookieLines(DATA);
+    const single = await runCli(['decode', one, '--keys', KEY]);
+    expect(single.code).toBe(0);
+    expect(single.stdout).toContain('ann-7f3a9c');
+  });
+
+  it('says a deleting Set-Cookie line holds no session', async () => {
+    const r = await runCli([
+      'decode',
+      'Set-Cookie: session=; Max-Age=0; Path=/; HttpOnly',
+      '--keys',
+      KEY,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the cookie "session" is empty');
+  });
+
+  it('opens a cookie that expired weeks ago with --ignore-expiry, and says when it ended', async () => {
+    const sealedAt = Date.now() - 40 * DAY;
+    const header = await cookieHeader(DATA, { now: () => sealedAt });
+    const refused = await runCli(['decode', header, '--keys', KEY]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('rejected: expired: token names a key window');
+    expect(refused.stderr).toContain('--ignore-expiry');
+    expect(refused.stdout).not.toContain('ann-7f3a9c');
+
+    const r = await runCli(['decode', header, '--keys', KEY, '--ignore-expiry']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ann-7f3a9c');
+    const endedAt = new Date(Math.floor(sealedAt / 1000) * 1000 + 7 * DAY).toISOString();
+    expect(r.stdout).toContain(`  ended    ${endedAt} (expired: idle lifetime has passed)`);
+    expect(r.stderr).toContain('not accepted now: expired');
+    expectNoKey(r);
+
+    const json = JSON.parse(
+      (await runCli(['decode', header, '--keys', KEY, '--ignore-expiry', '--json'])).stdout,
+    );
+    expect(json.valid).toBe(false);
+    expect(json.ended).toEqual({
+      reason: 'expired',
+      detail: 'idle lifetime has passed',
+      at: endedAt,
+    });
+    expect(json.session).toEqual(DATA);
+  });
+
+  it('names the absolute lifetime when that is what ended the session', async () => {
+    const HOUR = 3_600_000;
+    const createdAt = Date.now() - DAY;
+    const clock = { now: createdAt };
+    const timed = createSessionStore({
+      keys: KEY,
+      idleTimeout: 3600,
+      absoluteTimeout: 7200,
+      now: () => clock.now,
+    });
+    let header = '';
+    // Visits every 50 minutes re-seal it, until the last one is capped by the absolute deadline.
+    for (const [visit, at] of [0, 50, 100].entries()) {
+      clock.now = createdAt + (at / 60) * HOUR;
+      const session = await timed.load(header);
+      session.set('visits', visit + 1);
+      header = (await timed.commit(session)).map((l) => l.split(';')[0]).join('; ');
+    }
+    const r = await runCli([
+      'decode',
+      header,
+      '--keys',
+      KEY,
+      '--ignore-expiry',
+      '--idle-timeout',
+      '1h',
+      '--absolute-timeout',
+      '2h',
+      '--json',
+    ]);
+    const json = JSON.parse(r.stdout);
+    expect(json.ended.reason).toBe('expired');
+    expect(json.ended.detail).toBe('absolute lifetime has passed');
+    expect(json.ended.at).toBe(
+      new Date(Math.floor(createdAt / 1000) * 1000 + 2 * HOUR).toISOString(),
+    );
+    expect(json.session).toEqual({ visits: 3 });
+  });
+
+  it('shows a revoked session with the not-before that ended it', async () => {
+    const jwe = await token({ now: () => Date.now() - DAY });
+    const cutoff = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString();
+    const r = await runCli([
+      'decode',
+      jwe,
+      '--keys',
+      KEY,
+      '--not-before',
+      cutoff,
+      '--ignore-expiry',
+      '--json',
+    ]);
+    const json = JSON.parse(r.stdout);
+    expect(json.ended.reason).toBe('revoked');
+    expect(json.ended.at).toBe(cutoff);
+    expect(json.ended.detail).toContain(`not-before ${cutoff}`);
+    expect(json.session).toEqual(DATA);
+  });
+
+  it('still refuses with --ignore-expiry what is not authentic or not this purpose', async () => {
+    const jwe = await token();
+    const forged = await runCli(['decode', tamper(jwe), '--keys', KEY, '--ignore-expiry']);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toContain('rejected: tampered');
+    expect(forged.stdout).not.toContain('ann-7f3a9c');
+    const other = await runCli(['decode', jwe, '--keys', OTHER, '--ignore-expiry']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('rejected: unknown-key');
+    const purpose = await runCli([
+      'decode',
+      jwe,
+      '--keys',
+      KEY,
+      '--purpose',
+      'admin',
+      '--ignore-expiry',
+    ]);
+    expect(purpose.code).toBe(1);
+    expect(purpose.stderr).toContain('rejected: wrong-purpose');
+    expect(purpose.stdout).not.toContain('ann-7f3a9c');
+  });
+
+  it('escapes C1 controls and bidi overrides, in text and in JSON', async () => {
+    const note = 'a\u009b31mb\u202ec\u2066d\u0085e';
+    const jwe = await token({}, { note });
+    const text = await runCli(['decode', jwe, '--keys', KEY]);
+    expect(text.code).toBe(0);
+    for (const c of ['\u009b', '\u202e', '\u2066', '\u0085']) {
+      expect(text.stdout).not.toContain(c);
+      expect(text.stderr).not.toContain(c);
+    }
+    expect(text.stdout).toContain('a\\u009b31mb\\u202ec\\u2066d\\u0085e');
+    const json = await runCli(['decode', jwe, '--keys', KEY, '--json']);
+    expect(json.stdout).not.toContain('\u202e');
+    expect(JSON.parse(json.stdout).session.note).toBe(note);
+  });
+});

@@ -102,7 +102,25 @@ describe('jwe-session rotate', () => {
     const short = await rotateJson(['--keys', OLD, '--idle-timeout', '2h']);
     expect(short.waitSeconds).toBe(7200);
     expect(short.stages[1]?.next).toContain('2 hours');
-    const capped = await rotateJson([
+    const capped = await rotateJson(['--keys', OLD, '--absolute-timeout', '2d']);
+    expect(capped.waitSeconds).toBe(2 * 86400);
+  });
+
+  it('takes the absolute timeout default from the store: max(30 days, the idle timeout)', async () => {
+    // A 40-day idle timeout alone gives a store whose absolute timeout is 40 days too: a 30-day
+    // wait would retire the old key while cookies sealed with it are still valid.
+    const long = await rotateJson(['--keys', OLD, '--idle-timeout', '40d']);
+    expect(long.waitSeconds).toBe(40 * 86400);
+    const s = createSessionStore({ keys: OLD, idleTimeout: 40 * 86400 });
+    const session = await s.load(undefined);
+    session.set('k', 1);
+    const [line] = await s.commit(session);
+    expect(line).toContain(`Max-Age=${40 * 86400}`);
+  });
+
+  it('refuses lifetimes the store would refuse, under the flag that gave them', async () => {
+    const r = await runCli([
+      'rotate',
       '--keys',
       OLD,
       '--idle-timeout',
@@ -110,7 +128,11 @@ describe('jwe-session rotate', () => {
       '--absolute-timeout',
       '1d',
     ]);
-    expect(capped.waitSeconds).toBe(86400);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--absolute-timeout 86400 is shorter than idleTimeout');
+    const huge = await runCli(['rotate', '--keys', OLD, '--idle-timeout', '500d']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain('--idle-timeout');
   });
 
   it('reads the variable --keys-env names, and uses its name in the output', async () => {
