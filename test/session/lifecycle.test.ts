@@ -5,7 +5,7 @@ import { stateOf } from '../../src/session/session.js';
 import { lockSession } from '../../src/session/state.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
-import { makeStore, rejected, thrown, visit } from '../helpers/store.js';
+import { makeStore, thrown, visit } from '../helpers/store.js';
 
 function deleted(lines: readonly string[]): string[] {
   return lines
