@@ -32,6 +32,34 @@ describe('package surface', () => {
     `);
   });
 
+  it('exports exactly the public names from every adapter entry', async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const surfaces: Record<string, string[]> = {};
+    for (const [subpath, target] of Object.entries<Record<string, string> | string>(pkg.exports)) {
+      if (typeof target === 'string' || subpath === '.') continue;
+      const source = (target.default as string)
+        .replace('./dist/', '../src/')
+        .replace(/\.js$/, '.ts');
+      surfaces[subpath] = Object.keys(await import(source)).sort();
+    }
+    expect(surfaces).toMatchInlineSnapshot(`
+      {
+        "./express": [
+          "sessionMiddleware",
+        ],
+        "./fetch": [
+          "withSessionFetch",
+        ],
+        "./jar": [
+          "sessionFromJar",
+        ],
+        "./node": [
+          "withSession",
+        ],
+      }
+    `);
+  });
+
   it('has only jose and cookie as runtime dependencies', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['cookie', 'jose']);

@@ -12,36 +12,43 @@ export function escapeHtml(value) {
     .replaceAll("'", '&#39;');
 }
 
-/** The session cookie as this response leaves it: size, chunks, key id, expiry, rejection. */
-function cookiePanel(session) {
+/**
+ * The session cookie: size, chunks, key id, expiry, rejection. `session.cookie` is the cookie
+ * the request brought (the adapter commits when the response starts, after this page is
+ * rendered); a cookie sealed with an older key is re-sealed by this response, and says so.
+ */
+function cookiePanel(session, sealingKeyId) {
   const lines = [];
   const info = session.cookie;
   if (info) {
     const chunks = info.chunks === 1 ? '1 chunk' : `${info.chunks} chunks`;
+    const resealed = sealingKeyId !== undefined && info.keyId !== sealingKeyId;
+    const key = resealed
+      ? `key id <code id="key-id">${escapeHtml(sealingKeyId)}</code> (this response re-seals it; ` +
+        `your browser sent it sealed with <code>${escapeHtml(info.keyId)}</code>)`
+      : `key id <code id="key-id">${escapeHtml(info.keyId)}</code>`;
     lines.push(
       `<p id="cookie-info">Session cookie: <b id="cookie-bytes">${info.bytes}</b> bytes in ` +
-        `<b id="cookie-chunks">${escapeHtml(chunks)}</b> (limit ${info.limit} bytes) · ` +
-        `key id <code id="key-id">${escapeHtml(info.keyId)}</code> · ` +
+        `<b id="cookie-chunks">${escapeHtml(chunks)}</b> (limit ${info.limit} bytes) · ${key} · ` +
         `expires <time id="expires" datetime="${info.expiresAt.toISOString()}">` +
-        `${info.expiresAt.toISOString()}</time></p>`,
+        `${info.expiresAt.toISOString()}</time>${resealed ? ' (moved later by the re-seal)' : ''}</p>`,
     );
   } else {
     lines.push('<p id="cookie-info">No session cookie: nothing is stored yet.</p>');
   }
   if (session.rejection) {
-    // The reason is one of a fixed list (malformed, expired, tampered…); the detail is meant
-    // for logs and says nothing secret, but it is shown escaped all the same.
+    // Only the reason, one of a fixed list (malformed, expired, tampered…): the detail is for
+    // the server's log, which is where the server writes it.
     lines.push(
-      `<p id="rejection" class="warn">The cookie your browser sent was rejected: ` +
-        `<b>${escapeHtml(session.rejection.reason)}</b> (${escapeHtml(session.rejection.detail)}). ` +
-        'You start with an empty session.</p>',
+      `<p id="rejection" class="warn">The cookie your browser sent was rejected ` +
+        `(<b>${escapeHtml(session.rejection.reason)}</b>). You start with an empty session.</p>`,
     );
   }
   return lines.join('\n');
 }
 
 /** A whole page: title, body, the cookie panel and the note about the Secure attribute. */
-export function page(title, body, session) {
+export function page(title, body, session, sealingKeyId) {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -60,7 +67,7 @@ export function page(title, body, session) {
 <h1>${escapeHtml(title)}</h1>
 ${body}
 <footer>
-${cookiePanel(session)}
+${cookiePanel(session, sealingKeyId)}
 <p>The whole session lives in the encrypted <code>session</code> cookie: no database.
 See it as JSON at <a href="/session.json">/session.json</a>.</p>
 <p id="secure-note">This demo sets the cookie without the <code>Secure</code> attribute only because it
@@ -72,7 +79,7 @@ runs over plain HTTP on localhost. A real app serves HTTPS and keeps the default
 }
 
 /** GET /: the calculator form, the notes form and list, and the forget-me button. */
-export function homePage(session) {
+export function homePage(session, sealingKeyId) {
   const notes = session.get('notes') ?? [];
   const items = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('\n');
   const calculation = session.get('calculation');
@@ -101,17 +108,19 @@ ${items}
   <button type="submit" id="logout">Forget me</button>
 </form>`,
     session,
+    sealingKeyId,
   );
 }
 
 /** GET /result: the stored calculation, or a note that there is none. */
-export function resultPage(session) {
+export function resultPage(session, sealingKeyId) {
   const calc = session.get('calculation');
   if (!calc) {
     return page(
       'Result',
       '<p id="result">No calculation yet.</p><p><a href="/">Back</a></p>',
       session,
+      sealingKeyId,
     );
   }
   const quotient = calc.quotient === null ? 'undefined (division by zero)' : calc.quotient;
@@ -132,14 +141,16 @@ ${rows}
 <p>Computed at ${escapeHtml(calc.at)}, read back from your session cookie.</p>
 <p><a href="/" id="back">Back</a></p>`,
     session,
+    sealingKeyId,
   );
 }
 
 /** An error page (400, 404, 405, 413) with a link back. */
-export function errorPage(title, message, session) {
+export function errorPage(title, message, session, sealingKeyId) {
   return page(
     title,
     `<p id="error" class="warn">${escapeHtml(message)}</p><p><a href="/">Back</a></p>`,
     session,
+    sealingKeyId,
   );
 }

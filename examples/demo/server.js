@@ -30,6 +30,14 @@ function listenPort(text) {
 const port = listenPort(process.env.PORT ?? '3000');
 const host = process.env.HOST ?? '127.0.0.1';
 
+/**
+ * What this app keeps in a session; `session.get('notes')` is typed from it.
+ * @type {import('jwe-session').SessionStore<{
+ *   calculation?: { a: number, b: number, sum: number, difference: number, product: number,
+ *                   quotient: number | null, at: string },
+ *   notes?: string[],
+ * }>}
+ */
 let store;
 try {
   store = createSessionStore({
@@ -57,20 +65,24 @@ const PAGE_HEADERS = {
 };
 
 /**
- * Sends a page. It commits the session first (`session.save()`), so the page shows the
- * cookie as this response leaves it: after a key rotation, for example, the cookie is
- * re-sealed under the new key, and the key id shown is the new one. Without this call the
- * adapter would still commit on its own, but the page would show the cookie the request had.
+ * Sends a page. No save() here: the adapter commits the session when the response starts,
+ * which is what every page wants. (save() is for a commit that must happen at one line, where
+ * its failure can be answered: see addNote.)
  */
-async function sendPage(res, session, status, render, headers = {}) {
-  await session.save();
-  const html = render(session);
+function sendPage(res, session, status, render, headers = {}) {
+  const html = render(session, store.keyRing.primaryId);
   res.writeHead(status, { ...PAGE_HEADERS, ...headers });
   res.end(html);
 }
 
 function sendError(res, session, status, title, message, headers = {}) {
-  return sendPage(res, session, status, (s) => errorPage(title, message, s), headers);
+  return sendPage(
+    res,
+    session,
+    status,
+    (s, sealingKeyId) => errorPage(title, message, s, sealingKeyId),
+    headers,
+  );
 }
 
 /** 303 See Other: after a POST, the browser follows with a GET, so a reload does not re-post. */
@@ -211,8 +223,26 @@ const routes = {
   '/session.json': { GET: sessionJson },
 };
 
+/** The path of a request target, or undefined for one no URL parser takes (`//[`, `http://[`). */
+function pathOf(target) {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 async function app(req, res, session) {
-  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  if (session.rejection) {
+    // The browser's cookie was refused (expired, tampered, from another key…): the reason and
+    // its detail go to the log, never the cookie itself; the visitor gets an empty session.
+    const { reason, detail } = session.rejection;
+    console.warn(`jwe-session demo: cookie rejected (${reason}): ${detail}`);
+  }
+  const pathname = pathOf(req.url);
+  if (pathname === undefined) {
+    return sendError(res, session, 400, 'Bad request', 'The request target is not a valid URL.');
+  }
   const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
   if (!route) return sendError(res, session, 404, 'Not found', `There is no page ${pathname}.`);
   const handler = Object.hasOwn(route, req.method) ? route[req.method] : undefined;

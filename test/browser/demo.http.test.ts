@@ -92,11 +92,37 @@ describe('demo over HTTP', () => {
     expect(await sessionJson('session=3~a.b.c.d.e; session.1=x')).toEqual({});
   });
 
-  it('says on the page why a cookie was rejected', async () => {
+  it('says on the page that a cookie was rejected, and logs the detail only on the server', async () => {
     const response = await fetch(at('/'), { headers: { cookie: 'session=garbage' } });
     const html = await response.text();
-    expect(html).toContain('The cookie your browser sent was rejected: <b>malformed</b>');
+    expect(html).toContain('The cookie your browser sent was rejected (<b>malformed</b>)');
     expect(html).toContain('No session cookie');
+    // The detail is for the log: the page names the reason only.
+    expect(html).not.toContain('compact JWE segments');
+    await expect
+      .poll(() => demo.stderr())
+      .toContain('cookie rejected (malformed): expected 5 compact JWE segments, got 1');
+    expect(demo.stderr()).not.toContain('garbage');
+  });
+
+  it('answers 400, never 5xx, to a request target no URL parser takes', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(demo.url);
+    for (const target of ['//[', 'http://[', '//a:99999/']) {
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = request(
+          { host: url.hostname, port: url.port, path: target, method: 'GET' },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status, target).toBe(400);
+    }
+    expect(demo.stderr()).not.toMatch(/TypeError|Invalid URL/);
   });
 
   it('rejects a cookie sealed with a key the demo does not have', async () => {
@@ -111,7 +137,7 @@ describe('demo over HTTP', () => {
       const foreign = cookieHeader(response.headers.getSetCookie());
       expect(await sessionJson(foreign)).toEqual({});
       const html = await (await fetch(at('/'), { headers: { cookie: foreign } })).text();
-      expect(html).toContain('rejected: <b>unknown-key</b>');
+      expect(html).toContain('rejected (<b>unknown-key</b>)');
     } finally {
       await other.stop();
     }
