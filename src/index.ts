@@ -16,6 +16,7 @@ export { keyRingFromEnv } from './keys/from-env.js';
 export type { KeySpec } from './keys/key-entry.js';
 export { KeyRing, type KeysInput } from './keys/key-ring.js';
 export { Session } from './session/session.js';
-export { createSessionStore, type SessionStore } from './session/store.js';
+export type { SessionStore } from './session/session-store.js';
+export { createSessionStore } from './session/store.js';
 export type { SessionStoreOptions } from './session/store-options.js';
 export type { AnySessionData, CookieInfo, JsonSafe, JsonValue, SessionData } from './types.js';

@@ -1,7 +1,7 @@
 import { portOf } from '../session/port.js';
 import { type Session, stateOf } from '../session/session.js';
+import type { SessionStore } from '../session/session-store.js';
 import { lockSession, type SessionState } from '../session/state.js';
-import type { SessionStore } from '../session/store.js';
 
 /** A Fetch API handler that also gets the session. */
 export type FetchSessionHandler<T> = (

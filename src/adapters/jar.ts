@@ -3,7 +3,7 @@ import { SessionReadOnlyError } from '../errors.js';
 import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
 import { type Session, stateOf } from '../session/session.js';
-import type { SessionStore } from '../session/store.js';
+import type { SessionStore } from '../session/session-store.js';
 
 /**
  * A framework's cookie object, structurally: Next.js `await cookies()`, SvelteKit

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
-import type { SessionStore } from '../session/store.js';
+import type { SessionStore } from '../session/session-store.js';
 import { sendDefault500 } from './error-response.js';
 import { holdResponse } from './response-hold.js';
 

@@ -13,34 +13,9 @@ import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
 import { type Commit, commitOf } from './commit.js';
 import { type CookieSource, PORT, type SessionPort } from './port.js';
 import { Session, stateOf } from './session.js';
+import type { SessionStore } from './session-store.js';
 import { freezeData, type SessionState } from './state.js';
 import { resolveOptions, type SessionStoreOptions, type StoreConfig } from './store-options.js';
-
-export interface SessionStore<T = AnySessionData> {
-  /** The cookie name (the first chunk's name). */
-  readonly cookieName: string;
-  /** The key ring in use; `keyRing.primaryId` is the id of the key that seals. */
-  readonly keyRing: KeyRing;
-  /**
-   * Loads the session from a request's Cookie header. Never throws for what the browser
-   * sent: a bad, foreign, expired or tampered cookie gives a new empty session whose
-   * `rejection` says why.
-   */
-  load(cookieHeader: string | null | undefined): Promise<Session<T>>;
-  /**
-   * The Set-Cookie header values this response needs: none when nothing changed, the sealed
-   * chunks (and deletions of chunks no longer used) when something did, deletions only after
-   * `destroy()`. The first commit locks the session (a later change throws
-   * SessionCommittedError); committing again gives the same values. Throws
-   * SessionTooLargeError (and writes nothing) past the size budget, and SessionValueError for
-   * data JSON cannot carry; after a failure the session can be changed and committed again.
-   */
-  commit(session: Session<T>): Promise<string[]>;
-  /** Seals data into one token with this store's keys, purpose and lifetimes. */
-  seal(data: Partial<T>): Promise<string>;
-  /** Opens a token sealed by `seal`; a bad token comes back as a SessionRejectedError, never thrown. */
-  unseal(token: string): Promise<Partial<T> | SessionRejectedError>;
-}
 
 // UTF-8 bytes of each value's JSON, not UTF-16 length: "é" costs the cookie two bytes.
 function largestKeys(data: SessionRecord): KeySize[] {
