@@ -6,6 +6,7 @@
 //   --connections 10
 //   --sessions 100000 distinct new sessions for the memory comparison (0 skips it)
 // Prints Markdown and writes it to bench/results/http.md.
+import './node-binary.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import {

@@ -4,6 +4,7 @@
 //   node bench/run.js [--rounds 21] [--batch-ms 60] [--in-flight 1,16] [--only jose,Web]
 // Every system is checked before it is timed: unseal(seal(x)) is x, and a token with one
 // character changed is refused. Unseal is timed cold: a pool of distinct tokens, caches off.
+import './node-binary.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { check } from './micro/checks.js';
