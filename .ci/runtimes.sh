@@ -21,10 +21,14 @@ deno    deno            2.9.6          deno/deno
 workerd workerd         1.20261117.1   workerd/bin/workerd
 "
 
+# Runs "$@" NAME PACKAGE VERSION BINARY for each runtime; fails if any call failed.
 each() {
+  local failed=0
   while read -r name pkg version bin; do
-    [ -n "$name" ] && "$@" "$name" "$pkg" "$version" "$bin"
+    [ -z "$name" ] && continue
+    "$@" "$name" "$pkg" "$version" "$bin" || failed=1
   done <<<"$RUNTIMES"
+  return "$failed"
 }
 
 installed_version() {
@@ -63,13 +67,7 @@ case "${1:-install}" in
     each printf '%s %s@%s %s\n' | while read -r name spec bin; do echo "$name $spec $dir/$name/node_modules/$bin"; done
     ;;
   install)
-    status=0
-    each install_one || status=1
-    # `each` stops at nothing: check every binary once more.
-    while read -r name _ _ bin; do
-      [ -n "$name" ] && [ ! -x "$dir/$name/node_modules/$bin" ] && status=1
-    done <<<"$RUNTIMES"
-    exit "$status"
+    each install_one
     ;;
   *)
     echo "usage: bash .ci/runtimes.sh [install | bin NAME | list]" >&2
