@@ -71,15 +71,17 @@ function onError(error) {
 }
 
 /**
- * The handler for an environment. `env` is workerd's bindings; on Bun and Deno it is left out
- * so that the library reads SESSION_KEYS from `process.env` itself, as a user's app would.
+ * The handler. Keys come from SESSION_KEYS and SESSION_KEYS_OLD in `process.env`, read by the
+ * library itself as in a user's app (workerd fills `process.env` from the config's text
+ * bindings since compatibility date 2026-08-04). `env`, workerd's bindings object, is given
+ * to the /old/ store only, so the `env` option (for older workers) is exercised as well.
  */
 export function makeApp(env) {
-  const withEnv = env ? { env } : {};
+  const cookie = { secure: false };
   const stores = {
-    main: createSessionStore({ ...withEnv, cookie: { secure: false } }),
-    old: createSessionStore({ ...withEnv, keysEnv: 'SESSION_KEYS_OLD', cookie: { secure: false } }),
-    zip: createSessionStore({ ...withEnv, compress: true, cookie: { secure: false } }),
+    main: createSessionStore({ cookie }),
+    old: createSessionStore({ ...(env ? { env } : {}), keysEnv: 'SESSION_KEYS_OLD', cookie }),
+    zip: createSessionStore({ compress: true, cookie }),
   };
   const handlers = Object.fromEntries(
     Object.entries(stores).map(([name, store]) => [

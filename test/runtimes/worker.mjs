@@ -2,8 +2,9 @@
 // resolves no node_modules) and serves it from a generated config.
 import { makeApp } from './app.mjs';
 
-// Stores are made on the first request, not at module load: a worker may not generate random
-// values at load time, and `env` (the config's text bindings) only arrives with a request.
+// Stores are made on the first request: `env` (the config's text bindings) arrives with it,
+// and a store with no keys (an ephemeral random key) cannot be made at module load, where
+// workerd forbids generating random values.
 let app;
 export default {
   fetch(request, env) {
