@@ -11,6 +11,7 @@ import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../err
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
 import { type Commit, commitOf } from './commit.js';
+import { notifyEvent, notifyRejection } from './hooks.js';
 import { type CookieSource, PORT, type SessionPort } from './port.js';
 import { Session, stateOf } from './session.js';
 import type { SessionStore } from './session-store.js';
@@ -124,6 +125,7 @@ class Store<T> implements SessionStore<T> {
         ? ` (key "${sealed.keyId}", created ${sealed.createdAt.toISOString()}, expires ${sealed.expiresAt.toISOString()})`
         : '';
       debug(`cookie "${this.cookieName}" rejected: ${opened.reason}: ${opened.detail}${times}`);
+      notifyRejection(this.#config.hooks, opened, { cookieName: this.cookieName });
       return new Session<T>(state, opened);
     }
     if (opened) {
@@ -233,7 +235,7 @@ class Store<T> implements SessionStore<T> {
       // accepts (the zip-bomb limit): it would be written and then rejected on every request.
       const inflated = new TextEncoder().encode(plaintextOf(next, { dataJson, flashJson })).length;
       if (inflated > maxInflatedBytes(codec)) {
-        throw new SessionTooLargeError(inflated, maxInflatedBytes(codec), largestKeys(state.data));
+        throw this.#tooLarge(inflated, maxInflatedBytes(codec), state);
       }
     }
     return { state, next, dataJson, flashJson, oldKey, now };
@@ -248,10 +250,16 @@ class Store<T> implements SessionStore<T> {
       debug(
         `cookie "${cookie.name}" not written: ${written.bytes} bytes needed, limit ${budget.totalBytes}`,
       );
-      throw new SessionTooLargeError(written.bytes, budget.totalBytes, largestKeys(state.data));
+      throw this.#tooLarge(written.bytes, budget.totalBytes, state);
     }
     if (oldKey) {
       debug(`cookie "${cookie.name}" re-sealed: key "${state.keyId}" -> "${codec.ring.primaryId}"`);
+      notifyEvent(this.#config.hooks, {
+        type: 'reseal',
+        cookieName: cookie.name,
+        fromKeyId: state.keyId as string,
+        toKeyId: codec.ring.primaryId,
+      });
     }
     // The session now matches what this response will write.
     state.baseline = dataJson;
@@ -265,6 +273,18 @@ class Store<T> implements SessionStore<T> {
     return commitOf([...written.setCookies, ...deletions(stale, cookie)], (name) =>
       deleted.has(name) ? 0 : maxAge,
     );
+  }
+
+  #tooLarge(size: number, limit: number, state: SessionState): SessionTooLargeError {
+    const largest = largestKeys(state.data);
+    notifyEvent(this.#config.hooks, {
+      type: 'too-large',
+      cookieName: this.cookieName,
+      size,
+      limit,
+      largestKeys: largest,
+    });
+    return new SessionTooLargeError(size, limit, largest);
   }
 
   async seal(data: Partial<T>): Promise<string> {
