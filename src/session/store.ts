@@ -65,13 +65,13 @@ interface PendingSeal {
 }
 
 /** The store behind `SessionStore`; adapters reach it only through its port. */
-class Store<T> implements SessionStore<T> {
+class Store<T, F> implements SessionStore<T, F> {
   readonly #config: StoreConfig;
   readonly #chunkNames: readonly string[];
   readonly #committer = (state: SessionState): Commit | Promise<Commit> => this.#commit(state);
   readonly cookieName: string;
   readonly keyRing: KeyRing;
-  readonly [PORT]: SessionPort<T>;
+  readonly [PORT]: SessionPort<T, F>;
 
   constructor(config: StoreConfig) {
     this.#config = config;
@@ -90,13 +90,13 @@ class Store<T> implements SessionStore<T> {
     return Math.floor(this.#config.codec.now() / 1000);
   }
 
-  async load(cookieHeader: string | null | undefined): Promise<Session<T>> {
+  async load(cookieHeader: string | null | undefined): Promise<Session<T, F>> {
     return this.#load(cookieHeader);
   }
 
   // The session comes back at once when nothing needs decrypting (no cookie, a token-cache
   // hit, a token refused unread), so the common request does not wait on a promise.
-  #load(source: CookieSource): Session<T> | Promise<Session<T>> {
+  #load(source: CookieSource): Session<T, F> | Promise<Session<T, F>> {
     let cookies: Record<string, string | undefined>;
     if (typeof source === 'function') {
       cookies = Object.create(null);
@@ -107,7 +107,7 @@ class Store<T> implements SessionStore<T> {
       }
     } else if (!source?.includes(this.cookieName)) {
       // Most requests of most apps carry other cookies only: skip the parse for those.
-      return new Session<T>(newState([], this.#committer), undefined);
+      return new Session<T, F>(newState([], this.#committer), undefined);
     } else cookies = parse(source);
     const chunks = readChunks(cookies, this.#chunkNames);
     if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
@@ -117,7 +117,10 @@ class Store<T> implements SessionStore<T> {
       : this.#sessionOf(chunks, opened);
   }
 
-  #sessionOf(chunks: ReadChunks, opened: Unsealed | SessionRejectedError | undefined): Session<T> {
+  #sessionOf(
+    chunks: ReadChunks,
+    opened: Unsealed | SessionRejectedError | undefined,
+  ): Session<T, F> {
     const state = newState(chunks.present, this.#committer);
     if (opened instanceof SessionRejectedError) {
       const sealed = opened.sealed;
@@ -126,7 +129,7 @@ class Store<T> implements SessionStore<T> {
         : '';
       debug(`cookie "${this.cookieName}" rejected: ${opened.reason}: ${opened.detail}${times}`);
       notifyRejection(this.#config.hooks, opened, { cookieName: this.cookieName });
-      return new Session<T>(state, opened);
+      return new Session<T, F>(state, opened);
     }
     if (opened) {
       state.data = opened.data;
@@ -136,7 +139,7 @@ class Store<T> implements SessionStore<T> {
       state.incomingFlash = opened.flash;
       state.cookie = this.#info(opened.keyId, opened.claims.exp, chunks.bytes, chunks.count);
     }
-    return new Session<T>(state, undefined);
+    return new Session<T, F>(state, undefined);
   }
 
   #info(keyId: string, exp: number, bytes: number, chunks: number): CookieInfo {
@@ -154,7 +157,7 @@ class Store<T> implements SessionStore<T> {
     return deletions(state.present, this.#config.cookie);
   }
 
-  async commit(session: Session<T>): Promise<string[]> {
+  async commit(session: Session<T, F>): Promise<string[]> {
     const commit = await this.#commit(stateOf(session));
     return [...commit.lines];
   }
@@ -309,8 +312,9 @@ class Store<T> implements SessionStore<T> {
  * const store = createSessionStore<Data>({ cookie: { secure: process.env.NODE_ENV === 'production' } });
  * ```
  */
-export function createSessionStore<T extends SessionData<T> = AnySessionData>(
-  options: SessionStoreOptions = {},
-): SessionStore<T> {
-  return new Store<T>(resolveOptions(options));
+export function createSessionStore<
+  T extends SessionData<T> = AnySessionData,
+  F extends SessionData<F> = AnySessionData,
+>(options: SessionStoreOptions = {}): SessionStore<T, F> {
+  return new Store<T, F>(resolveOptions(options));
 }
