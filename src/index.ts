@@ -16,6 +16,7 @@ export { keyRingFromEnv } from './keys/from-env.js';
 export type { KeySpec } from './keys/key-entry.js';
 export { KeyRing, type KeysInput } from './keys/key-ring.js';
 export type { RejectionContext, SessionEvent } from './session/hooks.js';
+export type { SessionLifetime, SessionLifetimeOptions } from './session/lifetime.js';
 export { Session } from './session/session.js';
 export type { SessionStore } from './session/session-store.js';
 export { createSessionStore } from './session/store.js';

@@ -2,6 +2,12 @@ import { assertJsonValue } from '../codec/json-value.js';
 import type { SessionRecord } from '../codec/unseal.js';
 import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
 import type { AnySessionData, CookieInfo } from '../types.js';
+import {
+  chooseLifetime,
+  lifetimeOf,
+  type SessionLifetime,
+  type SessionLifetimeOptions,
+} from './lifetime.js';
 import { deepFreeze, lockReason, type SessionState } from './state.js';
 
 export type { SessionState } from './state.js';
@@ -148,12 +154,29 @@ export class Session<T = AnySessionData, F = AnySessionData> {
   }
 
   /**
+   * This session's lifetimes, and with an argument, shortens them for this session alone
+   * ("remember me" unchecked: `{ persistent: false, idleTimeout: 3600 }`). The choice is
+   * carried in the token, so every later request enforces it; it holds until changed, across
+   * `regenerate()` too. Each value may be at most the store's: a longer one (or
+   * `persistent: true` under a store with `cookie.persistent: false`) throws
+   * SessionConfigError naming it.
+   */
+  options(options?: SessionLifetimeOptions): SessionLifetime {
+    if (options !== undefined) {
+      const state = this.#writable();
+      state.lifetime = chooseLifetime(state.limits, state.lifetime, options);
+    }
+    return lifetimeOf(this.#s.limits, this.#s.lifetime);
+  }
+
+  /**
    * Ends the session: this response clears its cookie and every chunk. Further changes in
    * this request throw, unless `regenerate()` starts a new session.
    */
   destroy(): void {
     const state = this.#open();
     state.destroyed = true;
+    state.lifetime = {};
     state.data = Object.create(null);
     state.outgoingFlash = undefined;
   }

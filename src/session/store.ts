@@ -12,6 +12,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
 import { type Commit, commitOf } from './commit.js';
 import { notifyEvent, notifyRejection } from './hooks.js';
+import { chosenLifetime, lifetimeOf, type SessionLifetime, sameLifetime } from './lifetime.js';
 import { type CookieSource, PORT, type SessionPort } from './port.js';
 import { Session, stateOf } from './session.js';
 import type { SessionStore } from './session-store.js';
@@ -30,12 +31,15 @@ function largestKeys(data: SessionRecord): KeySize[] {
 function newState(
   present: readonly string[],
   committer: (state: SessionState) => Commit | Promise<Commit>,
+  limits: SessionLifetime,
 ): SessionState {
   return {
     data: Object.create(null),
     baseline: undefined,
     claims: undefined,
     keyId: undefined,
+    lifetime: {},
+    limits,
     incomingFlash: undefined,
     outgoingFlash: undefined,
     present,
@@ -62,12 +66,14 @@ interface PendingSeal {
   readonly flashJson: string | undefined;
   readonly oldKey: boolean;
   readonly now: number;
+  readonly persistent: boolean;
 }
 
 /** The store behind `SessionStore`; adapters reach it only through its port. */
 class Store<T, F> implements SessionStore<T, F> {
   readonly #config: StoreConfig;
   readonly #chunkNames: readonly string[];
+  readonly #lifetime: SessionLifetime;
   readonly #committer = (state: SessionState): Commit | Promise<Commit> => this.#commit(state);
   readonly cookieName: string;
   readonly keyRing: KeyRing;
@@ -77,6 +83,11 @@ class Store<T, F> implements SessionStore<T, F> {
     this.#config = config;
     this.cookieName = config.cookie.name;
     this.#chunkNames = chunkNames(config.cookie.name);
+    this.#lifetime = {
+      persistent: config.cookie.persistent,
+      idleTimeout: config.codec.idleTimeout,
+      absoluteTimeout: config.codec.absoluteTimeout,
+    };
     this.keyRing = config.codec.ring;
     this[PORT] = {
       cookieName: this.cookieName,
@@ -107,7 +118,7 @@ class Store<T, F> implements SessionStore<T, F> {
       }
     } else if (!source?.includes(this.cookieName)) {
       // Most requests of most apps carry other cookies only: skip the parse for those.
-      return new Session<T, F>(newState([], this.#committer), undefined);
+      return new Session<T, F>(newState([], this.#committer, this.#lifetime), undefined);
     } else cookies = parse(source);
     const chunks = readChunks(cookies, this.#chunkNames);
     if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
@@ -121,7 +132,7 @@ class Store<T, F> implements SessionStore<T, F> {
     chunks: ReadChunks,
     opened: Unsealed | SessionRejectedError | undefined,
   ): Session<T, F> {
-    const state = newState(chunks.present, this.#committer);
+    const state = newState(chunks.present, this.#committer, this.#lifetime);
     if (opened instanceof SessionRejectedError) {
       const sealed = opened.sealed;
       const times = sealed
@@ -136,6 +147,7 @@ class Store<T, F> implements SessionStore<T, F> {
       state.baseline = opened.dataJson;
       state.claims = opened.claims;
       state.keyId = opened.keyId;
+      state.lifetime = chosenLifetime(opened.claims);
       state.incomingFlash = opened.flash;
       state.cookie = this.#info(opened.keyId, opened.claims.exp, chunks.bytes, chunks.count);
     }
@@ -205,6 +217,7 @@ class Store<T, F> implements SessionStore<T, F> {
     const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
     const changed =
       state.regenerated ||
+      !sameLifetime(state.lifetime, chosenLifetime(state.claims)) ||
       dataJson !== state.baseline ||
       flashJson !== undefined ||
       state.incomingFlash !== undefined;
@@ -215,8 +228,9 @@ class Store<T, F> implements SessionStore<T, F> {
     }
     const now = this.#now();
     const claims = state.claims;
+    const life = lifetimeOf(this.#lifetime, state.lifetime);
     const refreshDue =
-      claims !== undefined && now - claims.iat >= this.#config.refreshAfter * codec.idleTimeout;
+      claims !== undefined && now - claims.iat >= this.#config.refreshAfter * life.idleTimeout;
     const oldKey = state.keyId !== undefined && state.keyId !== codec.ring.primaryId;
     if (!changed && !refreshDue && !oldKey) return [];
 
@@ -224,8 +238,9 @@ class Store<T, F> implements SessionStore<T, F> {
     const next: Claims = {
       pur: codec.purpose,
       iat: now,
-      exp: Math.min(now + codec.idleTimeout, ori + codec.absoluteTimeout),
+      exp: Math.min(now + life.idleTimeout, ori + life.absoluteTimeout),
       ori,
+      ...state.lifetime,
     };
     if (next.exp <= now) {
       // Accepted within the clock tolerance, but past its absolute lifetime: sealing it again
@@ -241,13 +256,14 @@ class Store<T, F> implements SessionStore<T, F> {
         throw this.#tooLarge(inflated, maxInflatedBytes(codec), state);
       }
     }
-    return { state, next, dataJson, flashJson, oldKey, now };
+    return { state, next, dataJson, flashJson, oldKey, now, persistent: life.persistent };
   }
 
-  async #write({ state, next, dataJson, flashJson, oldKey, now }: PendingSeal): Promise<Commit> {
+  async #write(pending: PendingSeal): Promise<Commit> {
+    const { state, next, dataJson, flashJson, oldKey, now, persistent } = pending;
     const { codec, cookie, budget } = this.#config;
     const token = await seal(codec, next, { dataJson, flashJson });
-    const maxAge = cookie.persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
+    const maxAge = persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
     const written = writeChunks(token, cookie, maxAge, budget);
     if (!written.ok) {
       debug(
