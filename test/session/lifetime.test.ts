@@ -63,7 +63,10 @@ describe('session.options()', () => {
 
   it('a shorter absolute lifetime ends an active session, however often it is refreshed', async () => {
     const clock = new Clock();
-    const store = makeStore({ clockTolerance: 0, refreshAfter: 0 }, clock);
+    const store = makeStore<{ user?: string; n?: number }>(
+      { clockTolerance: 0, refreshAfter: 0 },
+      clock,
+    );
     const jar: Jar = new Map();
     await visit(store, jar, (s) => {
       s.set('user', 'ada');
