@@ -112,7 +112,8 @@ export type RejectionReason =
   | 'wrong-purpose'
   | 'expired'
   | 'not-yet-valid'
-  | 'revoked';
+  | 'revoked'
+  | 'invalid-data';
 
 /**
  * What an authentic token said about itself. Only a token that decrypted under a key of the

@@ -1,5 +1,5 @@
 import type { KeyRing } from '../keys/key-ring.js';
-import type { LifetimeClaims } from './lifetime-claims.js';
+import type { OptionalClaims } from './optional-claims.js';
 import type { TokenCache } from './token-cache.js';
 
 /** Everything seal and unseal need, fixed when the store is created. Times are in seconds. */
@@ -20,8 +20,8 @@ export interface CodecConfig {
   readonly now: () => number;
 }
 
-/** The claims every token carries, in seconds since the epoch (plus a session's own lifetimes). */
-export interface Claims extends LifetimeClaims {
+/** The claims every token carries, in seconds since the epoch (plus the optional ones). */
+export interface Claims extends OptionalClaims {
   /** Purpose: cookie name and app purpose, checked on unseal. */
   readonly pur: string;
   /** Issued at: when this token was sealed. */

@@ -4,7 +4,7 @@ import { WINDOW_SECONDS } from '../keys/key-ring.js';
 import type { Claims, CodecConfig } from './codec-config.js';
 import { ALG, ENC, readHeader, type TokenHeader } from './header.js';
 import { MAX_DEPTH } from './json-value.js';
-import { readLifetimeClaims } from './lifetime-claims.js';
+import { readOptionalClaims } from './optional-claims.js';
 import { plaintextOf } from './seal.js';
 import type { Opened } from './token-cache.js';
 
@@ -84,12 +84,12 @@ function parse(
   const { pur, iat, exp, ori, d, f } = body;
   if (typeof pur !== 'string' || !isTime(iat) || !isTime(exp) || !isTime(ori)) return undefined;
   if (!isRecord(d) || (f !== undefined && !isRecord(f))) return undefined;
-  const lifetimes = readLifetimeClaims(body);
-  if (!lifetimes) return undefined;
+  const optional = readOptionalClaims(body);
+  if (!optional) return undefined;
   // A null prototype means a key named "constructor" or "__proto__" is only ever data.
   Object.setPrototypeOf(d, null);
   if (f) Object.setPrototypeOf(f, null);
-  return { claims: { pur, iat, exp, ori, ...lifetimes }, data: d, flash: f };
+  return { claims: { pur, iat, exp, ori, ...optional }, data: d, flash: f };
 }
 
 /** Why claims are refused now, if they are: checked against the configuration and the clock. */

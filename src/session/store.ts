@@ -9,8 +9,17 @@ import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
 import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import type { StandardSchemaV1 } from '../standard-schema.js';
 import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
 import { type Commit, commitOf } from './commit.js';
+import {
+  type DataShape,
+  type DataShapeOptions,
+  resolveDataShape,
+  type Shaped,
+  shapeData,
+  versionClaim,
+} from './data-shape.js';
 import { notifyEvent, notifyRejection } from './hooks.js';
 import { chosenLifetime, lifetimeOf, type SessionLifetime, sameLifetime } from './lifetime.js';
 import { type CookieSource, PORT, type SessionPort } from './port.js';
@@ -59,6 +68,8 @@ function recordFrom(json: string): SessionRecord {
   return Object.setPrototypeOf(JSON.parse(json), null);
 }
 
+type Opening = Unsealed | Shaped | SessionRejectedError;
+
 interface PendingSeal {
   readonly state: SessionState;
   readonly next: Claims;
@@ -74,13 +85,15 @@ class Store<T, F> implements SessionStore<T, F> {
   readonly #config: StoreConfig;
   readonly #chunkNames: readonly string[];
   readonly #lifetime: SessionLifetime;
+  readonly #shape: DataShape | undefined;
   readonly #committer = (state: SessionState): Commit | Promise<Commit> => this.#commit(state);
   readonly cookieName: string;
   readonly keyRing: KeyRing;
   readonly [PORT]: SessionPort<T, F>;
 
-  constructor(config: StoreConfig) {
+  constructor(config: StoreConfig, shape: DataShape | undefined) {
     this.#config = config;
+    this.#shape = shape;
     this.cookieName = config.cookie.name;
     this.#chunkNames = chunkNames(config.cookie.name);
     this.#lifetime = {
@@ -122,16 +135,26 @@ class Store<T, F> implements SessionStore<T, F> {
     } else cookies = parse(source);
     const chunks = readChunks(cookies, this.#chunkNames);
     if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
-    const opened = unseal(this.#config.codec, chunks.token);
+    const opened = this.#open(chunks.token);
     return opened instanceof Promise
       ? opened.then((result) => this.#sessionOf(chunks, result))
       : this.#sessionOf(chunks, opened);
   }
 
-  #sessionOf(
-    chunks: ReadChunks,
-    opened: Unsealed | SessionRejectedError | undefined,
-  ): Session<T, F> {
+  /** Unseals a token and, if the store has a data shape, brings its data to that shape. */
+  #open(token: string): Opening | Promise<Opening> {
+    const opened = unseal(this.#config.codec, token);
+    const shape = this.#shape;
+    if (!shape) return opened;
+    if (opened instanceof Promise) {
+      return opened.then((result) =>
+        result instanceof SessionRejectedError ? result : shapeData(shape, result),
+      );
+    }
+    return opened instanceof SessionRejectedError ? opened : shapeData(shape, opened);
+  }
+
+  #sessionOf(chunks: ReadChunks, opened: Opening | undefined): Session<T, F> {
     const state = newState(chunks.present, this.#committer, this.#lifetime);
     if (opened instanceof SessionRejectedError) {
       const sealed = opened.sealed;
@@ -150,8 +173,28 @@ class Store<T, F> implements SessionStore<T, F> {
       state.lifetime = chosenLifetime(opened.claims);
       state.incomingFlash = opened.flash;
       state.cookie = this.#info(opened.keyId, opened.claims.exp, chunks.bytes, chunks.count);
+      if ('reshaped' in opened) this.#reshaped(state, opened);
     }
     return new Session<T, F>(state, undefined);
+  }
+
+  /** Data migrated or reshaped on read is written back, in its new shape, by this response. */
+  #reshaped(state: SessionState, shaped: Shaped): void {
+    if (shaped.reshaped) {
+      state.baseline = undefined;
+      state.touched = true;
+    }
+    const from = shaped.migratedFrom;
+    const to = this.#shape?.version ?? 0;
+    if (from !== undefined) {
+      debug(`cookie "${this.cookieName}" data migrated: version ${from} -> ${to}`);
+      notifyEvent(this.#config.hooks, {
+        type: 'migrated',
+        cookieName: this.cookieName,
+        fromVersion: from,
+        toVersion: to,
+      });
+    }
   }
 
   #info(keyId: string, exp: number, bytes: number, chunks: number): CookieInfo {
@@ -241,6 +284,7 @@ class Store<T, F> implements SessionStore<T, F> {
       exp: Math.min(now + life.idleTimeout, ori + life.absoluteTimeout),
       ori,
       ...state.lifetime,
+      ...versionClaim(this.#shape),
     };
     if (next.exp <= now) {
       // Accepted within the clock tolerance, but past its absolute lifetime: sealing it again
@@ -309,15 +353,28 @@ class Store<T, F> implements SessionStore<T, F> {
   async seal(data: Partial<T>): Promise<string> {
     const { codec } = this.#config;
     const now = this.#now();
-    const claims: Claims = { pur: codec.purpose, iat: now, exp: now + codec.idleTimeout, ori: now };
+    const claims: Claims = {
+      pur: codec.purpose,
+      iat: now,
+      exp: now + codec.idleTimeout,
+      ori: now,
+      ...versionClaim(this.#shape),
+    };
     return seal(codec, claims, { dataJson: toJson(data, 'data'), flashJson: undefined });
   }
 
   async unseal(token: string): Promise<Partial<T> | SessionRejectedError> {
-    const opened = await unseal(this.#config.codec, token);
+    const opened = await this.#open(token);
     return opened instanceof SessionRejectedError ? opened : (opened.data as Partial<T>);
   }
 }
+
+type SchemaOutput<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
+
+// A schema whose output JSON would not give back (a Date, a Map) makes `schema` a compile
+// error, as it would for the store's data type.
+type JsonSafeSchema<S extends StandardSchemaV1> =
+  SchemaOutput<S> extends SessionData<SchemaOutput<S>> ? unknown : { readonly schema: never };
 
 /**
  * Creates a session store. Every option is checked here: a bad one throws
@@ -327,10 +384,25 @@ class Store<T, F> implements SessionStore<T, F> {
  * type Data = { userId?: string; cart?: { sku: string; qty: number }[] };
  * const store = createSessionStore<Data>({ cookie: { secure: process.env.NODE_ENV === 'production' } });
  * ```
+ *
+ * With a Standard Schema (`schema`), the session's type is the schema's output type; the
+ * flash type, if any, is then the second type argument of the other form:
+ * `createSessionStore<z.infer<typeof schema>, Flash>({ schema })`.
  */
+export function createSessionStore<
+  S extends StandardSchemaV1<unknown, object>,
+  F extends SessionData<F> = AnySessionData,
+>(
+  options: SessionStoreOptions &
+    DataShapeOptions<SchemaOutput<S>> & { readonly schema: S } & JsonSafeSchema<S>,
+): SessionStore<SchemaOutput<S>, F>;
 export function createSessionStore<
   T extends SessionData<T> = AnySessionData,
   F extends SessionData<F> = AnySessionData,
->(options: SessionStoreOptions = {}): SessionStore<T, F> {
-  return new Store<T, F>(resolveOptions(options));
+>(options?: SessionStoreOptions & DataShapeOptions<T>): SessionStore<T, F>;
+export function createSessionStore(
+  options: SessionStoreOptions & DataShapeOptions<AnySessionData> = {},
+): SessionStore<AnySessionData, AnySessionData> {
+  const config = resolveOptions(options);
+  return new Store(config, resolveDataShape(options));
 }

@@ -1,5 +1,6 @@
 import {
   createSessionStore,
+  type DataShapeOptions,
   type Session,
   type SessionStore,
   type SessionStoreOptions,
@@ -15,7 +16,10 @@ export const TEST_KEYS = keyEntry('k1');
 export function makeStore<
   T extends SessionData<T> = AnySessionData,
   F extends SessionData<F> = AnySessionData,
->(options: SessionStoreOptions = {}, clock: Clock = new Clock()): SessionStore<T, F> {
+>(
+  options: SessionStoreOptions & DataShapeOptions<T> = {},
+  clock: Clock = new Clock(),
+): SessionStore<T, F> {
   return createSessionStore<T, F>({
     keys: TEST_KEYS,
     env: {},
