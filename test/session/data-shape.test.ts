@@ -15,7 +15,6 @@ import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { makeStore, TEST_KEYS, thrown, visit } from '../helpers/store.js';
 
-type V1 = { name?: string };
 type V2 = { first?: string; last?: string };
 
 function v2Store(clock: Clock, extra: Partial<SessionStoreOptions> & Record<string, unknown> = {}) {
