@@ -76,6 +76,9 @@ export function chooseLifetime(
  * applies to a choice read from a token too, so lowering a store option takes effect at once.
  */
 export function lifetimeOf(store: SessionLifetime, chosen: LifetimeClaims): SessionLifetime {
+  // The common session chose nothing: the store's own object, with nothing allocated.
+  if (chosen.idl === undefined && chosen.abs === undefined && chosen.per === undefined)
+    return store;
   return {
     persistent: store.persistent && chosen.per !== false,
     idleTimeout: Math.min(store.idleTimeout, chosen.idl ?? store.idleTimeout),
@@ -83,10 +86,14 @@ export function lifetimeOf(store: SessionLifetime, chosen: LifetimeClaims): Sess
   };
 }
 
+/** A session that chose no lifetimes of its own: one shared object. */
+export const NO_CHOICE: LifetimeClaims = Object.freeze({});
+
 /** The lifetime claims within a token's claims. */
 export function chosenLifetime(claims: Claims | undefined): LifetimeClaims {
-  if (claims === undefined) return {};
+  if (claims === undefined) return NO_CHOICE;
   const { idl, abs, per } = claims;
+  if (idl === undefined && abs === undefined && per === undefined) return NO_CHOICE;
   return {
     ...(idl === undefined ? {} : { idl }),
     ...(abs === undefined ? {} : { abs }),
@@ -94,7 +101,10 @@ export function chosenLifetime(claims: Claims | undefined): LifetimeClaims {
   };
 }
 
-/** Whether two choices differ (a change to write, even if the data did not change). */
-export function sameLifetime(a: LifetimeClaims, b: LifetimeClaims): boolean {
-  return a.idl === b.idl && a.abs === b.abs && a.per === b.per;
+/**
+ * Whether a choice is the one a token carries (else it is a change to write, even if the data
+ * did not change). Takes the token's claims as they are: nothing is allocated per commit.
+ */
+export function sameLifetime(a: LifetimeClaims, b: LifetimeClaims | undefined): boolean {
+  return a.idl === b?.idl && a.abs === b?.abs && a.per === b?.per;
 }

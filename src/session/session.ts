@@ -5,6 +5,7 @@ import type { AnySessionData, CookieInfo } from '../types.js';
 import {
   chooseLifetime,
   lifetimeOf,
+  NO_CHOICE,
   type SessionLifetime,
   type SessionLifetimeOptions,
 } from './lifetime.js';
@@ -176,7 +177,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
   destroy(): void {
     const state = this.#open();
     state.destroyed = true;
-    state.lifetime = {};
+    state.lifetime = NO_CHOICE;
     state.data = Object.create(null);
     state.outgoingFlash = undefined;
   }

@@ -21,7 +21,13 @@ import {
   versionClaim,
 } from './data-shape.js';
 import { notifyEvent, notifyRejection } from './hooks.js';
-import { chosenLifetime, lifetimeOf, type SessionLifetime, sameLifetime } from './lifetime.js';
+import {
+  chosenLifetime,
+  lifetimeOf,
+  NO_CHOICE,
+  type SessionLifetime,
+  sameLifetime,
+} from './lifetime.js';
 import { type CookieSource, PORT, type SessionPort } from './port.js';
 import { Session, stateOf } from './session.js';
 import type { SessionStore } from './session-store.js';
@@ -47,7 +53,7 @@ function newState(
     baseline: undefined,
     claims: undefined,
     keyId: undefined,
-    lifetime: {},
+    lifetime: NO_CHOICE,
     limits,
     incomingFlash: undefined,
     outgoingFlash: undefined,
@@ -260,7 +266,7 @@ class Store<T, F> implements SessionStore<T, F> {
     const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
     const changed =
       state.regenerated ||
-      !sameLifetime(state.lifetime, chosenLifetime(state.claims)) ||
+      !sameLifetime(state.lifetime, state.claims) ||
       dataJson !== state.baseline ||
       flashJson !== undefined ||
       state.incomingFlash !== undefined;
