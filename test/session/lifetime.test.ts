@@ -153,11 +153,18 @@ describe('session.options()', () => {
     expect(session.options().idleTimeout).toBe(HOUR);
   });
 
-  it('refuses a token whose lifetime claims are not of their type, as malformed', async () => {
+  it('refuses a token whose optional claims (lifetimes, data version) are not of their type, as malformed', async () => {
     const clock = new Clock();
     const store = makeStore({}, clock);
     const now = clock.seconds;
-    for (const bad of [{ idl: '3600' }, { abs: -1 }, { per: 'no' }, { idl: 1.5 }]) {
+    for (const bad of [
+      { idl: '3600' },
+      { abs: -1 },
+      { per: 'no' },
+      { idl: 1.5 },
+      { v: 0 },
+      { v: '2' },
+    ]) {
       const token = await forge(store, {
         pur: 'session',
         iat: now,
