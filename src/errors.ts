@@ -22,7 +22,8 @@ export abstract class SessionError extends Error {
 }
 
 /**
- * A bad option or environment variable, thrown when the store is created.
+ * A bad option or environment variable, thrown when the store is created (or a bad
+ * `session.options()` value, thrown by that call).
  * `setting` names the option or variable; the message says how to fix it and never holds a secret.
  */
 export class SessionConfigError extends SessionError {
@@ -111,7 +112,8 @@ export type RejectionReason =
   | 'wrong-purpose'
   | 'expired'
   | 'not-yet-valid'
-  | 'revoked';
+  | 'revoked'
+  | 'invalid-data';
 
 /**
  * What an authentic token said about itself. Only a token that decrypted under a key of the

@@ -98,6 +98,8 @@ and shown on the next page.</p>
 (<code>session</code>, <code>session.1</code>, …) and then reach its size limit.</p>
 <form method="post" action="/notes">
   <textarea name="note" rows="3" required></textarea>
+  <input type="hidden" name="remember" value="0">
+  <label><input type="checkbox" name="remember" value="1" id="remember"${session.options().persistent ? ' checked' : ''}> Remember me (unchecked: the cookie ends when the browser closes)</label>
   <button type="submit" id="add-note">Add note</button>
 </form>
 <p id="note-count">${notes.length === 1 ? '1 note' : `${notes.length} notes`}</p>

@@ -175,6 +175,9 @@ async function addNote(req, res, session) {
   if (!note) return sendError(res, session, 400, 'Bad input', 'note is missing: write something.');
   const notes = session.get('notes');
   session.set('notes', [...(notes ?? []), note]);
+  // Optional field: the hidden "0" plus the checkbox's "1" tells unchecked from absent.
+  const remember = form.getAll('remember');
+  if (remember.length > 0) session.options({ persistent: remember.includes('1') });
   try {
     // Commit now rather than when the response starts, so a session grown past its limit
     // fails at this line, where the app can answer it.

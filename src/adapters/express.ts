@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
+import type { AnySessionData } from '../types.js';
 import { sendDefault500 } from './error-response.js';
 import { holdResponse } from './response-hold.js';
 
@@ -25,13 +26,13 @@ export interface SessionMiddlewareOptions {
 }
 
 /** The middleware, plus a typed accessor for the session it attached. */
-export interface SessionMiddleware<T> {
+export interface SessionMiddleware<T, F = AnySessionData> {
   (req: IncomingMessage, res: ServerResponse, next: NextFunction): void;
   /**
    * The session this middleware attached to `req`, typed by the store's data type. Throws if
    * the middleware did not run for this request.
    */
-  of(req: IncomingMessage): Session<T>;
+  of(req: IncomingMessage): Session<T, F>;
 }
 
 /**
@@ -61,21 +62,21 @@ export interface SessionMiddleware<T> {
  * plain Node wrapper, a route that throws does not stop the commit: Express's error handler
  * answers, and the session as the route left it is committed with that answer.
  */
-export function sessionMiddleware<T>(
-  store: SessionStore<T>,
+export function sessionMiddleware<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
   options: SessionMiddlewareOptions = {},
-): SessionMiddleware<T> {
-  const port = portOf<T>(store);
-  const sessions = new WeakMap<IncomingMessage, Session<T>>();
+): SessionMiddleware<T, F> {
+  const port = portOf<T, F>(store);
+  const sessions = new WeakMap<IncomingMessage, Session<T, F>>();
   const middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
     // Mounted twice on one path: the first one already holds the response.
     if (sessions.has(req)) {
       next();
       return;
     }
-    const attach = (session: Session<T>): void => {
+    const attach = (session: Session<T, F>): void => {
       sessions.set(req, session);
-      (req as IncomingMessage & { session: Session<T> }).session = session;
+      (req as IncomingMessage & { session: Session<T, F> }).session = session;
       holdResponse(port, session, res, (error) => {
         if (options.onError) options.onError(error, req, res, next);
         // `next` was called already, to run the route. Express routes a second call with an
@@ -86,7 +87,7 @@ export function sessionMiddleware<T>(
       next();
     };
     // A session that needs no decryption (no cookie, a token-cache hit) is attached at once.
-    let loaded: Session<T> | Promise<Session<T>>;
+    let loaded: Session<T, F> | Promise<Session<T, F>>;
     try {
       loaded = port.load(req.headers.cookie);
     } catch (error) {
@@ -97,7 +98,7 @@ export function sessionMiddleware<T>(
     else attach(loaded);
   };
   return Object.assign(middleware, {
-    of(req: IncomingMessage): Session<T> {
+    of(req: IncomingMessage): Session<T, F> {
       const session = sessions.get(req);
       if (!session) {
         throw new TypeError(

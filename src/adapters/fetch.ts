@@ -2,11 +2,12 @@ import { portOf } from '../session/port.js';
 import { type Session, stateOf } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import { lockSession, type SessionState } from '../session/state.js';
+import type { AnySessionData } from '../types.js';
 
 /** A Fetch API handler that also gets the session. */
-export type FetchSessionHandler<T> = (
+export type FetchSessionHandler<T, F = AnySessionData> = (
   request: Request,
-  session: Session<T>,
+  session: Session<T, F>,
 ) => Response | Promise<Response>;
 
 export interface WithSessionFetchOptions {
@@ -72,13 +73,13 @@ function withCookies(response: Response, cookies: readonly string[]): Response {
  * default a 500 (and the error logged). No session cookie goes with that answer, so the
  * browser keeps the cookie it had.
  */
-export function withSessionFetch<T>(
-  store: SessionStore<T>,
-  handler: FetchSessionHandler<T>,
+export function withSessionFetch<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
+  handler: FetchSessionHandler<T, F>,
   options: WithSessionFetchOptions = {},
 ): (request: Request) => Promise<Response> {
   const { onError } = options;
-  const port = portOf<T>(store);
+  const port = portOf<T, F>(store);
   return async (request) => {
     let state: SessionState | undefined;
     try {

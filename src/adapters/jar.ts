@@ -4,6 +4,7 @@ import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
 import { type Session, stateOf } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
+import type { AnySessionData } from '../types.js';
 
 /**
  * A framework's cookie object, structurally: Next.js `await cookies()`, SvelteKit
@@ -62,11 +63,11 @@ function jarValue(entry: ReturnType<CookieJar['get']>): string | undefined {
  * A jar that refuses writes (a Next.js Server Component) makes `save()` throw
  * SessionReadOnlyError, never lose the change silently.
  */
-export async function sessionFromJar<T>(
-  store: SessionStore<T>,
+export async function sessionFromJar<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
   jar: CookieJar,
-): Promise<Session<T>> {
-  const port = portOf<T>(store);
+): Promise<Session<T, F>> {
+  const port = portOf<T, F>(store);
   const attributes = port.cookieAttributes;
   const session = await port.load((name) => jarValue(jar.get(name)));
   let written: Commit | undefined;

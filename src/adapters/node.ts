@@ -2,19 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
+import type { AnySessionData } from '../types.js';
 import { sendDefault500 } from './error-response.js';
 import { holdResponse } from './response-hold.js';
 
 /** A request with its session attached, typed by the store's data type. */
-export type SessionRequest<T, Req extends IncomingMessage = IncomingMessage> = Req & {
-  session: Session<T>;
+export type SessionRequest<
+  T,
+  Req extends IncomingMessage = IncomingMessage,
+  F = AnySessionData,
+> = Req & {
+  session: Session<T, F>;
 };
 
 /** A `node:http` handler that also gets the session, as `req.session` and as an argument. */
-export type SessionHandler<T> = (
-  req: SessionRequest<T>,
+export type SessionHandler<T, F = AnySessionData> = (
+  req: SessionRequest<T, IncomingMessage, F>,
   res: ServerResponse,
-  session: Session<T>,
+  session: Session<T, F>,
 ) => unknown;
 
 /**
@@ -60,13 +65,13 @@ export interface WithSessionOptions {
  * The returned promise never rejects; it resolves when the handler has finished and the
  * response it started (if any) has been committed or reported.
  */
-export function withSession<T>(
-  store: SessionStore<T>,
-  handler: SessionHandler<T>,
+export function withSession<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
+  handler: SessionHandler<T, F>,
   options: WithSessionOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { onError } = options;
-  const port = portOf<T>(store);
+  const port = portOf<T, F>(store);
   return async (req, res) => {
     const report = async (error: unknown): Promise<void> => {
       try {
@@ -77,7 +82,7 @@ export function withSession<T>(
         sendDefault500(failure, res);
       }
     };
-    let session: Session<T>;
+    let session: Session<T, F>;
     try {
       const loaded = port.load(req.headers.cookie);
       session = loaded instanceof Promise ? await loaded : loaded;
@@ -86,7 +91,7 @@ export function withSession<T>(
       return;
     }
     const hold = holdResponse(port, session, res, report);
-    const sessionReq = req as SessionRequest<T>;
+    const sessionReq = req as SessionRequest<T, IncomingMessage, F>;
     sessionReq.session = session;
     try {
       // A synchronous handler (the common kind) is not awaited: one tick less per request.

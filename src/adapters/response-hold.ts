@@ -4,6 +4,7 @@ import type { Commit } from '../session/commit.js';
 import type { SessionPort } from '../session/port.js';
 import { type Session, stateOf } from '../session/session.js';
 import { lockSession } from '../session/state.js';
+import type { AnySessionData } from '../types.js';
 import { moveHeadHeaders } from './write-head.js';
 
 /** The ServerResponse methods that start a response; each is held until the session is sealed. */
@@ -53,9 +54,9 @@ function removeAllHeaders(res: ServerResponse): void {
  * A failure (commit error, or headers already sent by something that went around these
  * methods) drops the held calls and goes to `onFailure`, with no session cookie set.
  */
-export function holdResponse<T>(
-  port: SessionPort<T>,
-  session: Session<T>,
+export function holdResponse<T, F = AnySessionData>(
+  port: SessionPort<T, F>,
+  session: Session<T, F>,
   res: ServerResponse,
   onFailure: (error: unknown) => void | Promise<void>,
 ): ResponseHold {

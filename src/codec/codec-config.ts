@@ -1,4 +1,5 @@
 import type { KeyRing } from '../keys/key-ring.js';
+import type { OptionalClaims } from './optional-claims.js';
 import type { TokenCache } from './token-cache.js';
 
 /** Everything seal and unseal need, fixed when the store is created. Times are in seconds. */
@@ -19,8 +20,8 @@ export interface CodecConfig {
   readonly now: () => number;
 }
 
-/** The claims every token carries, in seconds since the epoch. */
-export interface Claims {
+/** The claims every token carries, in seconds since the epoch (plus the optional ones). */
+export interface Claims extends OptionalClaims {
   /** Purpose: cookie name and app purpose, checked on unseal. */
   readonly pur: string;
   /** Issued at: when this token was sealed. */

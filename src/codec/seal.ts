@@ -2,6 +2,7 @@ import { CompactEncrypt } from 'jose';
 import { WINDOW_SECONDS } from '../keys/key-ring.js';
 import type { Claims, CodecConfig } from './codec-config.js';
 import { ALG, ENC } from './header.js';
+import { optionalClaimsJson } from './optional-claims.js';
 
 const encoder = new TextEncoder();
 
@@ -18,6 +19,7 @@ export interface SealBody {
 export function plaintextOf(claims: Claims, body: SealBody): string {
   return (
     `{"pur":${JSON.stringify(claims.pur)},"iat":${claims.iat},"exp":${claims.exp},"ori":${claims.ori}` +
+    optionalClaimsJson(claims) +
     (body.flashJson === undefined ? '' : `,"f":${body.flashJson}`) +
     `,"d":${body.dataJson}}`
   );

@@ -4,6 +4,7 @@ import { WINDOW_SECONDS } from '../keys/key-ring.js';
 import type { Claims, CodecConfig } from './codec-config.js';
 import { ALG, ENC, readHeader, type TokenHeader } from './header.js';
 import { MAX_DEPTH } from './json-value.js';
+import { readOptionalClaims } from './optional-claims.js';
 import { plaintextOf } from './seal.js';
 import type { Opened } from './token-cache.js';
 
@@ -83,10 +84,12 @@ function parse(
   const { pur, iat, exp, ori, d, f } = body;
   if (typeof pur !== 'string' || !isTime(iat) || !isTime(exp) || !isTime(ori)) return undefined;
   if (!isRecord(d) || (f !== undefined && !isRecord(f))) return undefined;
+  const optional = readOptionalClaims(body);
+  if (!optional) return undefined;
   // A null prototype means a key named "constructor" or "__proto__" is only ever data.
   Object.setPrototypeOf(d, null);
   if (f) Object.setPrototypeOf(f, null);
-  return { claims: { pur, iat, exp, ori }, data: d, flash: f };
+  return { claims: { pur, iat, exp, ori, ...optional }, data: d, flash: f };
 }
 
 /** Why claims are refused now, if they are: checked against the configuration and the clock. */
@@ -104,7 +107,7 @@ function claimProblem(
   }
   if (claims.iat > now + tolerance) return ['not-yet-valid', 'token was issued in the future'];
   // Whichever deadline came first ended it (a token's exp may already be the absolute one).
-  const absoluteEnd = claims.ori + config.absoluteTimeout;
+  const absoluteEnd = claims.ori + absoluteOf(config, claims);
   if (Math.min(claims.exp, absoluteEnd) + tolerance < now) {
     return [
       'expired',
@@ -112,6 +115,13 @@ function claimProblem(
     ];
   }
   return undefined;
+}
+
+/** The absolute lifetime that holds for these claims: the store's, or the session's own if shorter. */
+export function absoluteOf(config: CodecConfig, claims: Claims): number {
+  return claims.abs === undefined
+    ? config.absoluteTimeout
+    : Math.min(claims.abs, config.absoluteTimeout);
 }
 
 function checkClaims(
@@ -126,7 +136,7 @@ function checkClaims(
   return new SessionRejectedError(problem[0], problem[1], {
     keyId,
     issuedAt: new Date(claims.iat * 1000),
-    expiresAt: new Date(Math.min(claims.exp, claims.ori + config.absoluteTimeout) * 1000),
+    expiresAt: new Date(Math.min(claims.exp, claims.ori + absoluteOf(config, claims)) * 1000),
     createdAt: new Date(claims.ori * 1000),
   });
 }

@@ -1,4 +1,5 @@
 import type { SerializeOptions } from 'cookie';
+import type { AnySessionData } from '../types.js';
 import type { Commit } from './commit.js';
 import type { Session } from './session.js';
 
@@ -7,7 +8,7 @@ import type { Session } from './session.js';
  * when nothing needs waiting for (no cookie, a token-cache hit, a commit that seals nothing)
  * and a promise otherwise. Internal: apps use the public `SessionStore`.
  */
-export interface SessionPort<T> {
+export interface SessionPort<T, F = AnySessionData> {
   readonly cookieName: string;
   /** The cookie's attributes (path, domain, secure, …), for jars that take them one by one. */
   readonly cookieAttributes: Readonly<SerializeOptions>;
@@ -15,12 +16,12 @@ export interface SessionPort<T> {
    * Loads from a Cookie header, or from a cookie jar's lookup by exact name. Never throws for
    * what the browser sent.
    */
-  load(source: CookieSource): Session<T> | Promise<Session<T>>;
+  load(source: CookieSource): Session<T, F> | Promise<Session<T, F>>;
   /**
    * The session's commit: the first call locks the session and seals (if anything changed);
    * every later call answers with the same result. A failed commit can be retried.
    */
-  commit(session: Session<T>): Commit | Promise<Commit>;
+  commit(session: Session<T, F>): Commit | Promise<Commit>;
 }
 
 /** A Cookie header, or a lookup of one cookie by exact name (a framework's cookie jar). */
@@ -30,8 +31,8 @@ export type CookieSource = string | null | undefined | ((name: string) => string
 export const PORT: unique symbol = Symbol('jwe-session port');
 
 /** The port of a store made by `createSessionStore`. */
-export function portOf<T>(store: object): SessionPort<T> {
-  const port = (store as { [PORT]?: SessionPort<T> })[PORT];
+export function portOf<T, F = AnySessionData>(store: object): SessionPort<T, F> {
+  const port = (store as { [PORT]?: SessionPort<T, F> })[PORT];
   if (port === undefined) {
     throw new TypeError('expected a session store made by createSessionStore() from jwe-session');
   }

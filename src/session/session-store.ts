@@ -3,8 +3,11 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData } from '../types.js';
 import type { Session } from './session.js';
 
-/** The public face of a store; `createSessionStore` makes one. */
-export interface SessionStore<T = AnySessionData> {
+/**
+ * The public face of a store; `createSessionStore` makes one. Its sessions' data has type `T`
+ * and their flash values type `F` (both default to a record of JSON values).
+ */
+export interface SessionStore<T = AnySessionData, F = AnySessionData> {
   /** The cookie name (the first chunk's name). */
   readonly cookieName: string;
   /** The key ring in use; `keyRing.primaryId` is the id of the key that seals. */
@@ -14,7 +17,7 @@ export interface SessionStore<T = AnySessionData> {
    * sent: a bad, foreign, expired or tampered cookie gives a new empty session whose
    * `rejection` says why.
    */
-  load(cookieHeader: string | null | undefined): Promise<Session<T>>;
+  load(cookieHeader: string | null | undefined): Promise<Session<T, F>>;
   /**
    * The Set-Cookie header values this response needs: none when nothing changed, the sealed
    * chunks (and deletions of chunks no longer used) when something did, deletions only after
@@ -23,7 +26,7 @@ export interface SessionStore<T = AnySessionData> {
    * SessionTooLargeError (and writes nothing) past the size budget, and SessionValueError for
    * data JSON cannot carry; after a failure the session can be changed and committed again.
    */
-  commit(session: Session<T>): Promise<string[]>;
+  commit(session: Session<T, F>): Promise<string[]>;
   /** Seals data into one token with this store's keys, purpose and lifetimes. */
   seal(data: Partial<T>): Promise<string>;
   /** Opens a token sealed by `seal`; a bad token comes back as a SessionRejectedError, never thrown. */

@@ -1,7 +1,14 @@
 import { assertJsonValue } from '../codec/json-value.js';
 import type { SessionRecord } from '../codec/unseal.js';
 import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
-import type { AnySessionData, CookieInfo, JsonValue } from '../types.js';
+import type { AnySessionData, CookieInfo } from '../types.js';
+import {
+  chooseLifetime,
+  lifetimeOf,
+  NO_CHOICE,
+  type SessionLifetime,
+  type SessionLifetimeOptions,
+} from './lifetime.js';
 import { deepFreeze, lockReason, type SessionState } from './state.js';
 
 export type { SessionState } from './state.js';
@@ -14,7 +21,7 @@ function copyOf<V>(value: V): V {
 
 /** For the store and the adapters only; not exported from the package. */
 // biome-ignore lint/suspicious/noExplicitAny: any session type
-export let stateOf: (session: Session<any>) => SessionState;
+export let stateOf: (session: Session<any, any>) => SessionState;
 
 /**
  * One request's session. Reads are typed by the store's data type; every field may be
@@ -23,7 +30,7 @@ export let stateOf: (session: Session<any>) => SessionState;
  * Changes are found by comparing the data's JSON at commit time with what was loaded, so
  * changing a nested object in place (`session.get('cart')!.push(item)`) is saved too.
  */
-export class Session<T = AnySessionData> {
+export class Session<T = AnySessionData, F = AnySessionData> {
   /** Why the request's cookie was not accepted, if it carried one that was not. */
   readonly rejection: SessionRejectedError | undefined;
 
@@ -127,8 +134,11 @@ export class Session<T = AnySessionData> {
     return JSON.parse(JSON.stringify(this.#s.data));
   }
 
-  /** Sets a value readable on the next request only. */
-  flash(key: string, value: JsonValue): void {
+  /**
+   * Sets a value readable on the next request only, typed by the store's flash type (its
+   * second type parameter) as `set` is by its data type.
+   */
+  flash<K extends keyof F & string>(key: K, value: Exclude<F[K], undefined>): void {
     const state = this.#writable();
     assertJsonValue(value, `flash.${key}`);
     state.outgoingFlash ??= Object.create(null) as SessionRecord;
@@ -139,9 +149,25 @@ export class Session<T = AnySessionData> {
    * Reads a flash value set by the previous request. Flash values last one request: whether
    * read or not, they are gone from the cookie this response writes.
    */
-  getFlash(key: string): JsonValue | undefined {
+  getFlash<K extends keyof F & string>(key: K): F[K] | undefined {
     const incoming = this.#s.incomingFlash;
-    return incoming && Object.hasOwn(incoming, key) ? (incoming[key] as JsonValue) : undefined;
+    return incoming && Object.hasOwn(incoming, key) ? (incoming[key] as F[K]) : undefined;
+  }
+
+  /**
+   * This session's lifetimes, and with an argument, shortens them for this session alone
+   * ("remember me" unchecked: `{ persistent: false, idleTimeout: 3600 }`). The choice is
+   * carried in the token, so every later request enforces it; it holds until changed, across
+   * `regenerate()` too. Each value may be at most the store's: a longer one (or
+   * `persistent: true` under a store with `cookie.persistent: false`) throws
+   * SessionConfigError naming it.
+   */
+  options(options?: SessionLifetimeOptions): SessionLifetime {
+    if (options !== undefined) {
+      const state = this.#writable();
+      state.lifetime = chooseLifetime(state.limits, state.lifetime, options);
+    }
+    return lifetimeOf(this.#s.limits, this.#s.lifetime);
   }
 
   /**
@@ -151,6 +177,7 @@ export class Session<T = AnySessionData> {
   destroy(): void {
     const state = this.#open();
     state.destroyed = true;
+    state.lifetime = NO_CHOICE;
     state.data = Object.create(null);
     state.outgoingFlash = undefined;
   }

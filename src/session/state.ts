@@ -1,7 +1,9 @@
 import type { Claims } from '../codec/codec-config.js';
+import type { LifetimeClaims } from '../codec/optional-claims.js';
 import type { SessionRecord } from '../codec/unseal.js';
 import type { CookieInfo } from '../types.js';
 import type { Commit } from './commit.js';
+import type { SessionLifetime } from './lifetime.js';
 
 /** What the store knows about a session and the app does not touch. Internal. */
 export interface SessionState {
@@ -10,6 +12,10 @@ export interface SessionState {
   baseline: string | undefined;
   claims: Claims | undefined;
   keyId: string | undefined;
+  /** The lifetimes this session chose (`session.options()`), as its next token will carry them. */
+  lifetime: LifetimeClaims;
+  /** The store's lifetimes: the bounds of any choice. */
+  readonly limits: SessionLifetime;
   /** Flash values that arrived with this request, and whether any was there. */
   incomingFlash: SessionRecord | undefined;
   /** Flash values set during this request, for the next one. */

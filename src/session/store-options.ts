@@ -11,6 +11,7 @@ import {
 import { SessionConfigError } from '../errors.js';
 import { type Env, keyRingFromEnv, processEnv } from '../keys/from-env.js';
 import { KeyRing, type KeysInput } from '../keys/key-ring.js';
+import { type EventHook, type Hooks, type RejectionHook, resolveHooks } from './hooks.js';
 
 const DAY = 24 * 3600;
 
@@ -61,6 +62,14 @@ export interface SessionStoreOptions {
   readonly env?: Env;
   /** Current time in milliseconds. For tests. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Called once per refused cookie, with the rejection (reason, detail, and `sealed` when the
+   * token was authentic) and the cookie name; never with the token or its data. What it
+   * throws or rejects with is traced under NODE_DEBUG and never fails the request.
+   */
+  readonly onRejection?: RejectionHook;
+  /** Called for re-seals after key rotation, size failures and data migrations; guarded like `onRejection`. */
+  readonly onEvent?: EventHook;
 }
 
 export interface StoreConfig {
@@ -68,6 +77,7 @@ export interface StoreConfig {
   readonly cookie: ResolvedCookie;
   readonly budget: ChunkBudget;
   readonly refreshAfter: number;
+  readonly hooks: Hooks;
 }
 
 function bad(setting: string, message: string): never {
@@ -204,5 +214,6 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
     cookie,
     budget: { cookieBytes, totalBytes },
     refreshAfter,
+    hooks: resolveHooks(options),
   };
 }

@@ -9,8 +9,25 @@ import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
 import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import type { StandardSchemaV1 } from '../standard-schema.js';
 import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
 import { type Commit, commitOf } from './commit.js';
+import {
+  type DataShape,
+  type DataShapeOptions,
+  resolveDataShape,
+  type Shaped,
+  shapeData,
+  versionClaim,
+} from './data-shape.js';
+import { notifyEvent, notifyRejection } from './hooks.js';
+import {
+  chosenLifetime,
+  lifetimeOf,
+  NO_CHOICE,
+  type SessionLifetime,
+  sameLifetime,
+} from './lifetime.js';
 import { type CookieSource, PORT, type SessionPort } from './port.js';
 import { Session, stateOf } from './session.js';
 import type { SessionStore } from './session-store.js';
@@ -29,12 +46,15 @@ function largestKeys(data: SessionRecord): KeySize[] {
 function newState(
   present: readonly string[],
   committer: (state: SessionState) => Commit | Promise<Commit>,
+  limits: SessionLifetime,
 ): SessionState {
   return {
     data: Object.create(null),
     baseline: undefined,
     claims: undefined,
     keyId: undefined,
+    lifetime: NO_CHOICE,
+    limits,
     incomingFlash: undefined,
     outgoingFlash: undefined,
     present,
@@ -54,6 +74,8 @@ function recordFrom(json: string): SessionRecord {
   return Object.setPrototypeOf(JSON.parse(json), null);
 }
 
+type Opening = Unsealed | Shaped | SessionRejectedError;
+
 interface PendingSeal {
   readonly state: SessionState;
   readonly next: Claims;
@@ -61,21 +83,30 @@ interface PendingSeal {
   readonly flashJson: string | undefined;
   readonly oldKey: boolean;
   readonly now: number;
+  readonly persistent: boolean;
 }
 
 /** The store behind `SessionStore`; adapters reach it only through its port. */
-class Store<T> implements SessionStore<T> {
+class Store<T, F> implements SessionStore<T, F> {
   readonly #config: StoreConfig;
   readonly #chunkNames: readonly string[];
+  readonly #lifetime: SessionLifetime;
+  readonly #shape: DataShape | undefined;
   readonly #committer = (state: SessionState): Commit | Promise<Commit> => this.#commit(state);
   readonly cookieName: string;
   readonly keyRing: KeyRing;
-  readonly [PORT]: SessionPort<T>;
+  readonly [PORT]: SessionPort<T, F>;
 
-  constructor(config: StoreConfig) {
+  constructor(config: StoreConfig, shape: DataShape | undefined) {
     this.#config = config;
+    this.#shape = shape;
     this.cookieName = config.cookie.name;
     this.#chunkNames = chunkNames(config.cookie.name);
+    this.#lifetime = {
+      persistent: config.cookie.persistent,
+      idleTimeout: config.codec.idleTimeout,
+      absoluteTimeout: config.codec.absoluteTimeout,
+    };
     this.keyRing = config.codec.ring;
     this[PORT] = {
       cookieName: this.cookieName,
@@ -89,13 +120,13 @@ class Store<T> implements SessionStore<T> {
     return Math.floor(this.#config.codec.now() / 1000);
   }
 
-  async load(cookieHeader: string | null | undefined): Promise<Session<T>> {
+  async load(cookieHeader: string | null | undefined): Promise<Session<T, F>> {
     return this.#load(cookieHeader);
   }
 
   // The session comes back at once when nothing needs decrypting (no cookie, a token-cache
   // hit, a token refused unread), so the common request does not wait on a promise.
-  #load(source: CookieSource): Session<T> | Promise<Session<T>> {
+  #load(source: CookieSource): Session<T, F> | Promise<Session<T, F>> {
     let cookies: Record<string, string | undefined>;
     if (typeof source === 'function') {
       cookies = Object.create(null);
@@ -106,35 +137,70 @@ class Store<T> implements SessionStore<T> {
       }
     } else if (!source?.includes(this.cookieName)) {
       // Most requests of most apps carry other cookies only: skip the parse for those.
-      return new Session<T>(newState([], this.#committer), undefined);
+      return new Session<T, F>(newState([], this.#committer, this.#lifetime), undefined);
     } else cookies = parse(source);
     const chunks = readChunks(cookies, this.#chunkNames);
     if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
-    const opened = unseal(this.#config.codec, chunks.token);
+    const opened = this.#open(chunks.token);
     return opened instanceof Promise
       ? opened.then((result) => this.#sessionOf(chunks, result))
       : this.#sessionOf(chunks, opened);
   }
 
-  #sessionOf(chunks: ReadChunks, opened: Unsealed | SessionRejectedError | undefined): Session<T> {
-    const state = newState(chunks.present, this.#committer);
+  /** Unseals a token and, if the store has a data shape, brings its data to that shape. */
+  #open(token: string): Opening | Promise<Opening> {
+    const opened = unseal(this.#config.codec, token);
+    const shape = this.#shape;
+    if (!shape) return opened;
+    if (opened instanceof Promise) {
+      return opened.then((result) =>
+        result instanceof SessionRejectedError ? result : shapeData(shape, result),
+      );
+    }
+    return opened instanceof SessionRejectedError ? opened : shapeData(shape, opened);
+  }
+
+  #sessionOf(chunks: ReadChunks, opened: Opening | undefined): Session<T, F> {
+    const state = newState(chunks.present, this.#committer, this.#lifetime);
     if (opened instanceof SessionRejectedError) {
       const sealed = opened.sealed;
       const times = sealed
         ? ` (key "${sealed.keyId}", created ${sealed.createdAt.toISOString()}, expires ${sealed.expiresAt.toISOString()})`
         : '';
       debug(`cookie "${this.cookieName}" rejected: ${opened.reason}: ${opened.detail}${times}`);
-      return new Session<T>(state, opened);
+      notifyRejection(this.#config.hooks, opened, { cookieName: this.cookieName });
+      return new Session<T, F>(state, opened);
     }
     if (opened) {
       state.data = opened.data;
       state.baseline = opened.dataJson;
       state.claims = opened.claims;
       state.keyId = opened.keyId;
+      state.lifetime = chosenLifetime(opened.claims);
       state.incomingFlash = opened.flash;
       state.cookie = this.#info(opened.keyId, opened.claims.exp, chunks.bytes, chunks.count);
+      if ('reshaped' in opened) this.#reshaped(state, opened);
     }
-    return new Session<T>(state, undefined);
+    return new Session<T, F>(state, undefined);
+  }
+
+  /** Data migrated or reshaped on read is written back, in its new shape, by this response. */
+  #reshaped(state: SessionState, shaped: Shaped): void {
+    if (shaped.reshaped) {
+      state.baseline = undefined;
+      state.touched = true;
+    }
+    const from = shaped.migratedFrom;
+    const to = this.#shape?.version ?? 0;
+    if (from !== undefined) {
+      debug(`cookie "${this.cookieName}" data migrated: version ${from} -> ${to}`);
+      notifyEvent(this.#config.hooks, {
+        type: 'migrated',
+        cookieName: this.cookieName,
+        fromVersion: from,
+        toVersion: to,
+      });
+    }
   }
 
   #info(keyId: string, exp: number, bytes: number, chunks: number): CookieInfo {
@@ -152,7 +218,7 @@ class Store<T> implements SessionStore<T> {
     return deletions(state.present, this.#config.cookie);
   }
 
-  async commit(session: Session<T>): Promise<string[]> {
+  async commit(session: Session<T, F>): Promise<string[]> {
     const commit = await this.#commit(stateOf(session));
     return [...commit.lines];
   }
@@ -200,6 +266,7 @@ class Store<T> implements SessionStore<T> {
     const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
     const changed =
       state.regenerated ||
+      !sameLifetime(state.lifetime, state.claims) ||
       dataJson !== state.baseline ||
       flashJson !== undefined ||
       state.incomingFlash !== undefined;
@@ -210,8 +277,9 @@ class Store<T> implements SessionStore<T> {
     }
     const now = this.#now();
     const claims = state.claims;
+    const life = lifetimeOf(this.#lifetime, state.lifetime);
     const refreshDue =
-      claims !== undefined && now - claims.iat >= this.#config.refreshAfter * codec.idleTimeout;
+      claims !== undefined && now - claims.iat >= this.#config.refreshAfter * life.idleTimeout;
     const oldKey = state.keyId !== undefined && state.keyId !== codec.ring.primaryId;
     if (!changed && !refreshDue && !oldKey) return [];
 
@@ -219,8 +287,10 @@ class Store<T> implements SessionStore<T> {
     const next: Claims = {
       pur: codec.purpose,
       iat: now,
-      exp: Math.min(now + codec.idleTimeout, ori + codec.absoluteTimeout),
+      exp: Math.min(now + life.idleTimeout, ori + life.absoluteTimeout),
       ori,
+      ...state.lifetime,
+      ...versionClaim(this.#shape),
     };
     if (next.exp <= now) {
       // Accepted within the clock tolerance, but past its absolute lifetime: sealing it again
@@ -233,25 +303,32 @@ class Store<T> implements SessionStore<T> {
       // accepts (the zip-bomb limit): it would be written and then rejected on every request.
       const inflated = new TextEncoder().encode(plaintextOf(next, { dataJson, flashJson })).length;
       if (inflated > maxInflatedBytes(codec)) {
-        throw new SessionTooLargeError(inflated, maxInflatedBytes(codec), largestKeys(state.data));
+        throw this.#tooLarge(inflated, maxInflatedBytes(codec), state);
       }
     }
-    return { state, next, dataJson, flashJson, oldKey, now };
+    return { state, next, dataJson, flashJson, oldKey, now, persistent: life.persistent };
   }
 
-  async #write({ state, next, dataJson, flashJson, oldKey, now }: PendingSeal): Promise<Commit> {
+  async #write(pending: PendingSeal): Promise<Commit> {
+    const { state, next, dataJson, flashJson, oldKey, now, persistent } = pending;
     const { codec, cookie, budget } = this.#config;
     const token = await seal(codec, next, { dataJson, flashJson });
-    const maxAge = cookie.persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
+    const maxAge = persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
     const written = writeChunks(token, cookie, maxAge, budget);
     if (!written.ok) {
       debug(
         `cookie "${cookie.name}" not written: ${written.bytes} bytes needed, limit ${budget.totalBytes}`,
       );
-      throw new SessionTooLargeError(written.bytes, budget.totalBytes, largestKeys(state.data));
+      throw this.#tooLarge(written.bytes, budget.totalBytes, state);
     }
     if (oldKey) {
       debug(`cookie "${cookie.name}" re-sealed: key "${state.keyId}" -> "${codec.ring.primaryId}"`);
+      notifyEvent(this.#config.hooks, {
+        type: 'reseal',
+        cookieName: cookie.name,
+        fromKeyId: state.keyId as string,
+        toKeyId: codec.ring.primaryId,
+      });
     }
     // The session now matches what this response will write.
     state.baseline = dataJson;
@@ -267,18 +344,43 @@ class Store<T> implements SessionStore<T> {
     );
   }
 
+  #tooLarge(size: number, limit: number, state: SessionState): SessionTooLargeError {
+    const largest = largestKeys(state.data);
+    notifyEvent(this.#config.hooks, {
+      type: 'too-large',
+      cookieName: this.cookieName,
+      size,
+      limit,
+      largestKeys: largest,
+    });
+    return new SessionTooLargeError(size, limit, largest);
+  }
+
   async seal(data: Partial<T>): Promise<string> {
     const { codec } = this.#config;
     const now = this.#now();
-    const claims: Claims = { pur: codec.purpose, iat: now, exp: now + codec.idleTimeout, ori: now };
+    const claims: Claims = {
+      pur: codec.purpose,
+      iat: now,
+      exp: now + codec.idleTimeout,
+      ori: now,
+      ...versionClaim(this.#shape),
+    };
     return seal(codec, claims, { dataJson: toJson(data, 'data'), flashJson: undefined });
   }
 
   async unseal(token: string): Promise<Partial<T> | SessionRejectedError> {
-    const opened = await unseal(this.#config.codec, token);
+    const opened = await this.#open(token);
     return opened instanceof SessionRejectedError ? opened : (opened.data as Partial<T>);
   }
 }
+
+type SchemaOutput<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
+
+// A schema whose output JSON would not give back (a Date, a Map) makes `schema` a compile
+// error, as it would for the store's data type.
+type JsonSafeSchema<S extends StandardSchemaV1> =
+  SchemaOutput<S> extends SessionData<SchemaOutput<S>> ? unknown : { readonly schema: never };
 
 /**
  * Creates a session store. Every option is checked here: a bad one throws
@@ -288,9 +390,25 @@ class Store<T> implements SessionStore<T> {
  * type Data = { userId?: string; cart?: { sku: string; qty: number }[] };
  * const store = createSessionStore<Data>({ cookie: { secure: process.env.NODE_ENV === 'production' } });
  * ```
+ *
+ * With a Standard Schema (`schema`), the session's type is the schema's output type; the
+ * flash type, if any, is then the second type argument of the other form:
+ * `createSessionStore<z.infer<typeof schema>, Flash>({ schema })`.
  */
-export function createSessionStore<T extends SessionData<T> = AnySessionData>(
-  options: SessionStoreOptions = {},
-): SessionStore<T> {
-  return new Store<T>(resolveOptions(options));
+export function createSessionStore<
+  S extends StandardSchemaV1<unknown, object>,
+  F extends SessionData<F> = AnySessionData,
+>(
+  options: SessionStoreOptions &
+    DataShapeOptions<SchemaOutput<S>> & { readonly schema: S } & JsonSafeSchema<S>,
+): SessionStore<SchemaOutput<S>, F>;
+export function createSessionStore<
+  T extends SessionData<T> = AnySessionData,
+  F extends SessionData<F> = AnySessionData,
+>(options?: SessionStoreOptions & DataShapeOptions<T>): SessionStore<T, F>;
+export function createSessionStore(
+  options: SessionStoreOptions & DataShapeOptions<AnySessionData> = {},
+): SessionStore<AnySessionData, AnySessionData> {
+  const config = resolveOptions(options);
+  return new Store(config, resolveDataShape(options));
 }

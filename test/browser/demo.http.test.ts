@@ -235,4 +235,44 @@ describe('demo process', () => {
       expect(error.message).not.toContain(secret);
     });
   });
+
+  it('"remember me" on the notes form: unchecked gives a browser-session cookie that stays one', async () => {
+    const postNote = (fields: [string, string][], cookie?: string) =>
+      fetch(at('/notes'), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(cookie !== undefined && { cookie }),
+        },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const maxAge = (response: Response) =>
+      /Max-Age=\d+/i.test(response.headers.getSetCookie().join('\n'));
+    // The hidden "0" alone: the box was unchecked.
+    const forgetting = await postNote([
+      ['note', 'a'],
+      ['remember', '0'],
+    ]);
+    expect(forgetting.status).toBe(303);
+    expect(maxAge(forgetting)).toBe(false);
+    const cookie = cookieHeader(forgetting.headers.getSetCookie());
+    // A later note without the field keeps the choice, carried in the token.
+    const later = await postNote([['note', 'b']], cookie);
+    expect(maxAge(later)).toBe(false);
+    const home = await (await fetch(at('/'), { headers: { cookie } })).text();
+    expect(home).toMatch(/id="remember">/);
+    // Checked ("0" and "1"): persistent again.
+    const remembering = await postNote(
+      [
+        ['note', 'c'],
+        ['remember', '0'],
+        ['remember', '1'],
+      ],
+      cookie,
+    );
+    expect(maxAge(remembering)).toBe(true);
+    // No field at all, as the contract's clients post: persistent, as before.
+    expect(maxAge(await postNote([['note', 'd']]))).toBe(true);
+  });
 });

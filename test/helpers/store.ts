@@ -1,5 +1,6 @@
 import {
   createSessionStore,
+  type DataShapeOptions,
   type Session,
   type SessionStore,
   type SessionStoreOptions,
@@ -12,11 +13,14 @@ import { keyEntry } from './keys.js';
 export const TEST_KEYS = keyEntry('k1');
 
 /** A store on fixed test keys and a hand-moved clock, ignoring the real environment. */
-export function makeStore<T extends SessionData<T> = AnySessionData>(
-  options: SessionStoreOptions = {},
+export function makeStore<
+  T extends SessionData<T> = AnySessionData,
+  F extends SessionData<F> = AnySessionData,
+>(
+  options: SessionStoreOptions & DataShapeOptions<T> = {},
   clock: Clock = new Clock(),
-): SessionStore<T> {
-  return createSessionStore<T>({
+): SessionStore<T, F> {
+  return createSessionStore<T, F>({
     keys: TEST_KEYS,
     env: {},
     now: clock.now,
@@ -25,8 +29,8 @@ export function makeStore<T extends SessionData<T> = AnySessionData>(
   });
 }
 
-export interface Visit<T> {
-  readonly session: Session<T>;
+export interface Visit<T, F = AnySessionData> {
+  readonly session: Session<T, F>;
   readonly setCookies: string[];
   /** The Cookie header the browser sends after this response. */
   readonly header: string;
@@ -36,11 +40,11 @@ export interface Visit<T> {
  * One request/response through a browser jar: load from what the jar holds, let `act` touch
  * the session, commit, and apply the Set-Cookie lines to the jar.
  */
-export async function visit<T>(
-  store: SessionStore<T>,
+export async function visit<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
   jar: Jar,
-  act: (session: Session<T>) => unknown = () => {},
-): Promise<Visit<T>> {
+  act: (session: Session<T, F>) => unknown = () => {},
+): Promise<Visit<T, F>> {
   const session = await store.load(cookieHeaderFrom([], jar));
   await act(session);
   const setCookies = await store.commit(session);

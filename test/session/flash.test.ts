@@ -70,3 +70,18 @@ describe('flash', () => {
     expect(session.getFlash('__proto__')).toBeUndefined();
   });
 });
+
+describe('typed flash', () => {
+  it('round-trips structured flash values of the store’s flash type', async () => {
+    type Flash = { notice: string; error: { field: string; message: string } };
+    const store = makeStore<{ user?: string }, Flash>({}, new Clock());
+    const jar: Jar = new Map();
+    await visit(store, jar, (s) => {
+      s.flash('notice', 'Saved');
+      s.flash('error', { field: 'email', message: 'taken' });
+    });
+    const { session } = await visit(store, jar);
+    expect(session.getFlash('notice')).toBe('Saved');
+    expect(session.getFlash('error')).toEqual({ field: 'email', message: 'taken' });
+  });
+});

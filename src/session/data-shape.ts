@@ -1,0 +1,208 @@
+import type { Claims } from '../codec/codec-config.js';
+import { assertJsonValue } from '../codec/json-value.js';
+import type { SessionRecord, Unsealed } from '../codec/unseal.js';
+import { SessionConfigError, SessionRejectedError } from '../errors.js';
+import type { StandardSchemaV1 } from '../standard-schema.js';
+
+/**
+ * The shape of the session's data across deploys: a version, how to bring older data up to
+ * it, and a validator. All optional; a store with none hands the app what it sealed.
+ */
+export interface DataShapeOptions<T> {
+  /**
+   * The data's current version, a whole number from 1. Tokens carry it (`v`); one sealed with
+   * an older version (a token from before `version` was set counts as 0) is passed to
+   * `migrate` on read and sealed again, as the current version, on the response.
+   */
+  readonly version?: number;
+  /**
+   * Brings data sealed under `fromVersion` up to `version`: handle every older version the
+   * fleet may still hold. What it throws (or returns that is not a JSON object) ends that
+   * session as an `invalid-data` rejection, never a failed request.
+   */
+  readonly migrate?: (
+    data: Record<string, unknown>,
+    fromVersion: number,
+  ) => Partial<T> | Promise<Partial<T>>;
+  /**
+   * A Standard Schema (zod, valibot, arktype, …) every session's data must pass on read, after
+   * any migration; its output is what the app gets. Data that fails is refused as
+   * `invalid-data`: the app never sees a session of the wrong shape.
+   */
+  readonly schema?: StandardSchemaV1<unknown, T>;
+}
+
+/** The shape options as checked at startup. Internal. */
+export interface DataShape {
+  /** 0 when the store has no version. */
+  readonly version: number;
+  readonly migrate: ((data: SessionRecord, fromVersion: number) => unknown) | undefined;
+  readonly schema: StandardSchemaV1 | undefined;
+}
+
+function bad(setting: string, message: string): never {
+  throw new SessionConfigError(setting, message);
+}
+
+export function resolveDataShape(options: {
+  version?: unknown;
+  migrate?: unknown;
+  schema?: unknown;
+}): DataShape | undefined {
+  const { version, migrate, schema } = options;
+  if (version === undefined && migrate === undefined && schema === undefined) return undefined;
+  if (
+    version !== undefined &&
+    (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1)
+  ) {
+    bad('version', `${String(version)} is invalid: use a whole number from 1`);
+  }
+  if (migrate !== undefined && typeof migrate !== 'function') bad('migrate', 'must be a function');
+  if (migrate !== undefined && version === undefined) {
+    bad('migrate', 'needs `version`: the data version migrate brings older cookies up to');
+  }
+  if (version !== undefined && migrate === undefined && schema === undefined) {
+    bad(
+      'version',
+      'needs `migrate` or `schema`: without either, a cookie of an older version could only be refused',
+    );
+  }
+  if (
+    schema !== undefined &&
+    (typeof schema !== 'object' ||
+      schema === null ||
+      typeof (schema as Partial<StandardSchemaV1>)['~standard']?.validate !== 'function')
+  ) {
+    bad('schema', 'must be a Standard Schema (zod, valibot, arktype…): no "~standard".validate');
+  }
+  return {
+    version: (version as number | undefined) ?? 0,
+    migrate: migrate as DataShape['migrate'],
+    schema: schema as StandardSchemaV1 | undefined,
+  };
+}
+
+/** What a token opened to once its data has the current shape. */
+export interface Shaped extends Unsealed {
+  /** The data changed here (migrated, or the schema's output differs): write it back. */
+  readonly reshaped: boolean;
+  /** The version it was migrated from, if it was. */
+  readonly migratedFrom: number | undefined;
+}
+
+function refuse(opened: Unsealed, detail: string): SessionRejectedError {
+  const { claims, keyId } = opened;
+  // The token was authentic: say whose it was, as for an expired one.
+  return new SessionRejectedError('invalid-data', detail, {
+    keyId,
+    issuedAt: new Date(claims.iat * 1000),
+    expiresAt: new Date(claims.exp * 1000),
+    createdAt: new Date(claims.ori * 1000),
+  });
+}
+
+function isRecord(value: unknown): value is SessionRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// An issue's path names schema keys, never values: safe for logs, unlike its message, which a
+// custom schema may build from the value.
+function pathOf(issue: StandardSchemaV1.Issue | undefined): string {
+  const path = issue?.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+  return path ? ` at ${path}` : '';
+}
+
+type Outcome = Shaped | SessionRejectedError;
+
+/**
+ * Brings an opened token's data to the store's shape: migrated from an older version, then
+ * validated by the schema. Never throws: a failure is an `invalid-data` rejection. Answers
+ * at once when no step returns a promise.
+ */
+export function shapeData(shape: DataShape, opened: Unsealed): Outcome | Promise<Outcome> {
+  const from = opened.claims.v ?? 0;
+  if (from > shape.version) {
+    return refuse(
+      opened,
+      `sealed with data version ${from}, newer than this store's ${shape.version}`,
+    );
+  }
+  if (from === shape.version || !shape.migrate) {
+    return validate(shape, opened, opened.data, from === shape.version ? undefined : from);
+  }
+  let data: unknown;
+  try {
+    data = shape.migrate(opened.data, from);
+  } catch {
+    return refuse(opened, `migrate threw for data version ${from}`);
+  }
+  if (data instanceof Promise) {
+    return data.then(
+      (migrated) => validate(shape, opened, migrated, from),
+      () => refuse(opened, `migrate failed for data version ${from}`),
+    );
+  }
+  return validate(shape, opened, data, from);
+}
+
+function validate(
+  shape: DataShape,
+  opened: Unsealed,
+  data: unknown,
+  migratedFrom: number | undefined,
+): Outcome | Promise<Outcome> {
+  const schema = shape.schema;
+  if (!schema) return finish(opened, data, migratedFrom);
+  let result: StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>;
+  try {
+    result = schema['~standard'].validate(data);
+  } catch {
+    return refuse(opened, 'schema threw while validating');
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (r) => checked(opened, r, migratedFrom),
+      () => refuse(opened, 'schema failed while validating'),
+    );
+  }
+  return checked(opened, result, migratedFrom);
+}
+
+function checked(
+  opened: Unsealed,
+  result: StandardSchemaV1.Result<unknown>,
+  migratedFrom: number | undefined,
+): Outcome {
+  if (result.issues) {
+    const count = result.issues.length;
+    return refuse(
+      opened,
+      `schema refused the data${pathOf(result.issues[0])} (${count} issue${count === 1 ? '' : 's'})`,
+    );
+  }
+  return finish(opened, result.value, migratedFrom);
+}
+
+function finish(opened: Unsealed, data: unknown, migratedFrom: number | undefined): Outcome {
+  if (data === opened.data && migratedFrom === undefined) {
+    return { ...opened, reshaped: false, migratedFrom };
+  }
+  if (!isRecord(data)) return refuse(opened, 'migrated or validated data is not an object');
+  // A migration or a schema's output replaced the data: it must be what JSON gives back, or
+  // the next read would see something else.
+  try {
+    assertJsonValue(data, 'session');
+  } catch {
+    return refuse(opened, 'migrated or validated data is not JSON-safe');
+  }
+  const dataJson = JSON.stringify(data);
+  // A fresh record with a null prototype, whatever the migration or schema built.
+  const record: SessionRecord = Object.setPrototypeOf(JSON.parse(dataJson), null);
+  const reshaped = migratedFrom !== undefined || dataJson !== opened.dataJson;
+  return { ...opened, data: record, dataJson, reshaped, migratedFrom };
+}
+
+/** The claims a shape adds to a new token: the current version, when the store has one. */
+export function versionClaim(shape: DataShape | undefined): Pick<Claims, 'v'> {
+  return shape && shape.version > 0 ? { v: shape.version } : {};
+}

@@ -1,0 +1,92 @@
+import { debug } from '../debug.js';
+import { type KeySize, SessionConfigError, type SessionRejectedError } from '../errors.js';
+
+/** Where a rejection happened: the store's cookie name. Never the token or its contents. */
+export interface RejectionContext {
+  readonly cookieName: string;
+}
+
+/**
+ * What the store did that logs and metrics may want, besides rejections. A closed union on
+ * `type`: switch on it. Like rejections, no event ever holds a token or session data.
+ */
+export type SessionEvent =
+  | {
+      /** A cookie sealed with an older key was sealed again with the ring's first key. */
+      readonly type: 'reseal';
+      readonly cookieName: string;
+      readonly fromKeyId: string;
+      readonly toKeyId: string;
+    }
+  | {
+      /** A commit was refused for size; nothing was written (SessionTooLargeError thrown). */
+      readonly type: 'too-large';
+      readonly cookieName: string;
+      readonly size: number;
+      readonly limit: number;
+      readonly largestKeys: readonly KeySize[];
+    }
+  | {
+      /** An older cookie's data was migrated to the store's `version` on read. */
+      readonly type: 'migrated';
+      readonly cookieName: string;
+      readonly fromVersion: number;
+      readonly toVersion: number;
+    };
+
+export type RejectionHook = (rejection: SessionRejectedError, context: RejectionContext) => unknown;
+export type EventHook = (event: SessionEvent) => unknown;
+
+/** The store's observers, checked once at startup and called so that they can never fail a request. */
+export interface Hooks {
+  readonly rejection: RejectionHook | undefined;
+  readonly event: EventHook | undefined;
+}
+
+function hookOf<H>(setting: string, value: unknown): H | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') bad(setting);
+  return value as H;
+}
+
+function bad(setting: string): never {
+  throw new SessionConfigError(setting, 'must be a function (or left out)');
+}
+
+export function resolveHooks(options: { onRejection?: unknown; onEvent?: unknown }): Hooks {
+  return {
+    rejection: hookOf<RejectionHook>('onRejection', options.onRejection),
+    event: hookOf<EventHook>('onEvent', options.onEvent),
+  };
+}
+
+// A logging or metrics hook that throws (or rejects) must not turn a refused cookie into a
+// failed request: the user would lose the page, not just the session. It is traced instead.
+function guard(name: string, call: () => unknown): void {
+  try {
+    const result = call();
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => debug(`${name} hook failed: ${describe(error)}`));
+    }
+  } catch (error) {
+    debug(`${name} hook failed: ${describe(error)}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function notifyRejection(
+  hooks: Hooks,
+  rejection: SessionRejectedError,
+  context: RejectionContext,
+): void {
+  const hook = hooks.rejection;
+  if (hook) guard('onRejection', () => hook(rejection, context));
+}
+
+export function notifyEvent(hooks: Hooks, event: SessionEvent): void {
+  const hook = hooks.event;
+  if (hook) guard('onEvent', () => hook(event));
+}

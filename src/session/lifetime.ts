@@ -1,0 +1,110 @@
+import type { Claims } from '../codec/codec-config.js';
+import type { LifetimeClaims } from '../codec/optional-claims.js';
+import { SessionConfigError } from '../errors.js';
+
+/** How long a session lasts, and whether its cookie outlives the browser session. */
+export interface SessionLifetime {
+  /** Max-Age follows the session's expiry; false gives a browser-session cookie. */
+  readonly persistent: boolean;
+  /** Seconds without a request after which the session ends. */
+  readonly idleTimeout: number;
+  /** Seconds after creation after which the session ends, however active. */
+  readonly absoluteTimeout: number;
+}
+
+/** What `session.options()` takes: any of the lifetimes, each at most the store's. */
+export type SessionLifetimeOptions = { readonly [K in keyof SessionLifetime]?: SessionLifetime[K] };
+
+const MIN_SECONDS = 60;
+
+function refuse(setting: string, message: string): never {
+  throw new SessionConfigError(`session.options({ ${setting} })`, message);
+}
+
+function seconds(setting: string, value: unknown, limit: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_SECONDS) {
+    refuse(setting, `${String(value)} is invalid: use whole seconds from ${MIN_SECONDS}`);
+  }
+  if (value > limit) {
+    refuse(
+      setting,
+      `${value} is longer than the store's ${setting} (${limit}): a session can shorten its ` +
+        'lifetimes, never extend them; raise the store option instead',
+    );
+  }
+  return value;
+}
+
+/**
+ * The claims a session's choice adds to its token, checked against the store's lifetimes.
+ * Merged onto what the session chose before: options given once hold until changed.
+ */
+export function chooseLifetime(
+  store: SessionLifetime,
+  current: LifetimeClaims,
+  options: SessionLifetimeOptions,
+): LifetimeClaims {
+  if (typeof options !== 'object' || options === null) {
+    refuse('…', 'session.options() takes an object of persistent, idleTimeout, absoluteTimeout');
+  }
+  const { persistent, idleTimeout, absoluteTimeout } = options;
+  let { idl, abs, per } = current;
+  if (persistent !== undefined) {
+    if (typeof persistent !== 'boolean') refuse('persistent', 'must be true or false');
+    if (persistent && !store.persistent) {
+      refuse(
+        'persistent',
+        "true outlives the store's browser-session cookie (cookie.persistent: false): a " +
+          'session can shorten its lifetimes, never extend them',
+      );
+    }
+    per = persistent;
+  }
+  if (idleTimeout !== undefined) idl = seconds('idleTimeout', idleTimeout, store.idleTimeout);
+  if (absoluteTimeout !== undefined) {
+    abs = seconds('absoluteTimeout', absoluteTimeout, store.absoluteTimeout);
+  }
+  return {
+    ...(idl === undefined ? {} : { idl }),
+    ...(abs === undefined ? {} : { abs }),
+    ...(per === undefined ? {} : { per }),
+  };
+}
+
+/**
+ * The lifetimes in force: the store's, shortened by the session's choice. The store's bound
+ * applies to a choice read from a token too, so lowering a store option takes effect at once.
+ */
+export function lifetimeOf(store: SessionLifetime, chosen: LifetimeClaims): SessionLifetime {
+  // The common session chose nothing: the store's own object, with nothing allocated.
+  if (chosen.idl === undefined && chosen.abs === undefined && chosen.per === undefined)
+    return store;
+  return {
+    persistent: store.persistent && chosen.per !== false,
+    idleTimeout: Math.min(store.idleTimeout, chosen.idl ?? store.idleTimeout),
+    absoluteTimeout: Math.min(store.absoluteTimeout, chosen.abs ?? store.absoluteTimeout),
+  };
+}
+
+/** A session that chose no lifetimes of its own: one shared object. */
+export const NO_CHOICE: LifetimeClaims = Object.freeze({});
+
+/** The lifetime claims within a token's claims. */
+export function chosenLifetime(claims: Claims | undefined): LifetimeClaims {
+  if (claims === undefined) return NO_CHOICE;
+  const { idl, abs, per } = claims;
+  if (idl === undefined && abs === undefined && per === undefined) return NO_CHOICE;
+  return {
+    ...(idl === undefined ? {} : { idl }),
+    ...(abs === undefined ? {} : { abs }),
+    ...(per === undefined ? {} : { per }),
+  };
+}
+
+/**
+ * Whether a choice is the one a token carries (else it is a change to write, even if the data
+ * did not change). Takes the token's claims as they are: nothing is allocated per commit.
+ */
+export function sameLifetime(a: LifetimeClaims, b: LifetimeClaims | undefined): boolean {
+  return a.idl === b?.idl && a.abs === b?.abs && a.per === b?.per;
+}
