@@ -1,5 +1,5 @@
 import { ALG, ENC, readHeader, type TokenHeader } from '../codec/header.js';
-import { openPastLifetime, type Unsealed, unseal } from '../codec/unseal.js';
+import { absoluteOf, openPastLifetime, type Unsealed, unseal } from '../codec/unseal.js';
 import { type SealedTimes, SessionRejectedError } from '../errors.js';
 import { KeyRing, WINDOW_SECONDS } from '../keys/key-ring.js';
 import { resolveOptions, type StoreConfig } from '../session/store-options.js';
@@ -17,7 +17,8 @@ interface Decoded {
   readonly opened: Unsealed | undefined;
   readonly rejection: SessionRejectedError | undefined;
   readonly keys: { readonly source: string; readonly primaryId: string } | undefined;
-  readonly absoluteTimeout: number;
+  /** When the opened session's absolute lifetime ends (its own, if it chose a shorter one). */
+  readonly absoluteEnd: number | undefined;
   /** With --ignore-expiry: why and when a request would refuse this authentic token. */
   readonly ended: Ending | undefined;
 }
@@ -42,7 +43,7 @@ function terminalSafe(text: string): string {
 function endingOf(opened: Unsealed, refused: SessionRejectedError, config: StoreConfig): Ending {
   const { claims } = opened;
   const { codec } = config;
-  const absoluteEnd = claims.ori + codec.absoluteTimeout;
+  const absoluteEnd = claims.ori + absoluteOf(codec, claims);
   let at: number | undefined;
   if (refused.reason === 'expired') at = Math.min(claims.exp, absoluteEnd);
   else if (refused.reason === 'revoked') at = codec.notBefore;
@@ -97,8 +98,13 @@ function toJson(result: Decoded): string {
           issued: iso(opened.claims.iat),
           expires: iso(opened.claims.exp),
           created: iso(opened.claims.ori),
-          absoluteExpiry: iso(opened.claims.ori + result.absoluteTimeout),
+          absoluteExpiry: iso(result.absoluteEnd ?? opened.claims.ori),
           keyId: opened.keyId,
+          // The session's own choices (session.options) and data version, when it made any.
+          ...(opened.claims.idl !== undefined && { idleTimeout: opened.claims.idl }),
+          ...(opened.claims.abs !== undefined && { absoluteTimeout: opened.claims.abs }),
+          ...(opened.claims.per !== undefined && { persistent: opened.claims.per }),
+          ...(opened.claims.v !== undefined && { dataVersion: opened.claims.v }),
         },
         session: opened.data,
         ...(opened.flash && { flash: opened.flash }),
@@ -133,7 +139,7 @@ function toText(result: Decoded): string {
     lines.push(`  issued   ${iso(claims.iat)}`);
     lines.push(`  expires  ${iso(claims.exp)} (unless a request comes first)`);
     lines.push(
-      `  created  ${iso(claims.ori)} (the session ends by ${iso(claims.ori + result.absoluteTimeout)})`,
+      `  created  ${iso(claims.ori)} (the session ends by ${iso(result.absoluteEnd ?? claims.ori)})`,
     );
     lines.push(
       opened.keyId === primary
@@ -263,7 +269,7 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
     opened,
     rejection,
     keys: list && { source: list.source, primaryId: list.ring.primaryId },
-    absoluteTimeout: config.codec.absoluteTimeout,
+    absoluteEnd: opened && opened.claims.ori + absoluteOf(config.codec, opened.claims),
     ended,
   };
   if (parsed.values.json) {

@@ -510,3 +510,22 @@ describe('jwe-session decode, incidents', () => {
     expect(JSON.parse(json.stdout).session.note).toBe(note);
   });
 });
+
+describe('jwe-session decode, a session with its own lifetimes', () => {
+  it("shows the session's own absolute deadline and choices, not the store's", async () => {
+    const store = createSessionStore({ keys: KEY });
+    const session = await store.load(undefined);
+    session.set('user', 'ann-7f3a9c');
+    session.options({ absoluteTimeout: 7200, persistent: false });
+    const header = (await store.commit(session)).map((l) => l.split(';')[0]).join('; ');
+    const r = await runCli(['decode', header, '--keys', KEY, '--json']);
+    expect(r.code).toBe(0);
+    const { claims } = JSON.parse(r.stdout);
+    expect(Date.parse(claims.absoluteExpiry) - Date.parse(claims.created)).toBe(7_200_000);
+    expect(claims.absoluteTimeout).toBe(7200);
+    expect(claims.persistent).toBe(false);
+    const text = await runCli(['decode', header, '--keys', KEY]);
+    const ends = new Date(Date.parse(claims.created) + 7_200_000).toISOString();
+    expect(text.stdout).toContain(`(the session ends by ${ends})`);
+  });
+});
