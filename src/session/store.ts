@@ -1,10 +1,10 @@
-import { parse } from 'cookie';
 import type { Claims } from '../codec/codec-config.js';
 import { toJson } from '../codec/json-value.js';
 import { plaintextOf, seal } from '../codec/seal.js';
 import { maxInflatedBytes, type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import { deletions, type ReadChunks, readChunks, writeChunks } from '../cookie/chunking.js';
+import { scanCookies } from '../cookie/cookie-scan.js';
 import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
 import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
@@ -132,7 +132,7 @@ class Store<T> implements SessionStore<T> {
     } else if (!source?.includes(this.cookieName)) {
       // Most requests of most apps carry other cookies only: skip the parse for those.
       return new Session<T>(newState([], this.#committer), undefined);
-    } else cookies = parse(source);
+    } else cookies = scanCookies(source, this.#chunkNames);
     const chunks = readChunks(cookies, this.#chunkNames);
     if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
     const opened = unseal(this.#config.codec, chunks.token);

@@ -6,8 +6,11 @@
 // name, expired, compressed): the two properties are that load() and unseal() never throw,
 // and that whatever they accept is exactly one of the sessions this ring sealed.
 import { createHash } from 'node:crypto';
+import { parse } from 'cookie';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { chunkNames } from '../../src/cookie/attributes.js';
+import { scanCookies } from '../../src/cookie/cookie-scan.js';
 import { type Session, SessionRejectedError, type SessionStore } from '../../src/index.js';
 import {
   b64,
@@ -432,5 +435,67 @@ export function cookieHeaderProperty(fixture: FuzzFixture, headers: fc.Arbitrary
     }
     const lines = await fixture.store.commit(session);
     for (const line of lines) expect(line).toMatch(/^session(\.([1-9]|1[0-5]))?=[^;]*;/);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// The Cookie-header scan (src/cookie/cookie-scan.ts) against cookie.parse
+
+const SCAN_NAMES = chunkNames('session');
+const TCHAR = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * A Cookie header as a browser could send it, with our names, near names and others, blanks
+ * around names; `escapes` lets values of other cookies hold "%" (cookie.parse decodes those).
+ */
+export const wellFormedHeader: fc.Arbitrary<string> = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('', ' ', '\t'),
+      fc.oneof(
+        fc.constantFrom(
+          ...SCAN_NAMES,
+          'session.16',
+          'session.01',
+          'Session',
+          'xsession',
+          'session.',
+        ),
+        fc.string({ unit: fc.constantFrom(...TCHAR), minLength: 1, maxLength: 12 }),
+      ),
+      fc.constantFrom('', ' '),
+      fc.oneof(
+        fc.string({ unit: fc.constantFrom(...`${ALPHABET}.~`), maxLength: 40 }),
+        fc.string({
+          unit: fc.constantFrom(...`${ALPHABET}.~!#$&'()*+/:<=>?@[]^\`{|}`),
+          maxLength: 20,
+        }),
+      ),
+      fc.constantFrom('; ', ';'),
+    ),
+    { maxLength: 30 },
+  )
+  .map((pairs) => pairs.map(([b1, n, b2, v, sep]) => `${b1}${n}${b2}=${v}${sep}`).join(''));
+
+/**
+ * On well-formed headers the scan finds exactly what cookie.parse finds under our names; on
+ * any string it never throws and takes each value exactly as it stands after its "=".
+ */
+export function scanProperty(headers: fc.Arbitrary<string>) {
+  return fc.property(fc.oneof(headers, fc.string({ maxLength: 200 })), (header) => {
+    const found = scanCookies(header, SCAN_NAMES);
+    const parsed = parse(header);
+    for (const name of SCAN_NAMES) {
+      const value = found[name];
+      if (value === undefined) continue;
+      expect(header.includes(`=${value}`)).toBe(true);
+      expect(value.includes(';')).toBe(false);
+      // cookie.parse trims and decodes; without blanks or "%", it must agree.
+      if (!/[%\s]/.test(value)) expect(parsed[name]).toBe(value);
+    }
+    for (const name of SCAN_NAMES) {
+      const value = parsed[name];
+      if (value !== undefined && !/[%\s]/.test(header)) expect(found[name]).toBe(value);
+    }
   });
 }
