@@ -60,7 +60,8 @@ of SESSION_KEYS that replace its key with a new one without logging anybody out:
   2. promote  the new key first: it seals; cookies sealed with an old key still open and are
               re-sealed with the new key when their user comes back.
               Go on once every process has run with it for longer than a cookie lives: the
-              idle timeout (default 7 days), capped by the absolute timeout (default 30 days).
+              idle timeout (default 7 days), capped by the absolute timeout (default 30 days, or the
+              idle timeout if longer, as the store does).
   3. retire   the new key alone: cookies still sealed with an old key are rejected.
 
 The output holds the new key AND the current keys (that is what it is for): keep it out of
@@ -71,7 +72,7 @@ Options:
 ${KEYS_OPTIONS}
   --id ID                 id for the new key (default as keygen: k<yyyymmdd><random>)
   --idle-timeout T        the app's idleTimeout, for the wait before step 3 (default 7d)
-  --absolute-timeout T    the app's absoluteTimeout (default 30d)
+  --absolute-timeout T    the app's absoluteTimeout (default 30d, or the idle timeout if longer)
                           T is seconds, or a number with s, m, h or d: 3600, 90m, 12h, 30d
   --json                  print the stages as JSON, for scripts
   -h, --help              show this help
@@ -99,7 +100,7 @@ Options:
   --purpose P             the app's purpose option, if it sets one
 ${KEYS_OPTIONS}
   --idle-timeout T        the app's idleTimeout (default 7d)
-  --absolute-timeout T    the app's absoluteTimeout (default 30d)
+  --absolute-timeout T    the app's absoluteTimeout (default 30d, or the idle timeout if longer)
   --clock-tolerance T     the app's clockTolerance (default 30s)
                           T is seconds, or a number with s, m, h or d: 3600, 90m, 12h, 30d
   --max-total-bytes N     the app's maxTotalBytes (default 6144)

@@ -1,10 +1,9 @@
+import { DEFAULT_IDLE_TIMEOUT, defaultAbsoluteTimeout } from '../session/lifetimes.js';
 import { describeDuration, durationOption, parseCommandArgs, stringOption } from './args.js';
 import { helpFor } from './help.js';
 import { type CliIo, EXIT_OK, failure, usageError } from './io.js';
 import { readKeyList } from './key-list.js';
 import { checkKeyId, defaultKeyId, newKeyEntry } from './keygen.js';
-
-const DAY = 86400;
 
 export interface RotationStage {
   readonly stage: 1 | 2 | 3;
@@ -97,8 +96,10 @@ export function rotate(args: readonly string[], io: CliIo): number {
     io.out(helpFor('rotate'));
     return EXIT_OK;
   }
-  const idle = durationOption(parsed, 'idle-timeout', 'rotate') ?? 7 * DAY;
-  const absolute = durationOption(parsed, 'absolute-timeout', 'rotate') ?? 30 * DAY;
+  // The store's own defaults, so the wait printed is the lifetime the store enforces.
+  const idle = durationOption(parsed, 'idle-timeout', 'rotate') ?? DEFAULT_IDLE_TIMEOUT;
+  const absolute =
+    durationOption(parsed, 'absolute-timeout', 'rotate') ?? defaultAbsoluteTimeout(idle);
   const given = stringOption(parsed, 'id');
   const list = readKeyList(parsed, io, 'rotate');
   if (!list) {

@@ -11,6 +11,7 @@ import {
 import { SessionConfigError } from '../errors.js';
 import { type Env, keyRingFromEnv, processEnv } from '../keys/from-env.js';
 import { KeyRing, type KeysInput } from '../keys/key-ring.js';
+import { DEFAULT_IDLE_TIMEOUT, defaultAbsoluteTimeout } from './lifetimes.js';
 
 const DAY = 24 * 3600;
 
@@ -121,13 +122,17 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   ) {
     bad('purpose', 'must be 1-100 printable ASCII characters without spaces');
   }
-  const idleTimeout = integer('idleTimeout', options.idleTimeout, 7 * DAY, 60, 400 * DAY);
-  // Unset, the absolute lifetime is never shorter than an idle timeout the app chose: a 40-day
-  // idle timeout under a silent 30-day cap would not do what it says.
+  const idleTimeout = integer(
+    'idleTimeout',
+    options.idleTimeout,
+    DEFAULT_IDLE_TIMEOUT,
+    60,
+    400 * DAY,
+  );
   const absoluteTimeout = integer(
     'absoluteTimeout',
     options.absoluteTimeout,
-    Math.max(30 * DAY, idleTimeout),
+    defaultAbsoluteTimeout(idleTimeout),
     60,
     400 * DAY,
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionStore, KeyRing, SessionRejectedError } from '../../src/index.js';
+import { Clock } from '../helpers/clock.js';
 import { runCli, secretOf } from './run-cli.js';
 
 const OLD = 'old1:4Ejuy8jN2rSWXUZ9pI6Jd3Vcqx6RHr0eEmD3X2n7hYM';
@@ -111,6 +112,23 @@ describe('jwe-session rotate', () => {
       '1d',
     ]);
     expect(capped.waitSeconds).toBe(86400);
+  });
+
+  it('waits what the store enforces: a long idle timeout alone raises the absolute one too', async () => {
+    const out = await rotateJson(['--keys', OLD, '--idle-timeout', '40d']);
+    expect(out.waitSeconds).toBe(40 * 86400);
+    // A store with the same idle timeout keeps a session sealed 39 days ago: a wait of 30
+    // days (the bare absolute default) would retire its key and log its user out.
+    const clock = new Clock();
+    const live = createSessionStore({
+      keys: OLD,
+      env: {},
+      idleTimeout: 40 * 86400,
+      now: clock.now,
+    });
+    const token = await live.seal({ user: 'idle' });
+    clock.advance(39 * 86400);
+    expect(await live.unseal(token)).toEqual({ user: 'idle' });
   });
 
   it('reads the variable --keys-env names, and uses its name in the output', async () => {
