@@ -3,11 +3,12 @@
 // normal session. Target: at most 2×.
 //   npm run bench:cookie-header            writes bench/results/cookie-header.md
 //   node bench/cookie-header.js --quick    smoke run, nothing written
-// Every header carries the same valid session, and is checked to open it before it is timed
-// (and the Node parser is checked to accept its size); a store with cacheSize 0 decrypts it
+// Every header carries the same valid session, is checked to open it before it is timed,
+// and to fit the header room below; a store with cacheSize 0 decrypts it
 // on every load. Shown: median CPU µs per load over rounds, and that ÷ the normal read.
-import { writeFileSync } from 'node:fs';
+
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSessionStore } from '../dist/index.js';
 import { load, machine } from './micro/machine.js';
