@@ -12,6 +12,7 @@ import { SessionConfigError } from '../errors.js';
 import { type Env, keyRingFromEnv, processEnv } from '../keys/from-env.js';
 import { KeyRing, type KeysInput } from '../keys/key-ring.js';
 import { DEFAULT_IDLE_TIMEOUT, defaultAbsoluteTimeout } from './lifetimes.js';
+import { parseNotBefore } from './not-before.js';
 
 const DAY = 24 * 3600;
 
@@ -89,21 +90,6 @@ function integer(
   return value;
 }
 
-function parseNotBefore(setting: string, value: Date | number | string): number {
-  let ms: number;
-  if (value instanceof Date) ms = value.getTime();
-  else if (typeof value === 'number') ms = value * 1000;
-  else if (/^\d+$/.test(value.trim())) ms = Number(value.trim()) * 1000;
-  else ms = Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    bad(
-      setting,
-      `${JSON.stringify(String(value))} is not a date: use an ISO 8601 time (2026-01-31T12:00:00Z) or epoch seconds`,
-    );
-  }
-  return Math.floor(ms / 1000);
-}
-
 /** Validates every option once, when the store is created; errors name the option. */
 export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   if (typeof options !== 'object' || options === null) bad('options', 'must be an object');
@@ -170,6 +156,9 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   );
   const compress = options.compress ?? false;
   if (typeof compress !== 'boolean') bad('compress', 'must be true or false');
+  const cacheSize = integer('cacheSize', options.cacheSize, 1000, 0, 1_000_000);
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') bad('now', 'must be a function returning milliseconds');
   const notBeforeInput = options.notBefore ?? env.SESSION_NOT_BEFORE;
   const notBefore =
     notBeforeInput === undefined || notBeforeInput === ''
@@ -177,10 +166,9 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
       : parseNotBefore(
           options.notBefore === undefined ? 'SESSION_NOT_BEFORE' : 'notBefore',
           notBeforeInput,
+          Math.floor(now() / 1000),
+          clockTolerance,
         );
-  const cacheSize = integer('cacheSize', options.cacheSize, 1000, 0, 1_000_000);
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') bad('now', 'must be a function returning milliseconds');
   return {
     codec: {
       ring,
