@@ -14,7 +14,8 @@ export interface KeySpec {
   /**
    * 32 random bytes, or text spelled as after the `<id>:` of a `SESSION_KEYS` entry: 43
    * base64url characters, or `passphrase:<at least 32 characters>`. The same text gives the
-   * same key in code and in the environment, so moving a key between them changes nothing.
+   * same key in code and in the environment, so moving a key between them changes nothing;
+   * in both, whitespace around the text is not part of it.
    */
   readonly secret: Uint8Array | string;
 }
@@ -100,8 +101,14 @@ export function parseKeyEntry(entry: string, origin: EntryOrigin): ParsedKey {
   return parseSecretText(id, entry.slice(colon + 1), origin);
 }
 
-/** The part of a text entry after `<id>:`. */
-function parseSecretText(id: string, rest: string, origin: EntryOrigin): ParsedKey {
+/**
+ * The part of a text entry after `<id>:`. Spaces, tabs and line breaks around it are never
+ * part of the secret, wherever the text came from: `SESSION_KEYS` (where a trailing newline
+ * or a space after a comma is common), a list entry, or a `{ secret }` string. So the same
+ * text always opens the same cookies.
+ */
+function parseSecretText(id: string, text: string, origin: EntryOrigin): ParsedKey {
+  const rest = text.trim();
   if (rest.startsWith(PASSPHRASE_MARKER)) {
     const material = checkPassphrase(id, rest.slice(PASSPHRASE_MARKER.length), origin);
     return { id, kind: 'passphrase', material };
