@@ -1,5 +1,6 @@
 import { decodeBase64url } from '../codec/base64url.js';
 import { SessionConfigError } from '../errors.js';
+import { weakness } from './key-strength.js';
 
 /**
  * One key of a ring: a non-secret id (carried in every token's `kid`) and its secret.
@@ -70,6 +71,14 @@ function checkPassphrase(
       `(id "${id}") has a passphrase with fewer than ${MIN_PASSPHRASE_DISTINCT} distinct characters. Generate a key with: npx jwe-session keygen`,
     );
   }
+  const codes = Array.from(passphrase, (c) => c.codePointAt(0) as number);
+  const weak = weakness(codes, 'passphrase');
+  if (weak !== undefined) {
+    fail(
+      origin,
+      `(id "${id}") has a passphrase that ${weak}; it is not a secret. Generate a key with: npx jwe-session keygen`,
+    );
+  }
   return Uint8Array.from(new TextEncoder().encode(passphrase));
 }
 
@@ -81,7 +90,17 @@ function checkKey(id: string, key: Uint8Array, origin: EntryOrigin): Uint8Array<
     );
   }
   if (key.every((b) => b === key[0])) {
-    fail(origin, `(id "${id}") has a key whose bytes are all the same; it is not random`);
+    fail(
+      origin,
+      `(id "${id}") has a key whose bytes are all the same; it is not random. Generate a key with: npx jwe-session keygen`,
+    );
+  }
+  const weak = weakness(key, 'key');
+  if (weak !== undefined) {
+    fail(
+      origin,
+      `(id "${id}") has a key that ${weak}; it is not random. Generate a key with: npx jwe-session keygen`,
+    );
   }
   return Uint8Array.from(key);
 }
