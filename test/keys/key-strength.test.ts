@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionConfigError } from '../../src/errors.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { weakness } from '../../src/keys/key-strength.js';
-import { keyBytesFor, passphraseFor, secretFor } from '../helpers/keys.js';
+import { passphraseFor, secretFor } from '../helpers/keys.js';
 import { thrown } from '../helpers/store.js';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
