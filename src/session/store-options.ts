@@ -11,6 +11,7 @@ import {
 import { SessionConfigError } from '../errors.js';
 import { type Env, keyRingFromEnv, processEnv } from '../keys/from-env.js';
 import { KeyRing, type KeysInput } from '../keys/key-ring.js';
+import { KNOWN_COOKIE_OPTIONS, KNOWN_STORE_OPTIONS, refuseUnknown } from './known-options.js';
 import { DEFAULT_IDLE_TIMEOUT, defaultAbsoluteTimeout } from './lifetimes.js';
 import { parseNotBefore } from './not-before.js';
 
@@ -93,6 +94,10 @@ function integer(
 /** Validates every option once, when the store is created; errors name the option. */
 export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   if (typeof options !== 'object' || options === null) bad('options', 'must be an object');
+  refuseUnknown(options, KNOWN_STORE_OPTIONS, '');
+  if (typeof options.cookie === 'object' && options.cookie !== null) {
+    refuseUnknown(options.cookie, KNOWN_COOKIE_OPTIONS, 'cookie.');
+  }
   const env = options.env ?? processEnv();
   const cookieName = options.cookieName ?? 'session';
   const cookie = resolveCookie(cookieName, options.cookie);

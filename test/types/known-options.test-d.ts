@@ -1,0 +1,15 @@
+// The lists of known option names are the option types' keys, exactly: an option added to
+// SessionStoreOptions or CookieOptions without its name fails here (and in src).
+import { describe, expectTypeOf, it } from 'vitest';
+import type { CookieOptions } from '../../src/cookie/attributes.js';
+import type { SessionStoreOptions } from '../../src/index.js';
+import type { KNOWN_COOKIE_OPTIONS, KNOWN_STORE_OPTIONS } from '../../src/session/known-options.js';
+
+describe('known option names', () => {
+  it('are the keys of SessionStoreOptions', () => {
+    expectTypeOf<(typeof KNOWN_STORE_OPTIONS)[number]>().toEqualTypeOf<keyof SessionStoreOptions>();
+  });
+  it('are the keys of CookieOptions', () => {
+    expectTypeOf<(typeof KNOWN_COOKIE_OPTIONS)[number]>().toEqualTypeOf<keyof CookieOptions>();
+  });
+});
