@@ -145,6 +145,7 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
     );
   }
   const clockTolerance = integer('clockTolerance', options.clockTolerance, 30, 0, 600);
+  ring.fitWindowCache(idleTimeout + 2 * clockTolerance);
   const cookieBytes = integer(
     'maxCookieBytes',
     options.maxCookieBytes,

@@ -1,4 +1,4 @@
-import type { Claims } from '../codec/codec-config.js';
+import type { Claims, CodecConfig } from '../codec/codec-config.js';
 import { toJson } from '../codec/json-value.js';
 import { plaintextOf, seal } from '../codec/seal.js';
 import { maxInflatedBytes, type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
@@ -12,6 +12,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
 import { type Commit, commitOf } from './commit.js';
 import { type CookieSource, PORT, type SessionPort } from './port.js';
+import { sealedCodec } from './sealed-purpose.js';
 import { Session, stateOf } from './session.js';
 import { freezeData, type SessionState } from './state.js';
 import { resolveOptions, type SessionStoreOptions, type StoreConfig } from './store-options.js';
@@ -36,9 +37,16 @@ export interface SessionStore<T = AnySessionData> {
    * data JSON cannot carry; after a failure the session can be changed and committed again.
    */
   commit(session: Session<T>): Promise<string[]>;
-  /** Seals data into one token with this store's keys, purpose and lifetimes. */
+  /**
+   * Seals data into one token with this store's keys and lifetimes, under a purpose of its
+   * own (`"<purpose> sealed"`): a sealed value never opens as this store's session cookie,
+   * nor a session cookie as a sealed value, so an invite link is not a login.
+   */
   seal(data: Partial<T>): Promise<string>;
-  /** Opens a token sealed by `seal`; a bad token comes back as a SessionRejectedError, never thrown. */
+  /**
+   * Opens a token sealed by `seal` (never a session cookie: that is `wrong-purpose`); a bad
+   * token comes back as a SessionRejectedError, never thrown.
+   */
   unseal(token: string): Promise<Partial<T> | SessionRejectedError>;
 }
 
@@ -91,6 +99,7 @@ interface PendingSeal {
 /** The store behind `SessionStore`; adapters reach it only through its port. */
 class Store<T> implements SessionStore<T> {
   readonly #config: StoreConfig;
+  readonly #sealedCodec: CodecConfig;
   readonly #chunkNames: readonly string[];
   readonly #committer = (state: SessionState): Commit | Promise<Commit> => this.#commit(state);
   readonly cookieName: string;
@@ -99,6 +108,7 @@ class Store<T> implements SessionStore<T> {
 
   constructor(config: StoreConfig) {
     this.#config = config;
+    this.#sealedCodec = sealedCodec(config.codec);
     this.cookieName = config.cookie.name;
     this.#chunkNames = chunkNames(config.cookie.name);
     this.keyRing = config.codec.ring;
@@ -293,14 +303,14 @@ class Store<T> implements SessionStore<T> {
   }
 
   async seal(data: Partial<T>): Promise<string> {
-    const { codec } = this.#config;
+    const codec = this.#sealedCodec;
     const now = this.#now();
     const claims: Claims = { pur: codec.purpose, iat: now, exp: now + codec.idleTimeout, ori: now };
     return seal(codec, claims, { dataJson: toJson(data, 'data'), flashJson: undefined });
   }
 
   async unseal(token: string): Promise<Partial<T> | SessionRejectedError> {
-    const opened = await unseal(this.#config.codec, token);
+    const opened = await unseal(this.#sealedCodec, token);
     return opened instanceof SessionRejectedError ? opened : (opened.data as Partial<T>);
   }
 }

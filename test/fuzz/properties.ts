@@ -12,6 +12,7 @@ import { expect } from 'vitest';
 import { chunkNames } from '../../src/cookie/attributes.js';
 import { scanCookies } from '../../src/cookie/cookie-scan.js';
 import { type Session, SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { openAsCookie } from '../helpers/cookie-oracle.js';
 import {
   b64,
   Clock,
@@ -133,12 +134,12 @@ export async function makeFixture(): Promise<FuzzFixture> {
   ];
   const accepted = new Map<string, string>();
   for (const original of originals) {
-    const opened = await store.unseal(original.token);
+    const opened = await openAsCookie(store, original.token);
     if (opened instanceof SessionRejectedError) throw opened;
     accepted.set(original.token, canonical(opened));
   }
   for (const f of foreign) {
-    if (!((await store.unseal(f.token)) instanceof SessionRejectedError)) {
+    if (!((await openAsCookie(store, f.token)) instanceof SessionRejectedError)) {
       throw new Error('fixture: a foreign token opened');
     }
   }
@@ -406,7 +407,7 @@ function expectRejectionShape(rejection: SessionRejectedError): void {
 /** unseal() never throws, and opens only the exact tokens the ring sealed, to their data. */
 export function tokenProperty(fixture: FuzzFixture, tokens: fc.Arbitrary<string>) {
   return fc.asyncProperty(tokens, async (token) => {
-    const result = await fixture.store.unseal(token);
+    const result = await openAsCookie(fixture.store, token);
     if (result instanceof SessionRejectedError) {
       expectRejectionShape(result);
       return;

@@ -1,6 +1,7 @@
 // Whatever the Cookie header holds, load() resolves: to the right session, or to an empty one.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SessionStore } from '../../src/index.js';
+import { sealAsCookie } from '../helpers/cookie-oracle.js';
 import { makeStore } from './support.js';
 
 let store: SessionStore;
@@ -9,8 +10,8 @@ let other: string;
 
 beforeAll(async () => {
   store = makeStore();
-  token = await store.seal({ user: 'alice' });
-  other = await store.seal({ user: 'mallory' });
+  token = await sealAsCookie(store, { user: 'alice' });
+  other = await sealAsCookie(store, { user: 'mallory' });
 });
 
 async function userOf(header: string | null | undefined): Promise<unknown> {
@@ -180,7 +181,7 @@ describe('cookie names that are Object.prototype members', () => {
   for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
     it(`works with cookie name ${name}`, async () => {
       const named = makeStore({ cookieName: name });
-      const sealed = await named.seal({ user: 'alice' });
+      const sealed = await sealAsCookie(named, { user: 'alice' });
       expect((await named.load(`x=1; ${name}=${sealed}`)).get('user')).toBe('alice');
       const empty = await named.load(`x=1; ${name}.1=abc; ${name}x=1`);
       expect(empty.isNew).toBe(true);
