@@ -12,20 +12,26 @@ import { MAX_CHUNKS } from './limits.js';
  *
  * Pairs are read as `cookie.parse` reads them (RFC 6265 §5.4 as browsers send it): split on
  * `;`, the name is what precedes the pair's first `=`, with spaces and tabs around it ignored,
- * and the first of duplicate names wins. Values are the exact bytes between that `=` and the
+ * and the first of duplicate names wins. Undefined when the header holds the base name more
+ * than MAX_NAME_HITS times: the caller rejects it as malformed. Values are the exact bytes between that `=` and the
  * next `;`: no trimming and no percent-decoding. A sealed token is base64url, `.` and `~`,
  * so it never needs either, and only the exact string that was sealed may open.
  */
-export function scanCookies(header: string, names: readonly string[]): Record<string, string> {
+export function scanCookies(
+  header: string,
+  names: readonly string[],
+): Record<string, string> | undefined {
   const found: Record<string, string> = Object.create(null);
   const base = names[0] as string;
   const length = header.length;
   // One bit per chunk index already taken: a repeated name costs no slice or lookup.
   let seen = 0;
+  let hits = 0;
   let from = 0;
   while (from < length) {
     const at = header.indexOf(base, from);
     if (at < 0) break;
+    if (++hits > MAX_NAME_HITS) return undefined;
     from = at + 1;
     if (!startsPair(header, at)) continue;
     let end = at + base.length;
@@ -45,6 +51,15 @@ export function scanCookies(header: string, names: readonly string[]): Record<st
   }
   return found;
 }
+
+/**
+ * Most occurrences of the base name a header may hold, anywhere (as a cookie name, inside
+ * another name or value). Each costs a native search and a few character checks, about as
+ * much as 1/1000 of an uncached read; past this the header is no browser's but a crafted
+ * one, and reading on would let it cost more than the decryption it guards. A real header
+ * holds the name once per chunk (at most 16) plus a few near names (`sessionid`).
+ */
+export const MAX_NAME_HITS = 128;
 
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09;

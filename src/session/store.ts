@@ -4,7 +4,7 @@ import { plaintextOf, seal } from '../codec/seal.js';
 import { maxInflatedBytes, type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import { deletions, type ReadChunks, readChunks, writeChunks } from '../cookie/chunking.js';
-import { scanCookies } from '../cookie/cookie-scan.js';
+import { MAX_NAME_HITS, scanCookies } from '../cookie/cookie-scan.js';
 import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
 import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
@@ -142,7 +142,17 @@ class Store<T> implements SessionStore<T> {
     } else if (!source?.includes(this.cookieName)) {
       // Most requests of most apps carry other cookies only: skip the parse for those.
       return new Session<T>(newState([], this.#committer), undefined);
-    } else cookies = scanCookies(source, this.#chunkNames);
+    } else {
+      const scanned = scanCookies(source, this.#chunkNames);
+      if (scanned === undefined) {
+        const crowded = new SessionRejectedError(
+          'malformed',
+          `Cookie header names "${this.cookieName}" more than ${MAX_NAME_HITS} times`,
+        );
+        return this.#sessionOf(readChunks(Object.create(null), this.#chunkNames), crowded);
+      }
+      cookies = scanned;
+    }
     const chunks = readChunks(cookies, this.#chunkNames);
     if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
     const opened = unseal(this.#config.codec, chunks.token);

@@ -51,6 +51,16 @@ describe('size', () => {
     await expectEmpty(chunkLike);
   });
 
+  it('refuses a header crowded with the cookie name, whatever else it holds', async () => {
+    // Past 128 occurrences a header is crafted; reading on would cost more than a decryption.
+    const crowded = `${'session;'.repeat(200)}session=${token}`;
+    const session = await store.load(crowded);
+    expect(session.isNew).toBe(true);
+    expect(session.rejection?.reason).toBe('malformed');
+    expect(session.rejection?.detail).toBe('Cookie header names "session" more than 128 times');
+    expect(await userOf(`${'session;'.repeat(100)}session=${token}`)).toBe('alice');
+  });
+
   it('survives 100,000 semicolons', async () => {
     const semis = ';'.repeat(100_000);
     await expectEmpty(semis);
