@@ -60,7 +60,8 @@ of SESSION_KEYS that replace its key with a new one without logging anybody out:
   2. promote  the new key first: it seals; cookies sealed with an old key still open and are
               re-sealed with the new key when their user comes back.
               Go on once every process has run with it for longer than a cookie lives: the
-              idle timeout (default 7 days), capped by the absolute timeout (default 30 days).
+              idle timeout (default 7 days), capped by the absolute timeout (default 30 days, or the
+              idle timeout if longer, as the store does).
   3. retire   the new key alone: cookies still sealed with an old key are rejected.
 
 The output holds the new key AND the current keys (that is what it is for): keep it out of

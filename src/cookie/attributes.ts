@@ -81,9 +81,11 @@ export function resolveCookie(name: string, options: CookieOptions = {}): Resolv
     bad('cookie.priority', `${JSON.stringify(options.priority)} must be "low", "medium" or "high"`);
   }
   // RFC 6265bis §4.1.3: prefixes that browsers enforce; we refuse to write what they would drop.
-  if (name.startsWith('__Secure-') && !secure)
+  // Browsers match them case-insensitively (§5.7 step 21), so `__host-s` is held to them too.
+  const prefix = name.toLowerCase();
+  if (prefix.startsWith('__secure-') && !secure)
     bad('cookieName', '__Secure- cookies require secure: true');
-  if (name.startsWith('__Host-')) {
+  if (prefix.startsWith('__host-')) {
     if (!secure) bad('cookieName', '__Host- cookies require secure: true');
     if (path !== '/') bad('cookieName', '__Host- cookies require path "/"');
     if (options.domain !== undefined) bad('cookieName', '__Host- cookies must not set a domain');

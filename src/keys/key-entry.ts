@@ -1,5 +1,6 @@
 import { decodeBase64url } from '../codec/base64url.js';
 import { SessionConfigError } from '../errors.js';
+import { weakness } from './key-strength.js';
 
 /**
  * One key of a ring: a non-secret id (carried in every token's `kid`) and its secret.
@@ -14,7 +15,8 @@ export interface KeySpec {
   /**
    * 32 random bytes, or text spelled as after the `<id>:` of a `SESSION_KEYS` entry: 43
    * base64url characters, or `passphrase:<at least 32 characters>`. The same text gives the
-   * same key in code and in the environment, so moving a key between them changes nothing.
+   * same key in code and in the environment, so moving a key between them changes nothing;
+   * in both, whitespace around the text is not part of it.
    */
   readonly secret: Uint8Array | string;
 }
@@ -69,6 +71,14 @@ function checkPassphrase(
       `(id "${id}") has a passphrase with fewer than ${MIN_PASSPHRASE_DISTINCT} distinct characters. Generate a key with: npx jwe-session keygen`,
     );
   }
+  const codes = Array.from(passphrase, (c) => c.codePointAt(0) as number);
+  const weak = weakness(codes, 'passphrase');
+  if (weak !== undefined) {
+    fail(
+      origin,
+      `(id "${id}") has a passphrase that ${weak}; it is not a secret. Generate a key with: npx jwe-session keygen`,
+    );
+  }
   return Uint8Array.from(new TextEncoder().encode(passphrase));
 }
 
@@ -80,7 +90,17 @@ function checkKey(id: string, key: Uint8Array, origin: EntryOrigin): Uint8Array<
     );
   }
   if (key.every((b) => b === key[0])) {
-    fail(origin, `(id "${id}") has a key whose bytes are all the same; it is not random`);
+    fail(
+      origin,
+      `(id "${id}") has a key whose bytes are all the same; it is not random. Generate a key with: npx jwe-session keygen`,
+    );
+  }
+  const weak = weakness(key, 'key');
+  if (weak !== undefined) {
+    fail(
+      origin,
+      `(id "${id}") has a key that ${weak}; it is not random. Generate a key with: npx jwe-session keygen`,
+    );
   }
   return Uint8Array.from(key);
 }
@@ -100,8 +120,14 @@ export function parseKeyEntry(entry: string, origin: EntryOrigin): ParsedKey {
   return parseSecretText(id, entry.slice(colon + 1), origin);
 }
 
-/** The part of a text entry after `<id>:`. */
-function parseSecretText(id: string, rest: string, origin: EntryOrigin): ParsedKey {
+/**
+ * The part of a text entry after `<id>:`. Spaces, tabs and line breaks around it are never
+ * part of the secret, wherever the text came from: `SESSION_KEYS` (where a trailing newline
+ * or a space after a comma is common), a list entry, or a `{ secret }` string. So the same
+ * text always opens the same cookies.
+ */
+function parseSecretText(id: string, text: string, origin: EntryOrigin): ParsedKey {
+  const rest = text.trim();
   if (rest.startsWith(PASSPHRASE_MARKER)) {
     const material = checkPassphrase(id, rest.slice(PASSPHRASE_MARKER.length), origin);
     return { id, kind: 'passphrase', material };

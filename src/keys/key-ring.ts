@@ -12,9 +12,10 @@ export type KeysInput = KeyRing | string | readonly (string | KeySpec)[];
 export const WINDOW_SECONDS = 3600;
 
 // Derived keys are cached per (key id, window). Unseal only asks for windows inside the
-// session lifetime (checked before derivation), so a bound this size is never hit by real
-// traffic; it only caps memory against a configuration with a very long lifetime.
-const MAX_CACHED_WINDOW_KEYS = 4096;
+// session lifetime (checked before derivation). This floor holds every window of 170 days
+// for one key; a store with a longer idle lifetime raises it (fitWindowCache) so that every
+// window it accepts stays cached, and tokens cycling windows cannot force an HKDF call each.
+const MIN_CACHED_WINDOW_KEYS = 4096;
 
 const encoder = new TextEncoder();
 const PASSPHRASE_ENTRY = /^[^:]*:passphrase:/;
@@ -37,6 +38,7 @@ export class KeyRing {
   readonly #windowKeys = new Map<string, Promise<CryptoKey>>();
   // The same keys once derived, so the hot path can take one without waiting on a promise.
   readonly #readyWindowKeys = new Map<string, CryptoKey>();
+  #windowCapacity = MIN_CACHED_WINDOW_KEYS;
   /** The id of the key that seals. */
   readonly primaryId: string;
   /** Every id, sealing key first. */
@@ -145,7 +147,7 @@ export class KeyRing {
         ['encrypt', 'decrypt'],
       ),
     );
-    if (this.#windowKeys.size >= MAX_CACHED_WINDOW_KEYS) {
+    if (this.#windowKeys.size >= this.#windowCapacity) {
       // Maps iterate in insertion order: drop the oldest.
       const oldest = this.#windowKeys.keys().next().value as string;
       this.#windowKeys.delete(oldest);
@@ -160,6 +162,17 @@ export class KeyRing {
       () => {},
     );
     return derived;
+  }
+
+  /**
+   * @internal Makes room for every window a token may name under a lifetime of `seconds`
+   * (idle timeout plus clock tolerance on both sides), for every key of the ring. About 2 KB
+   * per derived key: 20 MB per ring key at the longest idle timeout, 400 days. Only grows, so
+   * a ring shared by several stores fits the longest of them.
+   */
+  fitWindowCache(seconds: number): void {
+    const perKey = Math.ceil(seconds / WINDOW_SECONDS) + 2;
+    this.#windowCapacity = Math.max(this.#windowCapacity, perKey * this.#keys.size);
   }
 
   /**

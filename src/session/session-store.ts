@@ -27,8 +27,15 @@ export interface SessionStore<T = AnySessionData, F = AnySessionData> {
    * data JSON cannot carry; after a failure the session can be changed and committed again.
    */
   commit(session: Session<T, F>): Promise<string[]>;
-  /** Seals data into one token with this store's keys, purpose and lifetimes. */
+  /**
+   * Seals data into one token with this store's keys and lifetimes, under a purpose of its
+   * own (`"<purpose> sealed"`): a sealed value never opens as this store's session cookie,
+   * nor a session cookie as a sealed value, so an invite link is not a login.
+   */
   seal(data: Partial<T>): Promise<string>;
-  /** Opens a token sealed by `seal`; a bad token comes back as a SessionRejectedError, never thrown. */
+  /**
+   * Opens a token sealed by `seal` (never a session cookie: that is `wrong-purpose`); a bad
+   * token comes back as a SessionRejectedError, never thrown.
+   */
   unseal(token: string): Promise<Partial<T> | SessionRejectedError>;
 }

@@ -12,6 +12,8 @@ import { SessionConfigError } from '../errors.js';
 import { type Env, keyRingFromEnv, processEnv } from '../keys/from-env.js';
 import { KeyRing, type KeysInput } from '../keys/key-ring.js';
 import { type EventHook, type Hooks, type RejectionHook, resolveHooks } from './hooks.js';
+import { KNOWN_COOKIE_OPTIONS, KNOWN_STORE_OPTIONS, refuseUnknown } from './known-options.js';
+import { parseNotBefore } from './not-before.js';
 
 const DAY = 24 * 3600;
 
@@ -98,21 +100,6 @@ function integer(
   return value;
 }
 
-function parseNotBefore(setting: string, value: Date | number | string): number {
-  let ms: number;
-  if (value instanceof Date) ms = value.getTime();
-  else if (typeof value === 'number') ms = value * 1000;
-  else if (/^\d+$/.test(value.trim())) ms = Number(value.trim()) * 1000;
-  else ms = Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    bad(
-      setting,
-      `${JSON.stringify(String(value))} is not a date: use an ISO 8601 time (2026-01-31T12:00:00Z) or epoch seconds`,
-    );
-  }
-  return Math.floor(ms / 1000);
-}
-
 /**
  * The idle and absolute lifetimes with their defaults: the store and the CLI (`rotate`'s wait,
  * `decode`'s verdict) both take them from here, so neither can restate a default differently.
@@ -146,6 +133,10 @@ export function resolveLifetimes(
 /** Validates every option once, when the store is created; errors name the option. */
 export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   if (typeof options !== 'object' || options === null) bad('options', 'must be an object');
+  refuseUnknown(options, KNOWN_STORE_OPTIONS, '');
+  if (typeof options.cookie === 'object' && options.cookie !== null) {
+    refuseUnknown(options.cookie, KNOWN_COOKIE_OPTIONS, 'cookie.');
+  }
   const env = options.env ?? processEnv();
   const cookieName = options.cookieName ?? 'session';
   const cookie = resolveCookie(cookieName, options.cookie);
@@ -170,6 +161,7 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
     );
   }
   const clockTolerance = integer('clockTolerance', options.clockTolerance, 30, 0, 600);
+  ring.fitWindowCache(idleTimeout + 2 * clockTolerance);
   const cookieBytes = integer(
     'maxCookieBytes',
     options.maxCookieBytes,
@@ -186,6 +178,9 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   );
   const compress = options.compress ?? false;
   if (typeof compress !== 'boolean') bad('compress', 'must be true or false');
+  const cacheSize = integer('cacheSize', options.cacheSize, 1000, 0, 1_000_000);
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') bad('now', 'must be a function returning milliseconds');
   const notBeforeInput = options.notBefore ?? env.SESSION_NOT_BEFORE;
   const notBefore =
     notBeforeInput === undefined || notBeforeInput === ''
@@ -193,10 +188,9 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
       : parseNotBefore(
           options.notBefore === undefined ? 'SESSION_NOT_BEFORE' : 'notBefore',
           notBeforeInput,
+          Math.floor(now() / 1000),
+          clockTolerance,
         );
-  const cacheSize = integer('cacheSize', options.cacheSize, 1000, 0, 1_000_000);
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') bad('now', 'must be a function returning milliseconds');
   return {
     codec: {
       ring,

@@ -1,10 +1,10 @@
-import { parse } from 'cookie';
-import type { Claims } from '../codec/codec-config.js';
+import type { Claims, CodecConfig } from '../codec/codec-config.js';
 import { toJson } from '../codec/json-value.js';
 import { plaintextOf, seal } from '../codec/seal.js';
 import { maxInflatedBytes, type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import { deletions, type ReadChunks, readChunks, writeChunks } from '../cookie/chunking.js';
+import { MAX_NAME_HITS, scanCookies } from '../cookie/cookie-scan.js';
 import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
 import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
@@ -29,6 +29,7 @@ import {
   sameLifetime,
 } from './lifetime.js';
 import { type CookieSource, PORT, type SessionPort } from './port.js';
+import { sealedCodec } from './sealed-purpose.js';
 import { Session, stateOf } from './session.js';
 import type { SessionStore } from './session-store.js';
 import { freezeData, type SessionState } from './state.js';
@@ -89,6 +90,7 @@ interface PendingSeal {
 /** The store behind `SessionStore`; adapters reach it only through its port. */
 class Store<T, F> implements SessionStore<T, F> {
   readonly #config: StoreConfig;
+  readonly #sealedCodec: CodecConfig;
   readonly #chunkNames: readonly string[];
   readonly #lifetime: SessionLifetime;
   readonly #shape: DataShape | undefined;
@@ -100,6 +102,7 @@ class Store<T, F> implements SessionStore<T, F> {
   constructor(config: StoreConfig, shape: DataShape | undefined) {
     this.#config = config;
     this.#shape = shape;
+    this.#sealedCodec = sealedCodec(config.codec);
     this.cookieName = config.cookie.name;
     this.#chunkNames = chunkNames(config.cookie.name);
     this.#lifetime = {
@@ -138,7 +141,17 @@ class Store<T, F> implements SessionStore<T, F> {
     } else if (!source?.includes(this.cookieName)) {
       // Most requests of most apps carry other cookies only: skip the parse for those.
       return new Session<T, F>(newState([], this.#committer, this.#lifetime), undefined);
-    } else cookies = parse(source);
+    } else {
+      const scanned = scanCookies(source, this.#chunkNames);
+      if (scanned === undefined) {
+        const crowded = new SessionRejectedError(
+          'malformed',
+          `Cookie header names "${this.cookieName}" more than ${MAX_NAME_HITS} times`,
+        );
+        return this.#sessionOf(readChunks(Object.create(null), this.#chunkNames), crowded);
+      }
+      cookies = scanned;
+    }
     const chunks = readChunks(cookies, this.#chunkNames);
     if (chunks.token === undefined) return this.#sessionOf(chunks, chunks.rejection);
     const opened = this.#open(chunks.token);
@@ -147,9 +160,9 @@ class Store<T, F> implements SessionStore<T, F> {
       : this.#sessionOf(chunks, opened);
   }
 
-  /** Unseals a token and, if the store has a data shape, brings its data to that shape. */
-  #open(token: string): Opening | Promise<Opening> {
-    const opened = unseal(this.#config.codec, token);
+  /** Unseals a token (a session cookie's, or with the sealed codec a `seal()` value's) and, if the store has a data shape, brings its data to that shape. */
+  #open(token: string, codec = this.#config.codec): Opening | Promise<Opening> {
+    const opened = unseal(codec, token);
     const shape = this.#shape;
     if (!shape) return opened;
     if (opened instanceof Promise) {
@@ -357,7 +370,7 @@ class Store<T, F> implements SessionStore<T, F> {
   }
 
   async seal(data: Partial<T>): Promise<string> {
-    const { codec } = this.#config;
+    const codec = this.#sealedCodec;
     const now = this.#now();
     const claims: Claims = {
       pur: codec.purpose,
@@ -370,7 +383,7 @@ class Store<T, F> implements SessionStore<T, F> {
   }
 
   async unseal(token: string): Promise<Partial<T> | SessionRejectedError> {
-    const opened = await this.#open(token);
+    const opened = await this.#open(token, this.#sealedCodec);
     return opened instanceof SessionRejectedError ? opened : (opened.data as Partial<T>);
   }
 }

@@ -4,6 +4,7 @@ import {
   createSessionStore,
   type SessionStoreOptions,
 } from '../../src/index.js';
+import { sealAsCookie } from '../helpers/cookie-oracle.js';
 import { runCli, secretOf } from './run-cli.js';
 
 const KEY = 'main1:nFJ3Vu-qS0m4d3yH0k9mLtTq1YUcZ2b8sWx5pEoRgAI';
@@ -30,7 +31,7 @@ async function token(
   options: SessionStoreOptions = {},
   data: AnySessionData = DATA,
 ): Promise<string> {
-  return createSessionStore({ keys: KEY, ...options }).seal(data);
+  return sealAsCookie(createSessionStore({ keys: KEY, ...options }), data);
 }
 
 /** Changes one character in the middle of the ciphertext: still canonical, no longer authentic. */
@@ -190,7 +191,7 @@ describe('jwe-session decode, rejections: reason on stderr, exit 1, never the ke
     ],
     [
       'unknown key',
-      () => createSessionStore({ keys: OTHER }).seal(DATA),
+      () => sealAsCookie(createSessionStore({ keys: OTHER }), DATA),
       [],
       /rejected: unknown-key: no key with id "other1" in the ring/,
     ],

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionStore, KeyRing, SessionRejectedError } from '../../src/index.js';
+import { Clock } from '../helpers/clock.js';
+import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import { runCli, secretOf } from './run-cli.js';
 
 const OLD = 'old1:4Ejuy8jN2rSWXUZ9pI6Jd3Vcqx6RHr0eEmD3X2n7hYM';
@@ -57,15 +59,15 @@ describe('jwe-session rotate', () => {
     if (!s1 || !s2 || !s3) throw new Error('three stages expected');
 
     // Before and during stage 1, everything seals with the old key and every ring opens it.
-    const oldToken = await s0.seal({ user: 'ann' });
-    const stagedToken = await s1.seal({ user: 'bob' });
+    const oldToken = await sealAsCookie(s0, { user: 'ann' });
+    const stagedToken = await sealAsCookie(s1, { user: 'bob' });
     for (const s of [s0, s1, s2]) {
-      expect(await s.unseal(oldToken)).toEqual({ user: 'ann' });
-      expect(await s.unseal(stagedToken)).toEqual({ user: 'bob' });
+      expect(await openAsCookie(s, oldToken)).toEqual({ user: 'ann' });
+      expect(await openAsCookie(s, stagedToken)).toEqual({ user: 'bob' });
     }
     // A stage-2 cookie opens in a process still on stage 1 (that is what staging is for)...
-    const promotedToken = await s2.seal({ user: 'cy' });
-    expect(await s1.unseal(promotedToken)).toEqual({ user: 'cy' });
+    const promotedToken = await sealAsCookie(s2, { user: 'cy' });
+    expect(await openAsCookie(s1, promotedToken)).toEqual({ user: 'cy' });
     // ...and an old-key cookie is re-sealed under the new key on its user's next visit.
     const session = await s2.load(`session=${oldToken}`);
     expect(session.get('user')).toBe('ann');
@@ -74,9 +76,9 @@ describe('jwe-session rotate', () => {
     expect((await s2.load(`session=${resealed}`)).cookie?.keyId).toBe(out.newKeyId);
 
     // Stage 3 opens what stages 2 and 3 sealed and nothing sealed with the old key.
-    expect(await s3.unseal(promotedToken)).toEqual({ user: 'cy' });
-    expect(await s3.unseal(resealed)).toEqual({ user: 'ann' });
-    const retired = await s3.unseal(oldToken);
+    expect(await openAsCookie(s3, promotedToken)).toEqual({ user: 'cy' });
+    expect(await openAsCookie(s3, resealed)).toEqual({ user: 'ann' });
+    const retired = await openAsCookie(s3, oldToken);
     expect(retired).toBeInstanceOf(SessionRejectedError);
     expect((retired as SessionRejectedError).reason).toBe('unknown-key');
   });
@@ -133,6 +135,23 @@ describe('jwe-session rotate', () => {
     const huge = await runCli(['rotate', '--keys', OLD, '--idle-timeout', '500d']);
     expect(huge.code).toBe(2);
     expect(huge.stderr).toContain('--idle-timeout');
+  });
+
+  it('waits what the store enforces: a long idle timeout alone raises the absolute one too', async () => {
+    const out = await rotateJson(['--keys', OLD, '--idle-timeout', '40d']);
+    expect(out.waitSeconds).toBe(40 * 86400);
+    // A store with the same idle timeout keeps a session sealed 39 days ago: a wait of 30
+    // days (the bare absolute default) would retire its key and log its user out.
+    const clock = new Clock();
+    const live = createSessionStore({
+      keys: OLD,
+      env: {},
+      idleTimeout: 40 * 86400,
+      now: clock.now,
+    });
+    const token = await sealAsCookie(live, { user: 'idle' });
+    clock.advance(39 * 86400);
+    expect(await openAsCookie(live, token)).toEqual({ user: 'idle' });
   });
 
   it('reads the variable --keys-env names, and uses its name in the output', async () => {

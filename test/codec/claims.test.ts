@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SessionRejectedError, type SessionStore } from '../../src/index.js';
 import { Clock } from '../helpers/clock.js';
+import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import { forge, type Payload } from '../helpers/forge.js';
 import { keyEntry } from '../helpers/keys.js';
 import { makeStore } from '../helpers/store.js';
@@ -25,7 +26,7 @@ function setup(options: Parameters<typeof makeStore>[0] = {}) {
 }
 
 async function expectRejected(store: SessionStore, token: string, reason: string, detail: string) {
-  const result = await store.unseal(token);
+  const result = await openAsCookie(store, token);
   expect(result).toBeInstanceOf(SessionRejectedError);
   const rejection = result as SessionRejectedError;
   expect(rejection.code).toBe('ERR_SESSION_REJECTED');
@@ -39,16 +40,16 @@ async function expectRejected(store: SessionStore, token: string, reason: string
 describe('idle lifetime', () => {
   it('opens up to exp plus the tolerance, and is expired one second later', async () => {
     const { clock, store } = setup();
-    const token = await store.seal({ a: 1 });
+    const token = await sealAsCookie(store, { a: 1 });
     clock.advance(IDLE + TOLERANCE);
-    expect(await store.unseal(token)).toEqual({ a: 1 });
+    expect(await openAsCookie(store, token)).toEqual({ a: 1 });
     clock.advance(1);
     await expectRejected(store, token, 'expired', 'idle lifetime has passed');
   });
 
   it('rejects a token whose window is past the idle lifetime, before deriving a key', async () => {
     const { clock, store } = setup();
-    const token = await store.seal({ a: 1 });
+    const token = await sealAsCookie(store, { a: 1 });
     clock.advance(3 * IDLE);
     await expectRejected(
       store,
@@ -71,7 +72,7 @@ describe('absolute lifetime', () => {
       d: { a: 1 },
     };
     expect(
-      await store.unseal(await forge(store, { ...base, ori: now - ABSOLUTE - TOLERANCE })),
+      await openAsCookie(store, await forge(store, { ...base, ori: now - ABSOLUTE - TOLERANCE })),
     ).toEqual({ a: 1 });
     await expectRejected(
       store,
@@ -93,7 +94,7 @@ describe('not yet valid', () => {
       ori: now,
       d: { a: 1 },
     };
-    expect(await store.unseal(await forge(store, base))).toEqual({ a: 1 });
+    expect(await openAsCookie(store, await forge(store, base))).toEqual({ a: 1 });
     await expectRejected(
       store,
       await forge(store, { ...base, iat: now + TOLERANCE + 1 }),
@@ -105,7 +106,7 @@ describe('not yet valid', () => {
   it('rejects a token sealed by a server whose clock runs an hour ahead', async () => {
     const ahead = new Clock();
     ahead.advance(3600);
-    const token = await makeStore({}, ahead).seal({ a: 1 });
+    const token = await sealAsCookie(makeStore({}, ahead), { a: 1 });
     const { store } = setup();
     await expectRejected(store, token, 'not-yet-valid', 'token names a key window in the future');
   });
@@ -114,7 +115,7 @@ describe('not yet valid', () => {
 describe('not-before (mass logout)', () => {
   it('rejects sessions begun before notBefore as revoked, and opens later ones', async () => {
     const { clock, store } = setup();
-    const before = await store.seal({ a: 1 });
+    const before = await sealAsCookie(store, { a: 1 });
     clock.advance(5);
     const revoking = makeStore({ notBefore: clock.seconds, cacheSize: 0 }, clock);
     await expectRejected(
@@ -123,13 +124,13 @@ describe('not-before (mass logout)', () => {
       'revoked',
       'session began before the configured not-before time',
     );
-    const after = await revoking.seal({ a: 2 });
-    expect(await revoking.unseal(after)).toEqual({ a: 2 });
+    const after = await sealAsCookie(revoking, { a: 2 });
+    expect(await openAsCookie(revoking, after)).toEqual({ a: 2 });
   });
 
   it('reads SESSION_NOT_BEFORE from the environment (ISO time)', async () => {
     const { clock, store } = setup();
-    const before = await store.seal({ a: 1 });
+    const before = await sealAsCookie(store, { a: 1 });
     const iso = new Date(clock.ms + 1000).toISOString();
     const revoking = makeStore({ env: { SESSION_NOT_BEFORE: iso } }, clock);
     await expectRejected(
@@ -142,7 +143,7 @@ describe('not-before (mass logout)', () => {
 
   it('keeps the session origin through refreshes, so a refreshed old session is still revoked', async () => {
     const { clock, store } = setup({ refreshAfter: 0 });
-    const first = await store.seal({ a: 1 });
+    const first = await sealAsCookie(store, { a: 1 });
     clock.advance(60);
     const session = await store.load(`session=${first}`);
     const lines = await store.commit(session);
@@ -161,8 +162,8 @@ describe('not-before (mass logout)', () => {
 describe('purpose binding', () => {
   it('rejects a token sealed for another purpose', async () => {
     const clock = new Clock();
-    const token = await makeStore({ purpose: 'shop' }, clock).seal({ a: 1 });
-    expect(await makeStore({ purpose: 'shop' }, clock).unseal(token)).toEqual({ a: 1 });
+    const token = await sealAsCookie(makeStore({ purpose: 'shop' }, clock), { a: 1 });
+    expect(await openAsCookie(makeStore({ purpose: 'shop' }, clock), token)).toEqual({ a: 1 });
     for (const other of [makeStore({ purpose: 'admin' }, clock), makeStore({}, clock)]) {
       await expectRejected(
         other,
@@ -175,7 +176,7 @@ describe('purpose binding', () => {
 
   it('rejects a token sealed for another cookie name', async () => {
     const clock = new Clock();
-    const token = await makeStore({ cookieName: 'a' }, clock).seal({ a: 1 });
+    const token = await sealAsCookie(makeStore({ cookieName: 'a' }, clock), { a: 1 });
     await expectRejected(
       makeStore({ cookieName: 'b' }, clock),
       token,
@@ -186,7 +187,7 @@ describe('purpose binding', () => {
 
   it('does not confuse cookie name "a" with purpose "b" and cookie "a/b"', async () => {
     const clock = new Clock();
-    const token = await makeStore({ cookieName: 'a', purpose: 'b' }, clock).seal({ x: 1 });
+    const token = await sealAsCookie(makeStore({ cookieName: 'a', purpose: 'b' }, clock), { x: 1 });
     // "a/b" is not a valid cookie name (no "/" in tokens), so the composite cannot collide.
     await expectRejected(
       makeStore({ cookieName: 'a', purpose: 'b/' }, clock),
@@ -200,7 +201,7 @@ describe('purpose binding', () => {
 describe('size', () => {
   it('rejects a token longer than the total budget unread', async () => {
     const { store } = setup({ maxTotalBytes: 1024 });
-    const big = await makeStore({ keys: keyEntry('k1') }).seal({ s: 'x'.repeat(2000) });
+    const big = await sealAsCookie(makeStore({ keys: keyEntry('k1') }), { s: 'x'.repeat(2000) });
     await expectRejected(store, big, 'too-large', 'token is longer than 1024 characters');
   });
 });

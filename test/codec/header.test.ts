@@ -8,6 +8,7 @@ import { rememberedHeaderCount } from '../../src/codec/header.js';
 import { SessionRejectedError, type SessionStore } from '../../src/index.js';
 import { WINDOW_SECONDS } from '../../src/keys/key-ring.js';
 import { Clock } from '../helpers/clock.js';
+import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import { b64, forge, type Payload } from '../helpers/forge.js';
 import { keyBytesFor } from '../helpers/keys.js';
 import { makeStore } from '../helpers/store.js';
@@ -27,13 +28,13 @@ const payload: Payload = {
 let real: string[];
 
 beforeAll(async () => {
-  real = (await store.seal({ user: 'ada' })).split('.');
+  real = (await sealAsCookie(store, { user: 'ada' })).split('.');
   // The forging helper is sound: with our own header, a forged token opens.
-  expect(await store.unseal(await forge(store, payload))).toEqual({ user: 'mallory' });
+  expect(await openAsCookie(store, await forge(store, payload))).toEqual({ user: 'mallory' });
 });
 
 async function expectMalformed(token: string, detail: string, target: SessionStore = store) {
-  const result = await target.unseal(token);
+  const result = await openAsCookie(target, token);
   expect(result).toBeInstanceOf(SessionRejectedError);
   const rejection = result as SessionRejectedError;
   expect(rejection.code).toBe('ERR_SESSION_REJECTED');
@@ -138,7 +139,7 @@ describe('header members', () => {
     await expectMalformed(token, 'zip "DEF" is not allowed (compression is off)');
     // The same token opens where compression is on: the guard, not the crypto, refused it.
     const compressing = makeStore({ cacheSize: 0, compress: true }, clock);
-    expect(await compressing.unseal(token)).toEqual({ user: 'mallory' });
+    expect(await openAsCookie(compressing, token)).toEqual({ user: 'mallory' });
   });
 
   it('refuses a zip other than DEF when compression is on', async () => {
@@ -201,13 +202,13 @@ describe('remembered headers', () => {
   it('a header read by a store with compression on is still refused by one with it off', async () => {
     const compressing = makeStore({ cacheSize: 0, compress: true }, clock);
     const token = await forge(compressing, payload, { header: { zip: 'DEF' } });
-    expect(await compressing.unseal(token)).toEqual({ user: 'mallory' });
+    expect(await openAsCookie(compressing, token)).toEqual({ user: 'mallory' });
     await expectMalformed(token, 'zip "DEF" is not allowed (compression is off)');
-    expect(await compressing.unseal(token)).toEqual({ user: 'mallory' });
+    expect(await openAsCookie(compressing, token)).toEqual({ user: 'mallory' });
   });
 
   it('a remembered header still needs canonical segments after it', async () => {
-    expect(await store.unseal(real.join('.'))).toEqual({ user: 'ada' });
+    expect(await openAsCookie(store, real.join('.'))).toEqual({ user: 'ada' });
     await expectMalformed(
       [real[0], '', `${real[2]}=`, real[3], real[4]].join('.'),
       'iv, ciphertext or tag is not canonical base64url',
@@ -218,14 +219,14 @@ describe('remembered headers', () => {
     for (let i = 0; i < 200; i++) {
       // A valid header naming a key this ring lacks: remembered, then refused by the ring.
       const stranger = withHeader({ alg: 'dir', enc: 'A256GCM', kid: `x${i}.${WINDOW}` });
-      const result = (await store.unseal(stranger)) as SessionRejectedError;
+      const result = (await openAsCookie(store, stranger)) as SessionRejectedError;
       expect(result.reason).toBe('unknown-key');
       expect(result.detail).toBe(`no key with id "x${i}" in the ring`);
       // The same meaning spelt with the members in another order is another header text.
       const reordered = await forge(store, payload, { header: { enc: 'A256GCM', alg: 'dir' } });
-      expect(await store.unseal(reordered)).toEqual({ user: 'mallory' });
+      expect(await openAsCookie(store, reordered)).toEqual({ user: 'mallory' });
     }
-    expect(await store.unseal(real.join('.'))).toEqual({ user: 'ada' });
+    expect(await openAsCookie(store, real.join('.'))).toEqual({ user: 'ada' });
     // Header texts come from browsers: however many pass, only a few dozen are kept.
     expect(rememberedHeaderCount()).toBeLessThanOrEqual(2 * 64);
   });

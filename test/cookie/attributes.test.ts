@@ -150,6 +150,39 @@ describe('cookie prefixes', () => {
     );
   });
 
+  it('matches the prefixes in any case, as browsers do', () => {
+    configError(
+      { cookieName: '__host-s', cookie: { domain: 'example.com' } },
+      'cookieName',
+      '__Host- cookies must not set a domain',
+    );
+    configError(
+      { cookieName: '__HOST-s', cookie: { path: '/app' } },
+      'cookieName',
+      '__Host- cookies require path "/"',
+    );
+    configError(
+      { cookieName: '__HoSt-s', cookie: { secure: false } },
+      'cookieName',
+      '__Host- cookies require secure: true',
+    );
+    configError(
+      { cookieName: '__secure-s', cookie: { secure: false } },
+      'cookieName',
+      '__Secure- cookies require secure: true',
+    );
+    configError(
+      { cookieName: '__SECURE-s', cookie: { secure: false } },
+      'cookieName',
+      '__Secure- cookies require secure: true',
+    );
+    // Held to the rules, not refused: with them met, any spelling is a valid name.
+    expect(makeStore({ cookieName: '__host-s' }).cookieName).toBe('__host-s');
+    expect(makeStore({ cookieName: '_host-s', cookie: { path: '/app' } }).cookieName).toBe(
+      '_host-s',
+    );
+  });
+
   it('__Host- with the defaults writes Secure, Path=/ and no Domain', async () => {
     const parsed = parseSetCookie(await firstLine({ cookieName: '__Host-s' }));
     expect(parsed).toMatchObject({ name: '__Host-s', secure: true, path: '/' });

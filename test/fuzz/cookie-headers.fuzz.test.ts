@@ -7,6 +7,8 @@ import {
   fuzzParameters,
   fuzzRuns,
   makeFixture,
+  scanProperty,
+  wellFormedHeader,
 } from './properties.js';
 
 const RUNS = fuzzRuns(100_000);
@@ -19,5 +21,13 @@ beforeAll(async () => {
 describe(`Cookie headers (${RUNS} runs)`, () => {
   it('loads only sessions the ring sealed, and never throws', async () => {
     await fc.assert(cookieHeaderProperty(fixture, cookieHeader(fixture)), fuzzParameters(RUNS));
+  });
+
+  it('the scan finds what cookie.parse finds under our names, never decoding', () => {
+    fc.assert(scanProperty(wellFormedHeader), fuzzParameters(RUNS));
+  });
+
+  it('the scan agrees with cookie.parse on the attack headers too', () => {
+    fc.assert(scanProperty(cookieHeader(fixture)), fuzzParameters(RUNS));
   });
 });

@@ -6,9 +6,13 @@
 // name, expired, compressed): the two properties are that load() and unseal() never throw,
 // and that whatever they accept is exactly one of the sessions this ring sealed.
 import { createHash } from 'node:crypto';
+import { parse } from 'cookie';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { chunkNames } from '../../src/cookie/attributes.js';
+import { scanCookies } from '../../src/cookie/cookie-scan.js';
 import { type Session, SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { openAsCookie } from '../helpers/cookie-oracle.js';
 import {
   b64,
   Clock,
@@ -130,12 +134,12 @@ export async function makeFixture(): Promise<FuzzFixture> {
   ];
   const accepted = new Map<string, string>();
   for (const original of originals) {
-    const opened = await store.unseal(original.token);
+    const opened = await openAsCookie(store, original.token);
     if (opened instanceof SessionRejectedError) throw opened;
     accepted.set(original.token, canonical(opened));
   }
   for (const f of foreign) {
-    if (!((await store.unseal(f.token)) instanceof SessionRejectedError)) {
+    if (!((await openAsCookie(store, f.token)) instanceof SessionRejectedError)) {
       throw new Error('fixture: a foreign token opened');
     }
   }
@@ -403,7 +407,7 @@ function expectRejectionShape(rejection: SessionRejectedError): void {
 /** unseal() never throws, and opens only the exact tokens the ring sealed, to their data. */
 export function tokenProperty(fixture: FuzzFixture, tokens: fc.Arbitrary<string>) {
   return fc.asyncProperty(tokens, async (token) => {
-    const result = await fixture.store.unseal(token);
+    const result = await openAsCookie(fixture.store, token);
     if (result instanceof SessionRejectedError) {
       expectRejectionShape(result);
       return;
@@ -432,5 +436,70 @@ export function cookieHeaderProperty(fixture: FuzzFixture, headers: fc.Arbitrary
     }
     const lines = await fixture.store.commit(session);
     for (const line of lines) expect(line).toMatch(/^session(\.([1-9]|1[0-5]))?=[^;]*;/);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// The Cookie-header scan (src/cookie/cookie-scan.ts) against cookie.parse
+
+const SCAN_NAMES = chunkNames('session');
+const TCHAR = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * A Cookie header as a browser could send it, with our names, near names and others, blanks
+ * around names; `escapes` lets values of other cookies hold "%" (cookie.parse decodes those).
+ */
+export const wellFormedHeader: fc.Arbitrary<string> = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('', ' ', '\t'),
+      fc.oneof(
+        fc.constantFrom(
+          ...SCAN_NAMES,
+          'session.16',
+          'session.01',
+          'Session',
+          'xsession',
+          'session.',
+        ),
+        fc.string({ unit: fc.constantFrom(...TCHAR), minLength: 1, maxLength: 12 }),
+      ),
+      fc.constantFrom('', ' '),
+      fc.oneof(
+        fc.string({ unit: fc.constantFrom(...`${ALPHABET}.~`), maxLength: 40 }),
+        fc.string({
+          unit: fc.constantFrom(...`${ALPHABET}.~!#$&'()*+/:<=>?@[]^\`{|}`),
+          maxLength: 20,
+        }),
+      ),
+      fc.constantFrom('; ', ';'),
+    ),
+    { maxLength: 30 },
+  )
+  .map((pairs) => pairs.map(([b1, n, b2, v, sep]) => `${b1}${n}${b2}=${v}${sep}`).join(''));
+
+/**
+ * On well-formed headers the scan finds exactly what cookie.parse finds under our names; on
+ * any string it never throws and takes each value exactly as it stands after its "=".
+ */
+export function scanProperty(headers: fc.Arbitrary<string>) {
+  return fc.property(fc.oneof(headers, fc.string({ maxLength: 200 })), (header) => {
+    const scanned = scanCookies(header, SCAN_NAMES);
+    // Crowded headers (more than MAX_NAME_HITS names) are refused whole; none generated here.
+    expect(scanned).toBeDefined();
+    const found = scanned as Record<string, string>;
+    const parsed = parse(header);
+    for (const name of SCAN_NAMES) {
+      const value = found[name];
+      if (value === undefined) continue;
+      expect(header.includes(`=${value}`)).toBe(true);
+      expect(value.includes(';')).toBe(false);
+      // cookie.parse trims and decodes; without blanks or "%", it must agree.
+      if (!/[%\s]/.test(value)) expect(parsed[name]).toBe(value);
+    }
+    for (const name of SCAN_NAMES) {
+      const value = parsed[name];
+      if (value !== undefined && !/[%\s]/.test(header)) expect(found[name]).toBe(value);
+    }
   });
 }

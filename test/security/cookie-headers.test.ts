@@ -1,6 +1,7 @@
 // Whatever the Cookie header holds, load() resolves: to the right session, or to an empty one.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SessionStore } from '../../src/index.js';
+import { sealAsCookie } from '../helpers/cookie-oracle.js';
 import { makeStore } from './support.js';
 
 let store: SessionStore;
@@ -9,8 +10,8 @@ let other: string;
 
 beforeAll(async () => {
   store = makeStore();
-  token = await store.seal({ user: 'alice' });
-  other = await store.seal({ user: 'mallory' });
+  token = await sealAsCookie(store, { user: 'alice' });
+  other = await sealAsCookie(store, { user: 'mallory' });
 });
 
 async function userOf(header: string | null | undefined): Promise<unknown> {
@@ -48,6 +49,16 @@ describe('size', () => {
     await expectEmpty(many);
     const chunkLike = Array.from({ length: 10_000 }, (_, i) => `session.${i}=x`).join('; ');
     await expectEmpty(chunkLike);
+  });
+
+  it('refuses a header crowded with the cookie name, whatever else it holds', async () => {
+    // Past 128 occurrences a header is crafted; reading on would cost more than a decryption.
+    const crowded = `${'session;'.repeat(200)}session=${token}`;
+    const session = await store.load(crowded);
+    expect(session.isNew).toBe(true);
+    expect(session.rejection?.reason).toBe('malformed');
+    expect(session.rejection?.detail).toBe('Cookie header names "session" more than 128 times');
+    expect(await userOf(`${'session;'.repeat(100)}session=${token}`)).toBe('alice');
   });
 
   it('survives 100,000 semicolons', async () => {
@@ -99,8 +110,21 @@ describe('syntax', () => {
 
   it('opens the token with tolerable syntax around it', async () => {
     expect(await userOf(`;;; session=${token};;; =; x`)).toBe('alice');
-    expect(await userOf(`  session = ${token}  `)).toBe('alice');
+    expect(await userOf(`  session =${token};  `)).toBe('alice');
     expect(await userOf(`a=1;session=${token};b=2`)).toBe('alice');
+  });
+
+  it('opens only the exact bytes: spaces around the value are part of it', async () => {
+    for (const header of [
+      `session= ${token}`,
+      `session=${token} `,
+      `session=${token}\t; x=1`,
+      `session = ${token}  `,
+    ]) {
+      const session = await store.load(header);
+      expect(session.isNew, header).toBe(true);
+      expect(session.rejection?.reason).toBe('malformed');
+    }
   });
 });
 
@@ -138,11 +162,28 @@ describe('encodings', () => {
     await expectEmpty(`session=${token.slice(0, 10)}%2E${token.slice(10)}`);
   });
 
-  it('decodes percent-encoding as cookies do: an encoded copy of the exact token opens', async () => {
-    // Cookie values are percent-decoded (RFC 6265 leaves it to the server; `cookie` does it).
-    // This only ever yields the exact sealed string, so it opens the same session.
+  it('does not percent-decode: an encoded copy of the exact token does not open', async () => {
+    // Tokens are base64url, "." and "~", which never need encoding; only the exact bytes
+    // that were sealed open (SECURITY.md).
     const encoded = [...token].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
-    expect(await userOf(`session=${encoded}`)).toBe('alice');
+    const session = await store.load(`session=${encoded}`);
+    expect(session.isNew).toBe(true);
+    expect(session.rejection?.reason).toBe('malformed');
+    const one = await store.load(
+      `session=${token.slice(0, 10)}%${token.charCodeAt(10).toString(16)}${token.slice(11)}`,
+    );
+    expect(one.rejection?.reason).toBe('malformed');
+  });
+
+  it('never decodes the other cookies (a bad escape costs a thrown URIError each)', async () => {
+    const decode = vi.spyOn(globalThis, 'decodeURIComponent');
+    try {
+      const others = Array.from({ length: 50 }, (_, i) => `c${i}=%`).join('; ');
+      expect(await userOf(`${others}; a=%41; session=${token}; b=%E0%A4%A`)).toBe('alice');
+      expect(decode).not.toHaveBeenCalled();
+    } finally {
+      decode.mockRestore();
+    }
   });
 });
 
@@ -150,7 +191,7 @@ describe('cookie names that are Object.prototype members', () => {
   for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
     it(`works with cookie name ${name}`, async () => {
       const named = makeStore({ cookieName: name });
-      const sealed = await named.seal({ user: 'alice' });
+      const sealed = await sealAsCookie(named, { user: 'alice' });
       expect((await named.load(`x=1; ${name}=${sealed}`)).get('user')).toBe('alice');
       const empty = await named.load(`x=1; ${name}.1=abc; ${name}x=1`);
       expect(empty.isNew).toBe(true);

@@ -10,7 +10,9 @@ import {
   generatedToken,
   makeFixture,
   mutatedToken,
+  scanProperty,
   tokenProperty,
+  wellFormedHeader,
 } from '../fuzz/properties.js';
 
 const RUNS = 500;
@@ -31,5 +33,10 @@ describe('fuzz smoke', () => {
 
   it('loads only sessions the ring sealed from any Cookie header, and never throws', async () => {
     await fc.assert(cookieHeaderProperty(fixture, cookieHeader(fixture)), fuzzParameters(RUNS));
+  });
+
+  it('scans Cookie headers as cookie.parse reads them, without decoding', () => {
+    fc.assert(scanProperty(wellFormedHeader), fuzzParameters(RUNS));
+    fc.assert(scanProperty(cookieHeader(fixture)), fuzzParameters(RUNS));
   });
 });

@@ -4,6 +4,7 @@
 // with the cryptography passing.
 import { describe, expect, it } from 'vitest';
 import { SessionConfigError, SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import {
   Clock,
   cookieHeaderOf,
@@ -17,7 +18,7 @@ import {
 } from './support.js';
 
 async function rejection(store: SessionStore, token: string): Promise<SessionRejectedError> {
-  const result = await store.unseal(token);
+  const result = await openAsCookie(store, token);
   expect(result).toBeInstanceOf(SessionRejectedError);
   const session = await store.load(`${store.cookieName}=${token}`);
   expect(session.isNew).toBe(true);
@@ -29,7 +30,7 @@ async function rejection(store: SessionStore, token: string): Promise<SessionRej
 describe('key ids', () => {
   it('rejects a kid naming a key not in the ring as unknown-key', async () => {
     const sealer = makeStore({ keys: keyEntry('k9') });
-    const token = await sealer.seal({ user: 'alice' });
+    const token = await sealAsCookie(sealer, { user: 'alice' });
     const r = await rejection(makeStore(), token);
     expect(r.reason).toBe('unknown-key');
     expect(r.detail).toBe('no key with id "k9" in the ring');
@@ -37,16 +38,18 @@ describe('key ids', () => {
 
   it('rejects a token once its key has left the ring, and opens it while it is there', async () => {
     const old = makeStore({ keys: keyEntry('old') });
-    const token = await old.seal({ user: 'alice' });
+    const token = await sealAsCookie(old, { user: 'alice' });
     const staged = makeStore({ keys: `${keyEntry('new')},${keyEntry('old')}` });
-    expect(await staged.unseal(token)).toEqual({ user: 'alice' });
+    expect(await openAsCookie(staged, token)).toEqual({ user: 'alice' });
     const retired = makeStore({ keys: keyEntry('new') });
     expect((await rejection(retired, token)).reason).toBe('unknown-key');
   });
 
   it('rejects a key id that only differs in case', async () => {
     const sealer = makeStore({ keys: keyEntry('K1', 'k1') });
-    expect((await rejection(makeStore(), await sealer.seal({ a: 1 }))).reason).toBe('unknown-key');
+    expect((await rejection(makeStore(), await sealAsCookie(sealer, { a: 1 }))).reason).toBe(
+      'unknown-key',
+    );
   });
 });
 
@@ -74,7 +77,7 @@ describe('key windows', () => {
   it('accepts the current window and the recent ones within the idle lifetime', async () => {
     const store = makeStore();
     for (const window of [WINDOW, WINDOW - 1, WINDOW - 7 * 24]) {
-      expect(await store.unseal(await forge(store, plaintext(), { window }))).toEqual({
+      expect(await openAsCookie(store, await forge(store, plaintext(), { window }))).toEqual({
         user: 'forged',
       });
     }
@@ -85,12 +88,12 @@ describe('purpose and cookie name', () => {
   it('rejects a token sealed for another purpose', async () => {
     const admin = makeStore({ purpose: 'admin' });
     const shop = makeStore({ purpose: 'shop' });
-    const r = await rejection(shop, await admin.seal({ role: 'admin' }));
+    const r = await rejection(shop, await sealAsCookie(admin, { role: 'admin' }));
     expect(r.reason).toBe('wrong-purpose');
     expect(r.detail).toBe('token was sealed for another cookie or purpose');
-    expect((await rejection(makeStore(), await admin.seal({ role: 'admin' }))).reason).toBe(
-      'wrong-purpose',
-    );
+    expect(
+      (await rejection(makeStore(), await sealAsCookie(admin, { role: 'admin' }))).reason,
+    ).toBe('wrong-purpose');
   });
 
   it('rejects a token sealed for cookie "a" presented as cookie "b"', async () => {
@@ -112,7 +115,9 @@ describe('purpose and cookie name', () => {
       const r = await rejection(store, await forge(store, plaintext({ pur })));
       expect(r.reason).toBe('wrong-purpose');
     }
-    expect(await store.unseal(await forge(store, plaintext({ pur: 'session/app' })))).toEqual({
+    expect(
+      await openAsCookie(store, await forge(store, plaintext({ pur: 'session/app' }))),
+    ).toEqual({
       user: 'forged',
     });
   });
@@ -122,9 +127,9 @@ describe('lifetimes', () => {
   it('rejects a session idle past its idle timeout, within clock tolerance', async () => {
     const clock = new Clock();
     const store = makeStore({ idleTimeout: 3600, clockTolerance: 30 }, clock);
-    const token = await store.seal({ user: 'alice' });
+    const token = await sealAsCookie(store, { user: 'alice' });
     clock.advance(3600 + 30);
-    expect(await store.unseal(token)).toEqual({ user: 'alice' });
+    expect(await openAsCookie(store, token)).toEqual({ user: 'alice' });
     clock.advance(1);
     const r = await rejection(store, token);
     expect(r.reason).toBe('expired');
@@ -170,7 +175,7 @@ describe('lifetimes', () => {
     const r = await rejection(store, await forge(store, plaintext({ iat: NOW + 120 })));
     expect(r.reason).toBe('not-yet-valid');
     expect(r.detail).toBe('token was issued in the future');
-    expect(await store.unseal(await forge(store, plaintext({ iat: NOW + 30 })))).toEqual({
+    expect(await openAsCookie(store, await forge(store, plaintext({ iat: NOW + 30 })))).toEqual({
       user: 'forged',
     });
   });
@@ -178,23 +183,23 @@ describe('lifetimes', () => {
   it('rejects a token from a store whose clock runs an hour ahead', async () => {
     const ahead = new Clock();
     ahead.advance(3600);
-    const token = await makeStore({}, ahead).seal({ user: 'alice' });
+    const token = await sealAsCookie(makeStore({}, ahead), { user: 'alice' });
     expect((await rejection(makeStore(), token)).reason).toBe('not-yet-valid');
   });
 
   it('checks expiry on a token-cache hit', async () => {
     const clock = new Clock();
     const store = makeStore({ idleTimeout: 600, cacheSize: 10 }, clock);
-    const token = await store.seal({ user: 'alice' });
-    expect(await store.unseal(token)).toEqual({ user: 'alice' });
-    expect(await store.unseal(token)).toEqual({ user: 'alice' });
+    const token = await sealAsCookie(store, { user: 'alice' });
+    expect(await openAsCookie(store, token)).toEqual({ user: 'alice' });
+    expect(await openAsCookie(store, token)).toEqual({ user: 'alice' });
     clock.advance(600 + 31);
-    expect(((await store.unseal(token)) as SessionRejectedError).reason).toBe('expired');
+    expect(((await openAsCookie(store, token)) as SessionRejectedError).reason).toBe('expired');
   });
 
   it('gives each cache hit its own copy of the data', async () => {
     const store = makeStore({ cacheSize: 10 });
-    const token = await store.seal({ cart: [1] });
+    const token = await sealAsCookie(store, { cart: [1] });
     const first = await store.load(`session=${token}`);
     (first.get('cart') as number[]).push(2);
     expect((await store.load(`session=${token}`)).get('cart')).toEqual([1]);

@@ -4,6 +4,7 @@
 // by the canonical-segment check in readHeader.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import {
   Clock,
   forge,
@@ -23,7 +24,7 @@ let token: string;
 let other: string;
 
 async function expectRejected(candidate: string, reason?: string, detail?: RegExp): Promise<void> {
-  const result = await store.unseal(candidate);
+  const result = await openAsCookie(store, candidate);
   expect(result, `accepted ${JSON.stringify(candidate)}`).toBeInstanceOf(SessionRejectedError);
   const rejection = result as SessionRejectedError;
   expect(rejection.code).toBe('ERR_SESSION_REJECTED');
@@ -39,11 +40,11 @@ function flipBit(encoded: string, bit: number): string {
 
 beforeAll(async () => {
   store = makeStore({}, new Clock());
-  token = await store.seal({ user: 'alice', role: 'admin' });
-  other = await store.seal({ user: 'mallory', role: 'guest' });
+  token = await sealAsCookie(store, { user: 'alice', role: 'admin' });
+  other = await sealAsCookie(store, { user: 'mallory', role: 'guest' });
   // Sanity: the originals open, so every rejection below is due to the mutation.
-  expect(await store.unseal(token)).toEqual({ user: 'alice', role: 'admin' });
-  expect(await store.unseal(other)).toEqual({ user: 'mallory', role: 'guest' });
+  expect(await openAsCookie(store, token)).toEqual({ user: 'alice', role: 'admin' });
+  expect(await openAsCookie(store, other)).toEqual({ user: 'mallory', role: 'guest' });
 });
 
 describe('bit flips', () => {
@@ -149,16 +150,16 @@ describe('splices between tokens', () => {
   it('rejects the header of a token from another window on this body', async () => {
     const clock = new Clock();
     clock.advance(-3600);
-    const earlier = await makeStore({}, clock).seal({ user: 'alice', role: 'admin' });
+    const earlier = await sealAsCookie(makeStore({}, clock), { user: 'alice', role: 'admin' });
     expect(segment(earlier, 0)).not.toBe(segment(token, 0));
     await expectRejected(withSegment(token, 0, segment(earlier, 0)), 'tampered');
   });
 
   it('rejects the header of a token sealed by another key id on this body', async () => {
     const both = makeStore({ keys: `${keyEntry('k2')},${keyEntry('k1')}` });
-    const byK2 = await both.seal({ user: 'alice', role: 'admin' });
+    const byK2 = await sealAsCookie(both, { user: 'alice', role: 'admin' });
     const spliced = withSegment(token, 0, segment(byK2, 0));
-    expect(await both.unseal(spliced)).toBeInstanceOf(SessionRejectedError);
+    expect(await openAsCookie(both, spliced)).toBeInstanceOf(SessionRejectedError);
   });
 
   it('rejects the iv, ciphertext or tag of another token', async () => {
@@ -171,7 +172,7 @@ describe('splices between tokens', () => {
 
   it('rejects a token sealed with the same key id but another secret', async () => {
     const impostor = makeStore({ keys: keyEntry('k1', 'not the real k1') });
-    const forged = await impostor.seal({ user: 'alice', role: 'admin' });
+    const forged = await sealAsCookie(impostor, { user: 'alice', role: 'admin' });
     await expectRejected(forged, 'tampered', /decryption failed/);
   });
 });
@@ -258,7 +259,7 @@ describe('empty segments and foreign characters', () => {
 describe('through the Cookie header', () => {
   it('opens the exact cookie and rejects an inner space, padding, or stray bits', async () => {
     const cookieStore = makeStore();
-    const sealed = await cookieStore.seal({ user: 'alice' });
+    const sealed = await sealAsCookie(cookieStore, { user: 'alice' });
     expect((await cookieStore.load(`session=${sealed}`)).get('user')).toBe('alice');
     const tag = segment(sealed, 4);
     const stray = tag.slice(0, -1) + ALPHABET[ALPHABET.indexOf(tag.at(-1) as string) | 1];
@@ -304,7 +305,7 @@ describe('forged payloads under the real key', () => {
   });
 
   it('accepts a well-formed forged payload (so the rejections above are not vacuous)', async () => {
-    expect(await store.unseal(await forge(store, plaintext({ iat: NOW })))).toEqual({
+    expect(await openAsCookie(store, await forge(store, plaintext({ iat: NOW })))).toEqual({
       user: 'forged',
     });
   });

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unseal } from '../../src/codec/unseal.js';
+import { sealedCodec } from '../../src/session/sealed-purpose.js';
 import { resolveOptions } from '../../src/session/store-options.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
@@ -39,7 +40,7 @@ describe('an unchanged session, whatever it holds', () => {
     const store = makeStore({ cacheSize: 0 }, clock);
     await fc.assert(
       fc.asyncProperty(dictionary, async (data) => {
-        const opened = await unseal(config.codec, await store.seal(data));
+        const opened = await unseal(sealedCodec(config.codec), await store.seal(data));
         if (!('dataJson' in opened)) throw new Error(`rejected: ${opened.detail}`);
         expect(opened.dataJson).toBe(JSON.stringify(opened.data));
       }),
