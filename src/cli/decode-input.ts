@@ -1,6 +1,7 @@
 import { parse } from 'cookie';
 import { chunkNames } from '../cookie/attributes.js';
 import { announcedChunks, readChunks, sentBytes } from '../cookie/chunking.js';
+import { MAX_NAME_HITS, scanCookies } from '../cookie/cookie-scan.js';
 import type { SessionRejectedError } from '../errors.js';
 import { failure } from './io.js';
 
@@ -60,11 +61,18 @@ export function readDecodeInput(input: string, cookieName: string): DecodeInput 
     }
     return { token: value, cookie: undefined };
   }
-  const cookies = parse(text);
+  // The store's own scan: the exact names and the exact bytes, as a request would be read.
+  const cookies = scanCookies(text, chunkNames(cookieName));
+  if (cookies === undefined) {
+    throw failure(
+      `the Cookie header names "${cookieName}" more than ${MAX_NAME_HITS} times; the app rejects it as malformed`,
+    );
+  }
   const chunks = readChunks(cookies, chunkNames(cookieName));
   if (chunks.present.length === 0) {
+    // Only for the message: which names the pasted text does have.
     throw failure(
-      `no cookie named "${cookieName}" in the Cookie header (it has ${names(cookies)}); set --cookie-name`,
+      `no cookie named "${cookieName}" in the Cookie header (it has ${names(parse(text))}); set --cookie-name`,
     );
   }
   const cookie: CookieSource = {

@@ -530,3 +530,16 @@ describe('jwe-session decode, a session with its own lifetimes', () => {
     expect(text.stdout).toContain(`(the session ends by ${ends})`);
   });
 });
+
+describe('jwe-session decode reads a header as the store does', () => {
+  it('takes the exact bytes: a percent-encoded copy of the token is refused, as a request would be', async () => {
+    const header = await cookieHeader(DATA);
+    const ok = await runCli(['decode', header, '--keys', KEY]);
+    expect(ok.code).toBe(0);
+    const encoded = header.replaceAll('.', '%2E');
+    const r = await runCli(['decode', encoded, '--keys', KEY]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('rejected: malformed');
+    expect(r.stdout).not.toContain('ann-7f3a9c');
+  });
+});
