@@ -1,17 +1,20 @@
 // The behaviours every entry point shares, written once and run against each of them on a
-// real loopback server: node, express, fetch (through a Node bridge) and the cookie jar (over
-// a jar made of the request's Cookie header and the response's Set-Cookie, as h3's is).
+// real loopback server: node, express, fetch (through a Node bridge), the cookie jar (over
+// a jar made of the request's Cookie header and the response's Set-Cookie, as h3's is),
+// Fastify's plugin and Hono's middleware (on @hono/node-server).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { serialize } from 'cookie';
 import express from 'express';
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionMiddleware } from '../../src/adapters/express.js';
+import { fastifySession } from '../../src/adapters/fastify.js';
 import { withSessionFetch } from '../../src/adapters/fetch.js';
 import { type CookieJar, sessionFromJar } from '../../src/adapters/jar.js';
 import { withSession } from '../../src/adapters/node.js';
 import type { Session, SessionStore } from '../../src/index.js';
 import { makeStore } from '../helpers/store.js';
-import { Browser, noise, type Served, serve, sessionLines } from './support.js';
+import { Browser, listenFastify, noise, type Served, serve, sessionLines } from './support.js';
 
 type Data = { role?: string; n?: number; blob?: string };
 /** What a route does with the session; it may return a status. Runs before the response starts. */
@@ -112,6 +115,20 @@ const entries: Entry[] = [
           failed(res);
         }
       }),
+  },
+  {
+    name: 'fastify',
+    autoCommit: true,
+    serve: async (store, act) => {
+      const app = Fastify();
+      await app.register(fastifySession, { store });
+      app.all('/*', async (request, reply) => {
+        const session = request.session as unknown as Session<Data>;
+        reply.code(await run(act, session, request.url));
+        return 'ok';
+      });
+      return listenFastify(app);
+    },
   },
 ];
 

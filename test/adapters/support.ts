@@ -24,6 +24,15 @@ export async function serve(listener: RequestListener | Server): Promise<Served>
   };
 }
 
+/** Starts a Fastify app on an ephemeral loopback port. */
+export async function listenFastify(app: {
+  listen(options: { port: number; host: string }): Promise<string>;
+  close(): Promise<unknown>;
+}): Promise<Served> {
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: async () => void (await app.close()) };
+}
+
 export interface Answer {
   readonly status: number;
   readonly body: string;
