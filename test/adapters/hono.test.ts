@@ -60,7 +60,7 @@ describe('honoSession', () => {
     expect(JSON.parse((await browser.request('/read')).body)).toEqual({ n: 1 });
   });
 
-  it('adds the cookie to a Response with immutable headers (Response.redirect)', async () => {
+  it('adds the cookie to a Response.redirect (its headers are immutable on Fetch runtimes: hono-fetch.test.ts)', async () => {
     const hono = app();
     hono.post('/go', (c) => {
       c.get('session').set('n', 5);
