@@ -47,7 +47,9 @@ const app = Fastify({
   logger: { level: process.env.LOG_LEVEL ?? 'warn' },
 });
 
-// Forms arrive urlencoded; any other body is read the same way, as the plain demo does.
+// Forms arrive urlencoded; any other body (JSON included) is read the same way, as the plain
+// demo does, so every route gets URLSearchParams.
+app.removeAllContentTypeParsers();
 app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
   done(null, new URLSearchParams(body));
 });
