@@ -17,7 +17,7 @@ const STARTUP_MS = 15_000;
 const RECIPES = ['Fastify', 'Hono', 'Koa', 'h3'];
 
 /** The first ```js block under `### heading`. */
-export function recipe(heading: string): string {
+function recipe(heading: string): string {
   const start = README.indexOf(`\n### ${heading}\n`);
   if (start === -1) throw new Error(`README has no section "### ${heading}"`);
   const block = /```js\n([\s\S]*?)```/.exec(README.slice(start));
