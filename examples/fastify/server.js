@@ -6,7 +6,7 @@
 //   HOST          address to listen on (default 127.0.0.1)
 //   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
 //                 Unset: a random key for this process only, with a warning on stderr.
-//   LOG_LEVEL     Fastify's log level (default warn; debug shows rejected cookies)
+//   LOG_LEVEL     Fastify's log level (default warn, which shows rejected cookies)
 
 import Fastify from 'fastify';
 import { createSessionStore, SessionConfigError, SessionTooLargeError } from 'jwe-session';
@@ -54,7 +54,9 @@ app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
   done(null, new URLSearchParams(body));
 });
 
-await app.register(fastifySession, { store });
+// A refused cookie (expired, tampered, from another key…) is logged through request.log with
+// its reason and detail, never the cookie; the visitor gets an empty session.
+await app.register(fastifySession, { store, rejectionLogLevel: 'warn' });
 
 /**
  * Sends a page. It commits the session first (`save()`), so the page shows the cookie as

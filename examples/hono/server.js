@@ -71,6 +71,15 @@ const limited = bodyLimit({
 
 const app = new Hono();
 app.use(honoSession(store));
+app.use(async (c, next) => {
+  const { rejection } = c.get('session');
+  if (rejection) {
+    // The browser's cookie was refused (expired, tampered, from another key…): the reason and
+    // its detail go to the log, never the cookie itself; the visitor gets an empty session.
+    console.warn(`${NAME}: cookie rejected (${rejection.reason}): ${rejection.detail}`);
+  }
+  await next();
+});
 
 app.get('/', (c) => page(c, 200, homePage));
 app.get('/result', (c) => page(c, 200, resultPage));

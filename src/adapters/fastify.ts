@@ -3,8 +3,8 @@ import { SessionServerError } from '../errors.js';
 import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
 import { type Session, stateOf } from '../session/session.js';
+import type { SessionStore } from '../session/session-store.js';
 import { lockSession } from '../session/state.js';
-import type { SessionStore } from '../session/store.js';
 import type { AnySessionData } from '../types.js';
 
 export { SessionServerError } from '../errors.js';
@@ -41,7 +41,7 @@ export interface FastifySessionOptions {
    * `createSessionStore<FastifySessionData>()` gives the store the same type.
    */
   // biome-ignore lint/suspicious/noExplicitAny: a store of any data type; see above
-  store: SessionStore<any>;
+  store: SessionStore<any, any>;
   /**
    * The `request.log` level at which a rejected cookie (expired, tampered, foreign key, …) is
    * logged, with its reason and detail, never the token. Default 'debug': expired cookies

@@ -2,21 +2,21 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
 import { type Session, stateOf } from '../session/session.js';
+import type { SessionStore } from '../session/session-store.js';
 import { lockSession } from '../session/state.js';
-import type { SessionStore } from '../session/store.js';
 import type { AnySessionData } from '../types.js';
 
 /** The context variables the middleware sets: `c.get('session')`, `c.var.session`. */
-export interface SessionVariables<T = AnySessionData> {
-  session: Session<T>;
+export interface SessionVariables<T = AnySessionData, F = AnySessionData> {
+  session: Session<T, F>;
 }
 
 /**
  * The Hono env the middleware adds, for `new Hono<SessionEnv<Data>>()` (or to intersect with
  * the app's own: `{ Bindings: …; Variables: SessionVariables<Data> & {…} }`).
  */
-export interface SessionEnv<T = AnySessionData> {
-  Variables: SessionVariables<T>;
+export interface SessionEnv<T = AnySessionData, F = AnySessionData> {
+  Variables: SessionVariables<T, F>;
 }
 
 const FAILED = 'the request failed, so the session was not saved and cannot be changed';
@@ -56,8 +56,10 @@ function appendCookies(c: Context, lines: readonly string[]): void {
  *   handling: `app.onError` gets it, or Hono's default answers a bare 500. No session cookie
  *   goes with that answer, so the browser keeps the cookie it had.
  */
-export function honoSession<T>(store: SessionStore<T>): MiddlewareHandler<SessionEnv<T>> {
-  const port = portOf<T>(store);
+export function honoSession<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
+): MiddlewareHandler<SessionEnv<T, F>> {
+  const port = portOf<T, F>(store);
   return async (c, next) => {
     const loaded = port.load(c.req.header('cookie'));
     // A session that needs no decryption (no cookie, a token-cache hit) is attached at once.
