@@ -8,6 +8,7 @@ export type SessionErrorCode =
   | 'ERR_SESSION_TOO_LARGE'
   | 'ERR_SESSION_COMMITTED'
   | 'ERR_SESSION_READ_ONLY'
+  | 'ERR_SESSION_SERVER'
   | 'ERR_SESSION_REJECTED';
 
 /**
@@ -98,6 +99,24 @@ export class SessionReadOnlyError extends SessionError {
     return 'SessionReadOnlyError';
   }
   readonly code = 'ERR_SESSION_READ_ONLY' as const;
+}
+
+/**
+ * What a framework's error handling gets in place of a session failure whose message is for
+ * the server's log only (a SessionTooLargeError names the session's largest keys and sizes):
+ * a generic message and status 500, the real error as `cause`. The Fastify plugin sends it,
+ * because Fastify's default error handler answers with the error's message.
+ */
+export class SessionServerError extends SessionError {
+  override get name(): string {
+    return 'SessionServerError';
+  }
+  readonly code = 'ERR_SESSION_SERVER' as const;
+  /** Read by Fastify (and other frameworks) as the response status. */
+  readonly statusCode = 500;
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
 }
 
 /**

@@ -47,8 +47,16 @@ describe('package surface', () => {
         "./express": [
           "sessionMiddleware",
         ],
+        "./fastify": [
+          "SessionServerError",
+          "default",
+          "fastifySession",
+        ],
         "./fetch": [
           "withSessionFetch",
+        ],
+        "./hono": [
+          "honoSession",
         ],
         "./jar": [
           "sessionFromJar",

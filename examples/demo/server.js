@@ -13,21 +13,22 @@
 import { createServer } from 'node:http';
 import { createSessionStore, SessionConfigError, SessionTooLargeError } from 'jwe-session';
 import { withSession } from 'jwe-session/node';
+import {
+  ALLOWED,
+  BODY_TOO_LARGE,
+  calculate as calculation,
+  JSON_HEADERS,
+  listenPort,
+  MAX_BODY_BYTES,
+  methodNotAllowed,
+  notFound,
+  PAGE_HEADERS,
+  readNote,
+  sessionFull,
+} from './calculator.js';
 import { errorPage, homePage, resultPage } from './html.js';
 
-// Form posts here are a few numbers or one note; anything bigger is refused before parsing.
-const MAX_BODY_BYTES = 16 * 1024;
-
-function listenPort(text) {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) {
-    console.error(`jwe-session demo: PORT must be a number from 0 to 65535, not ${text}`);
-    process.exit(1);
-  }
-  return port;
-}
-
-const port = listenPort(process.env.PORT ?? '3000');
+const port = listenPort(process.env.PORT ?? '3000', 'jwe-session demo');
 const host = process.env.HOST ?? '127.0.0.1';
 
 /**
@@ -55,14 +56,6 @@ try {
 }
 
 // ---- small HTTP helpers -------------------------------------------------------------------
-
-const PAGE_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  // Pages show session contents: never cache them, and allow no script at all.
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-  'X-Content-Type-Options': 'nosniff',
-};
 
 /**
  * Sends a page. No save() here: the adapter commits the session when the response starts,
@@ -118,27 +111,8 @@ function readForm(req) {
 }
 
 function bodyTooLarge(res, session) {
-  return sendError(
-    res,
-    session,
-    413,
-    'Request too large',
-    `The form data is over ${MAX_BODY_BYTES / 1024} KB; nothing was read or saved.`,
-    { Connection: 'close' },
-  );
-}
-
-// A decimal number as people type it: 12, -3.5, .5, 1e3. Number() alone would also take
-// "0x1f", "" and " " (as 31, 0 and 0), which nobody means in a calculator.
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-
-function parseNumber(form, name) {
-  const text = form.get(name)?.trim();
-  if (!text) return { error: `${name} is missing: enter a number.` };
-  if (!DECIMAL.test(text)) return { error: `${name} is not a number: ${JSON.stringify(text)}.` };
-  const value = Number(text);
-  if (!Number.isFinite(value)) return { error: `${name} is too large: ${text}.` };
-  return { value };
+  const { title, message } = BODY_TOO_LARGE;
+  return sendError(res, session, 413, title, message, { Connection: 'close' });
 }
 
 // ---- routes -------------------------------------------------------------------------------
@@ -147,22 +121,10 @@ function parseNumber(form, name) {
 async function calculate(req, res, session) {
   const form = await readForm(req);
   if (!form) return bodyTooLarge(res, session);
-  const a = parseNumber(form, 'a');
-  const b = parseNumber(form, 'b');
-  const problem = a.error ?? b.error;
+  const { problem, calculation: result } = calculation(form);
   // Bad input: answer 400 and leave the session alone. Nothing was set, so no cookie is sent.
   if (problem) return sendError(res, session, 400, 'Bad input', problem);
-  const results = {
-    sum: a.value + b.value,
-    difference: a.value - b.value,
-    product: a.value * b.value,
-    // JSON has no Infinity: "no quotient" is stored as null.
-    quotient: b.value === 0 ? null : a.value / b.value,
-  };
-  if (Object.values(results).some((v) => v !== null && !Number.isFinite(v))) {
-    return sendError(res, session, 400, 'Bad input', 'The result is too large to compute.');
-  }
-  session.set('calculation', { a: a.value, b: b.value, ...results, at: new Date().toISOString() });
+  session.set('calculation', result);
   // No save() needed: the adapter seals the session before this 303 goes out.
   redirect(res, '/result');
 }
@@ -171,8 +133,8 @@ async function calculate(req, res, session) {
 async function addNote(req, res, session) {
   const form = await readForm(req);
   if (!form) return bodyTooLarge(res, session);
-  const note = form.get('note')?.trim();
-  if (!note) return sendError(res, session, 400, 'Bad input', 'note is missing: write something.');
+  const { problem, note } = readNote(form);
+  if (problem) return sendError(res, session, 400, 'Bad input', problem);
   const notes = session.get('notes');
   session.set('notes', [...(notes ?? []), note]);
   // Optional field: the hidden "0" plus the checkbox's "1" tells unchecked from absent.
@@ -187,16 +149,8 @@ async function addNote(req, res, session) {
     // Nothing was written; put the data back as it was loaded, so this response sends no
     // Set-Cookie and the browser keeps the cookie it has. (`undefined` deletes the key.)
     session.set('notes', notes);
-    const count = notes?.length ?? 0;
-    return sendError(
-      res,
-      session,
-      413,
-      'Session full',
-      `This note would make the session cookie ${error.size} bytes, over its ${error.limit}-byte limit, ` +
-        `so it was not saved. Your ${count === 1 ? 'note is' : `${count} notes are`} unchanged; ` +
-        '"Forget me" starts over.',
-    );
+    const { title, message } = sessionFull(error, notes);
+    return sendError(res, session, 413, title, message);
   }
   redirect(res, '/');
 }
@@ -209,11 +163,7 @@ async function logout(_req, res, session) {
 
 /** GET /session.json: what the cookie holds, `{}` when there is none or it was rejected. */
 async function sessionJson(_req, res, session) {
-  res.writeHead(200, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-  });
+  res.writeHead(200, JSON_HEADERS);
   res.end(`${JSON.stringify(session.toJSON(), null, 2)}\n`);
 }
 
@@ -247,13 +197,15 @@ async function app(req, res, session) {
     return sendError(res, session, 400, 'Bad request', 'The request target is not a valid URL.');
   }
   const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
-  if (!route) return sendError(res, session, 404, 'Not found', `There is no page ${pathname}.`);
+  if (!route) {
+    const { title, message } = notFound(pathname);
+    return sendError(res, session, 404, title, message);
+  }
   const handler = Object.hasOwn(route, req.method) ? route[req.method] : undefined;
   if (!handler) {
-    const allow = Object.keys(route).join(', ');
-    return sendError(res, session, 405, 'Method not allowed', `Use ${allow} for ${pathname}.`, {
-      Allow: allow,
-    });
+    const allow = ALLOWED[pathname];
+    const { title, message } = methodNotAllowed(pathname, allow);
+    return sendError(res, session, 405, title, message, { Allow: allow });
   }
   await handler(req, res, session);
 }

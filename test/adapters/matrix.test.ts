@@ -1,17 +1,30 @@
 // The behaviours every entry point shares, written once and run against each of them on a
-// real loopback server: node, express, fetch (through a Node bridge) and the cookie jar (over
-// a jar made of the request's Cookie header and the response's Set-Cookie, as h3's is).
+// real loopback server: node, express, fetch (through a Node bridge), the cookie jar (over
+// a jar made of the request's Cookie header and the response's Set-Cookie, as h3's is),
+// Fastify's plugin and Hono's middleware (on @hono/node-server).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { serialize } from 'cookie';
 import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionMiddleware } from '../../src/adapters/express.js';
+import { fastifySession } from '../../src/adapters/fastify.js';
 import { withSessionFetch } from '../../src/adapters/fetch.js';
+import { honoSession, type SessionEnv } from '../../src/adapters/hono.js';
 import { type CookieJar, sessionFromJar } from '../../src/adapters/jar.js';
 import { withSession } from '../../src/adapters/node.js';
 import type { Session, SessionStore } from '../../src/index.js';
 import { makeStore } from '../helpers/store.js';
-import { Browser, noise, type Served, serve, sessionLines } from './support.js';
+import {
+  Browser,
+  listenFastify,
+  listenHono,
+  noise,
+  type Served,
+  serve,
+  sessionLines,
+} from './support.js';
 
 type Data = { role?: string; n?: number; blob?: string };
 /** What a route does with the session; it may return a status. Runs before the response starts. */
@@ -112,6 +125,34 @@ const entries: Entry[] = [
           failed(res);
         }
       }),
+  },
+  {
+    name: 'fastify',
+    autoCommit: true,
+    serve: async (store, act) => {
+      const app = Fastify();
+      await app.register(fastifySession, { store });
+      app.all('/*', async (request, reply) => {
+        const session = request.session as unknown as Session<Data>;
+        reply.code(await run(act, session, request.url));
+        return 'ok';
+      });
+      return listenFastify(app);
+    },
+  },
+  {
+    name: 'hono',
+    autoCommit: true,
+    serve: (store, act) => {
+      const app = new Hono<SessionEnv<Data>>();
+      app.use(honoSession(store));
+      app.all('*', async (c) => {
+        const status = await run(act, c.get('session'), c.req.path);
+        return c.text('ok', status as 200);
+      });
+      app.onError((_error, c) => c.text('failed', 500));
+      return listenHono(app);
+    },
   },
 ];
 

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import { cookieHeaderFrom, headerOf, type Jar } from '../helpers/browser-jar.js';
 
 export interface Served {
@@ -22,6 +23,20 @@ export async function serve(listener: RequestListener | Server): Promise<Served>
         server.close(() => resolve());
       }),
   };
+}
+
+/** Starts a Fastify app on an ephemeral loopback port. */
+export async function listenFastify(app: {
+  listen(options: { port: number; host: string }): Promise<string>;
+  close(): Promise<unknown>;
+}): Promise<Served> {
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: async () => void (await app.close()) };
+}
+
+/** Serves a Hono app through @hono/node-server on an ephemeral loopback port. */
+export function listenHono(app: { fetch: (request: Request) => Response | Promise<Response> }) {
+  return serve(createAdaptorServer({ fetch: app.fetch }) as Server);
 }
 
 export interface Answer {

@@ -1,0 +1,161 @@
+// The jwe-session demo on Fastify 5: the same routes, answers and pages as examples/demo
+// (../../shared/DEMO-CONTRACT.md), with the session from the `jwe-session/fastify` plugin as
+// `request.session`. `npm start` in this folder, after `npm install` at the repository root.
+//
+//   PORT          port to listen on (default 3000; 0 picks a free one)
+//   HOST          address to listen on (default 127.0.0.1)
+//   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
+//                 Unset: a random key for this process only, with a warning on stderr.
+//   LOG_LEVEL     Fastify's log level (default warn, which shows rejected cookies)
+
+import Fastify from 'fastify';
+import { createSessionStore, SessionConfigError, SessionTooLargeError } from 'jwe-session';
+import { fastifySession } from 'jwe-session/fastify';
+import {
+  allowedFor,
+  BODY_TOO_LARGE,
+  calculate,
+  JSON_HEADERS,
+  listenPort,
+  MAX_BODY_BYTES,
+  methodNotAllowed,
+  notFound,
+  PAGE_HEADERS,
+  readNote,
+  sessionFull,
+} from '../demo/calculator.js';
+import { errorPage, homePage, resultPage } from '../demo/html.js';
+
+const NAME = 'jwe-session fastify example';
+const port = listenPort(process.env.PORT ?? '3000', NAME);
+const host = process.env.HOST ?? '127.0.0.1';
+
+let store;
+try {
+  // Secure is off only because this example runs over plain HTTP on localhost; keep the
+  // default, secure: true, in a real app.
+  store = createSessionStore({ cookieName: 'session', cookie: { secure: false } });
+} catch (error) {
+  // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
+  if (!(error instanceof SessionConfigError)) throw error;
+  console.error(`${NAME}: ${error.message}`);
+  process.exit(1);
+}
+
+const app = Fastify({
+  bodyLimit: MAX_BODY_BYTES,
+  logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+});
+
+// Forms arrive urlencoded; any other body (JSON included) is read the same way, as the plain
+// demo does, so every route gets URLSearchParams.
+app.removeAllContentTypeParsers();
+app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+  done(null, new URLSearchParams(body));
+});
+
+// A refused cookie (expired, tampered, from another key…) is logged through request.log with
+// its reason and detail, never the cookie; the visitor gets an empty session.
+await app.register(fastifySession, { store, rejectionLogLevel: 'warn' });
+
+/**
+ * Sends a page. It commits the session first (`save()`), so the page shows the cookie as
+ * this response leaves it (re-sealed under the new key after a rotation, for example).
+ */
+async function page(request, reply, status, render) {
+  await request.session.save();
+  return reply.code(status).headers(PAGE_HEADERS).send(render(request.session));
+}
+
+function problemPage(request, reply, status, { title, message }) {
+  return page(request, reply, status, (session) => errorPage(title, message, session));
+}
+
+const form = (request) => request.body ?? new URLSearchParams();
+
+app.get('/', (request, reply) => page(request, reply, 200, homePage));
+app.get('/result', (request, reply) => page(request, reply, 200, resultPage));
+
+app.post('/calculate', async (request, reply) => {
+  const { problem, calculation } = calculate(form(request));
+  // Bad input: 400, and the session is left alone, so no cookie is sent.
+  if (problem) return problemPage(request, reply, 400, { title: 'Bad input', message: problem });
+  request.session.set('calculation', calculation);
+  // No save() needed: the plugin seals the session in onSend, before the 303 goes out.
+  return reply.redirect('/result', 303);
+});
+
+app.post('/notes', async (request, reply) => {
+  const { problem, note } = readNote(form(request));
+  if (problem) return problemPage(request, reply, 400, { title: 'Bad input', message: problem });
+  const session = request.session;
+  const notes = session.get('notes');
+  session.set('notes', [...(notes ?? []), note]);
+  try {
+    // Commit now, so a session grown past its limit fails here, where the route answers it.
+    await session.save();
+  } catch (error) {
+    if (!(error instanceof SessionTooLargeError)) throw error;
+    // Nothing was written: put the data back as loaded, so no Set-Cookie goes out.
+    session.set('notes', notes);
+    return problemPage(request, reply, 413, sessionFull(error, notes));
+  }
+  return reply.redirect('/', 303);
+});
+
+app.post('/logout', async (request, reply) => {
+  request.session.destroy(); // the reply expires every chunk the browser holds
+  return reply.redirect('/', 303);
+});
+
+app.get('/session.json', async (request, reply) =>
+  reply.headers(JSON_HEADERS).send(`${JSON.stringify(request.session.toJSON(), null, 2)}\n`),
+);
+
+app.setNotFoundHandler((request, reply) => {
+  const pathname = request.url.split('?', 1)[0];
+  const allow = allowedFor(pathname);
+  if (!allow) return problemPage(request, reply, 404, notFound(pathname));
+  reply.header('Allow', allow);
+  return problemPage(request, reply, 405, methodNotAllowed(pathname, allow));
+});
+
+// Errors Fastify raises itself (a body over bodyLimit, a malformed URL or body) answer with
+// their own 4xx; anything else is logged and answered 500 with nothing of its detail. A
+// failed request saves nothing of its session, so these pages render it without save().
+app.setErrorHandler((error, request, reply) => {
+  const status = error.statusCode ?? 500;
+  const render = (title, message) => (session) => errorPage(title, message, session);
+  const send = (code, title, message) => {
+    reply.code(code).headers(PAGE_HEADERS);
+    if (!request.session) return reply.type('text/plain; charset=utf-8').send(`${message}\n`);
+    return reply.send(render(title, message)(request.session));
+  };
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    reply.header('Connection', 'close');
+    return send(413, BODY_TOO_LARGE.title, BODY_TOO_LARGE.message);
+  }
+  if (status >= 400 && status < 500)
+    return send(status, 'Bad request', 'The request was malformed.');
+  request.log.error({ err: error }, 'request failed');
+  return send(500, 'Internal error', 'Internal error.');
+});
+
+try {
+  await app.listen({ port, host });
+} catch (error) {
+  console.error(`${NAME}: cannot listen on ${host}:${port}: ${error.message}`);
+  process.exit(1);
+}
+const address = app.server.address();
+const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+// The test suite reads this line to find the port when PORT=0.
+console.log(`${NAME} listening on http://${shown}:${address.port}/`);
+
+function shutdown(signal) {
+  console.log(`${NAME}: ${signal}, closing`);
+  app.close().then(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,157 @@
+// The jwe-session demo on Hono (served by @hono/node-server): the same routes, answers and
+// pages as examples/demo (../../shared/DEMO-CONTRACT.md), with the session from the
+// `jwe-session/hono` middleware as `c.get('session')`. The app itself uses only the Fetch API,
+// so the same `app` runs on Bun, Deno or a worker. `npm start` in this folder, after
+// `npm install` at the repository root.
+//
+//   PORT          port to listen on (default 3000; 0 picks a free one)
+//   HOST          address to listen on (default 127.0.0.1)
+//   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
+//                 Unset: a random key for this process only, with a warning on stderr.
+
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { createSessionStore, SessionConfigError, SessionTooLargeError } from 'jwe-session';
+import { honoSession } from 'jwe-session/hono';
+import {
+  allowedFor,
+  BODY_TOO_LARGE,
+  calculate,
+  JSON_HEADERS,
+  listenPort,
+  MAX_BODY_BYTES,
+  methodNotAllowed,
+  notFound,
+  PAGE_HEADERS,
+  readNote,
+  sessionFull,
+} from '../demo/calculator.js';
+import { errorPage, homePage, resultPage } from '../demo/html.js';
+
+const NAME = 'jwe-session hono example';
+const port = listenPort(process.env.PORT ?? '3000', NAME);
+const host = process.env.HOST ?? '127.0.0.1';
+
+let store;
+try {
+  // Secure is off only because this example runs over plain HTTP on localhost; keep the
+  // default, secure: true, in a real app.
+  store = createSessionStore({ cookieName: 'session', cookie: { secure: false } });
+} catch (error) {
+  // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
+  if (!(error instanceof SessionConfigError)) throw error;
+  console.error(`${NAME}: ${error.message}`);
+  process.exit(1);
+}
+
+/**
+ * A page. It commits the session first (`save()`), so the page shows the cookie as this
+ * response leaves it (re-sealed under the new key after a rotation, for example).
+ */
+async function page(c, status, render, headers = {}) {
+  const session = c.get('session');
+  await session.save();
+  return c.body(render(session), status, { ...PAGE_HEADERS, ...headers });
+}
+
+function problemPage(c, status, { title, message }, headers) {
+  return page(c, status, (session) => errorPage(title, message, session), headers);
+}
+
+// Forms arrive urlencoded; any other body is read the same way, as the plain demo does.
+const form = async (c) => new URLSearchParams(await c.req.text());
+
+// Over the limit: 413 and nothing read; the session is untouched, so no cookie is sent.
+const limited = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => problemPage(c, 413, BODY_TOO_LARGE, { Connection: 'close' }),
+});
+
+const app = new Hono();
+app.use(honoSession(store));
+app.use(async (c, next) => {
+  const { rejection } = c.get('session');
+  if (rejection) {
+    // The browser's cookie was refused (expired, tampered, from another key…): the reason and
+    // its detail go to the log, never the cookie itself; the visitor gets an empty session.
+    console.warn(`${NAME}: cookie rejected (${rejection.reason}): ${rejection.detail}`);
+  }
+  await next();
+});
+
+app.get('/', (c) => page(c, 200, homePage));
+app.get('/result', (c) => page(c, 200, resultPage));
+
+app.post('/calculate', limited, async (c) => {
+  const { problem, calculation } = calculate(await form(c));
+  // Bad input: 400, and the session is left alone, so no cookie is sent.
+  if (problem) return problemPage(c, 400, { title: 'Bad input', message: problem });
+  c.get('session').set('calculation', calculation);
+  // No save() needed: the middleware seals the session before the 303 is returned.
+  return c.redirect('/result', 303);
+});
+
+app.post('/notes', limited, async (c) => {
+  const { problem, note } = readNote(await form(c));
+  if (problem) return problemPage(c, 400, { title: 'Bad input', message: problem });
+  const session = c.get('session');
+  const notes = session.get('notes');
+  session.set('notes', [...(notes ?? []), note]);
+  try {
+    // Commit now, so a session grown past its limit fails here, where the route answers it.
+    await session.save();
+  } catch (error) {
+    if (!(error instanceof SessionTooLargeError)) throw error;
+    // Nothing was written: put the data back as loaded, so no Set-Cookie goes out.
+    session.set('notes', notes);
+    return problemPage(c, 413, sessionFull(error, notes));
+  }
+  return c.redirect('/', 303);
+});
+
+app.post('/logout', (c) => {
+  c.get('session').destroy(); // the response expires every chunk the browser holds
+  return c.redirect('/', 303);
+});
+
+app.get('/session.json', (c) =>
+  c.body(`${JSON.stringify(c.get('session').toJSON(), null, 2)}\n`, 200, JSON_HEADERS),
+);
+
+app.notFound((c) => {
+  const allow = allowedFor(c.req.path);
+  if (!allow) return problemPage(c, 404, notFound(c.req.path));
+  return problemPage(c, 405, methodNotAllowed(c.req.path, allow), { Allow: allow });
+});
+
+// Anything the routes did not handle: logged, and answered with nothing of its detail. A
+// failed request saves nothing of its session, so this page renders it without save().
+app.onError((error, c) => {
+  if (error instanceof HTTPException) return error.getResponse();
+  console.error(`${NAME}: request failed:`, error);
+  const session = c.get('session');
+  if (!session) return c.text('Internal error.\n', 500);
+  return c.body(errorPage('Internal error', 'Internal error.', session), 500, PAGE_HEADERS);
+});
+
+const server = serve({ fetch: app.fetch, port, hostname: host }, (address) => {
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // The test suite reads this line to find the port when PORT=0.
+  console.log(`${NAME} listening on http://${shown}:${address.port}/`);
+});
+
+server.on('error', (error) => {
+  console.error(`${NAME}: cannot listen on ${host}:${port}: ${error.message}`);
+  process.exit(1);
+});
+
+function shutdown(signal) {
+  console.log(`${NAME}: ${signal}, closing`);
+  server.close(() => process.exit(0));
+  server.closeIdleConnections?.();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,194 @@
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import { SessionServerError } from '../errors.js';
+import type { Commit } from '../session/commit.js';
+import { portOf } from '../session/port.js';
+import { type Session, stateOf } from '../session/session.js';
+import type { SessionStore } from '../session/session-store.js';
+import { lockSession } from '../session/state.js';
+import type { AnySessionData } from '../types.js';
+
+export { SessionServerError } from '../errors.js';
+
+/**
+ * The type of `request.session`, by declaration merging (as @fastify/secure-session types
+ * its data). Left empty, `request.session` takes any JSON value under any key.
+ *
+ * ```ts
+ * declare module 'jwe-session/fastify' {
+ *   interface FastifySessionData { userId?: string; cart?: string[] }
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the app's declaration merging
+export interface FastifySessionData {}
+
+/** FastifySessionData, or any data while the app has not declared its own. */
+export type FastifySessionType = keyof FastifySessionData extends never
+  ? AnySessionData
+  : FastifySessionData;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** This request's session, from `jwe-session/fastify`. */
+    session: Session<FastifySessionType>;
+  }
+}
+
+export interface FastifySessionOptions {
+  /**
+   * The store made by `createSessionStore()`. Its data type is not checked against
+   * FastifySessionData (declaration merging is the one source of `request.session`'s type);
+   * `createSessionStore<FastifySessionData>()` gives the store the same type.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a store of any data type; see above
+  store: SessionStore<any, any>;
+  /**
+   * The `request.log` level at which a rejected cookie (expired, tampered, foreign key, …) is
+   * logged, with its reason and detail, never the token. Default 'debug': expired cookies
+   * are an everyday event. `false` logs nothing.
+   */
+  rejectionLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | false;
+}
+
+const FAILED = 'the request failed, so the session was not saved and cannot be changed';
+const NOT_SAVED = 'The session could not be saved.';
+const NOT_LOADED = 'The session could not be loaded.';
+
+function removeAllHeaders(reply: FastifyReply): void {
+  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+}
+
+const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, done) => {
+  const port = portOf<FastifySessionType>(options.store);
+  const level = options.rejectionLogLevel ?? 'debug';
+  // Requests that failed: their session is locked and sends nothing, even with the error reply.
+  const failed = new WeakSet<FastifyRequest>();
+
+  const fail = (request: FastifyRequest, error: unknown): void => {
+    failed.add(request);
+    const session = request.session as Session<FastifySessionType> | null;
+    if (session) {
+      const state = stateOf(session);
+      if (!state.locked) lockSession(state, FAILED);
+    }
+    request.log.error({ err: error }, 'jwe-session: session failed; no session cookie was sent');
+  };
+
+  const attach = (request: FastifyRequest, session: Session<FastifySessionType>): void => {
+    request.session = session;
+    const rejection = session.rejection;
+    if (rejection && level) {
+      request.log[level](
+        { sessionRejection: rejection.reason, detail: rejection.detail },
+        'jwe-session: session cookie rejected; starting an empty session',
+      );
+    }
+  };
+
+  // Fastify 5 wants reference-type decorations to start as null and be set per request.
+  fastify.decorateRequest('session', null as unknown as Session<FastifySessionType>);
+
+  fastify.addHook('onRequest', (request, _reply, next) => {
+    const loadFailed = (error: unknown): void => {
+      fail(request, error);
+      next(new SessionServerError(NOT_LOADED, error));
+    };
+    let loaded: Session<FastifySessionType> | Promise<Session<FastifySessionType>>;
+    try {
+      loaded = port.load(request.headers.cookie);
+    } catch (error) {
+      loadFailed(error);
+      return;
+    }
+    if (loaded instanceof Promise) {
+      loaded.then((session) => {
+        attach(request, session);
+        next();
+      }, loadFailed);
+    } else {
+      attach(request, loaded);
+      next();
+    }
+  });
+
+  // A route that threw (or an earlier hook's error) saves nothing of its session, as with the
+  // Node and Fetch wrappers; the error reply that follows carries no session cookie.
+  fastify.addHook('onError', (request, _reply, _error, next) => {
+    if (request.session && !failed.has(request)) {
+      failed.add(request);
+      const state = stateOf(request.session);
+      if (!state.locked) lockSession(state, FAILED);
+    }
+    next();
+  });
+
+  fastify.addHook('onSend', (request, reply, payload, next) => {
+    const session = request.session as Session<FastifySessionType> | null;
+    if (!session || failed.has(request)) {
+      next(null, payload);
+      return;
+    }
+    const send = (commit: Commit): void => {
+      // Appended by Fastify to any Set-Cookie the app set itself.
+      if (commit.lines.length > 0) reply.header('set-cookie', [...commit.lines]);
+      next(null, payload);
+    };
+    const commitFailed = (error: unknown): void => {
+      fail(request, error);
+      // The error reply starts clean: no Location, no cookie of the app's, and a stream
+      // payload that will never be sent is closed.
+      removeAllHeaders(reply);
+      (payload as { destroy?: () => void } | null)?.destroy?.();
+      // Generic for the client (Fastify's default handler sends the message); the detail,
+      // key names and sizes included, was logged above and stays in `cause`.
+      next(new SessionServerError(NOT_SAVED, error));
+    };
+    let commit: Commit | Promise<Commit>;
+    try {
+      commit = port.commit(session);
+    } catch (error) {
+      commitFailed(error);
+      return;
+    }
+    if (commit instanceof Promise) commit.then(send, commitFailed);
+    else send(commit);
+  });
+
+  done();
+};
+
+/**
+ * The Fastify plugin: `request.session` on every request, committed in `onSend`, so the
+ * Set-Cookie headers go out with the reply whatever sends it (`return`, `reply.send`, a
+ * stream, the 404 handler).
+ *
+ * ```ts
+ * const app = Fastify({ logger: true });
+ * await app.register(fastifySession, { store: createSessionStore() });
+ * app.post('/login', async (request, reply) => {
+ *   request.session.regenerate();
+ *   request.session.set('userId', '42');
+ *   return reply.redirect('/', 303);
+ * });
+ * ```
+ *
+ * - Registered on the instance it is given (no encapsulation, as with `fastify-plugin`), so
+ *   every route registered after it has a session.
+ * - The reply commits the session, and a commit locks it: a later change throws
+ *   SessionCommittedError. `await request.session.save()` commits early, so a too-large
+ *   session fails at that line, where the route can answer it.
+ * - A failed commit goes to Fastify's error handling as a SessionServerError (status 500,
+ *   generic message, the real error as `cause`, logged through `request.log`), with every
+ *   header the route set removed and no session cookie: the browser keeps the one it had.
+ * - A request that fails (a thrown route, a hook's error) commits nothing.
+ * - Writing to `reply.raw` or `reply.hijack()` skips `onSend`, and with it the commit.
+ */
+export const fastifySession: FastifyPluginCallback<FastifySessionOptions> = Object.assign(plugin, {
+  // What `fastify-plugin` would set, without depending on it: no encapsulation, a name in
+  // Fastify's logs and errors, and the Fastify major version this plugin is written for.
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'jwe-session',
+  [Symbol.for('plugin-meta')]: { name: 'jwe-session', fastify: '5.x' },
+});
+
+export default fastifySession;

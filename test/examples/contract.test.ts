@@ -1,0 +1,227 @@
+// The demo contract (shared/DEMO-CONTRACT.md), one suite for every example app: each is
+// started as a user starts it (`npm start` in its folder) and driven over HTTP only.
+// A new example joins by adding its folder name to EXAMPLES.
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, sessionLines } from '../adapters/support.js';
+import { type DemoProcess, newKeyEntry, stopAllDemos } from '../browser/demo-process.js';
+import { startExample, stopAllExamples } from './example-process.js';
+
+const EXAMPLES = ['demo', 'fastify', 'hono'];
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+afterAll(async () => {
+  await Promise.all([stopAllExamples(), stopAllDemos()]);
+});
+
+function post(browser: Browser, path: string, form: Record<string, string>) {
+  return browser.request(path, {
+    method: 'POST',
+    headers: FORM,
+    body: new URLSearchParams(form).toString(),
+  });
+}
+
+async function sessionJson(browser: Browser): Promise<unknown> {
+  const answer = await browser.request('/session.json');
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+  return JSON.parse(answer.body);
+}
+
+/** A raw request, for paths and bodies fetch() would not send as they are. */
+function raw(base: string, path: string, headers: Record<string, string> = {}, body?: string) {
+  return new Promise<number>((resolve, reject) => {
+    const url = new URL(base);
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const GARBAGE_COOKIES = [
+  'session=garbage',
+  'session=3~a.b.c.d.e; session.1=x',
+  'session=a.b.c.d.e',
+  'session=%E0%A4%A; session.1=%%',
+  'session.1=orphan-chunk',
+  `session=${'A'.repeat(4000)}`,
+  'session="quoted"; session=second',
+  '=; ;; session',
+];
+
+const MALFORMED_PATHS = [
+  '/%zz',
+  '/%',
+  '//',
+  '/%2e%2e/%2e%2e/etc/passwd',
+  '/result?%zz=%',
+  '/%00',
+  '/.',
+];
+
+describe.each(EXAMPLES)('example %s on the demo contract', (name) => {
+  let app: DemoProcess;
+  const base = () => app.url.replace(/\/$/, '');
+  const browser = () => new Browser(base());
+
+  beforeAll(async () => {
+    app = await startExample(name, { SESSION_KEYS: newKeyEntry('c1') });
+  });
+
+  it('calculates, redirects to /result, and shows the result read back from the session', async () => {
+    const user = browser();
+    const answer = await post(user, '/calculate', { a: '2', b: '3' });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toBe('/result');
+    expect(sessionLines(answer.setCookies)).toHaveLength(1);
+    const page = await user.request('/result');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<td>6</td>');
+    expect(page.body).toContain('id="key-id">c1</code>');
+    expect(await sessionJson(user)).toMatchObject({
+      calculation: { a: 2, b: 3, sum: 5, difference: -1, product: 6, quotient: 2 / 3 },
+    });
+  });
+
+  it('sends no Set-Cookie on reads', async () => {
+    const user = browser();
+    await post(user, '/calculate', { a: '1', b: '1' });
+    for (const path of ['/', '/result', '/session.json']) {
+      const answer = await user.request(path);
+      expect(answer.status, path).toBe(200);
+      expect(answer.setCookies, path).toEqual([]);
+    }
+  });
+
+  it('answers 400 to bad input with no session Set-Cookie, and the session unchanged', async () => {
+    const user = browser();
+    await post(user, '/calculate', { a: '2', b: '3' });
+    const before = await sessionJson(user);
+    for (const form of [{ a: 'abc', b: '3' }, { a: '2' }, { a: '0x1f', b: '1' }]) {
+      const answer = await post(user, '/calculate', form);
+      expect(answer.status).toBe(400);
+      expect(sessionLines(answer.setCookies)).toEqual([]);
+      expect(answer.body).toContain('<p id="error" class="warn">');
+    }
+    expect(await sessionJson(user)).toEqual(before);
+  });
+
+  it('grows the session into chunks with notes, then answers 413 with no Set-Cookie, and logout expires every chunk', async () => {
+    const user = browser();
+    let full: Awaited<ReturnType<Browser['request']>> | undefined;
+    for (let i = 0; i < 20 && !full; i++) {
+      const answer = await post(user, '/notes', { note: `${i}:${'n'.repeat(500)}` });
+      if (answer.status === 413) full = answer;
+      else expect(answer.status).toBe(303);
+    }
+    if (!full) throw new Error('no 413 after 20 notes');
+    expect(user.jar.has('session.1')).toBe(true);
+    expect(full.setCookies).toEqual([]);
+    expect(full.body).toMatch(/over its 6144-byte limit, so it was not saved/);
+    const kept = (await sessionJson(user)) as { notes: string[] };
+    expect(kept.notes.length).toBeGreaterThan(4);
+
+    const chunks = [...user.jar.keys()].filter((key) => /^session(\.\d+)?$/.test(key)).sort();
+    const out = await post(user, '/logout', {});
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/');
+    const lines = sessionLines(out.setCookies);
+    expect(lines.map((line) => line.split('=', 1)[0]).sort()).toEqual(chunks);
+    for (const line of lines) expect(line).toMatch(/Max-Age=0/);
+    expect(await sessionJson(user)).toEqual({});
+  });
+
+  it('answers 413 to a body over 16 KB without touching the session', async () => {
+    const user = browser();
+    await post(user, '/calculate', { a: '2', b: '3' });
+    const before = await sessionJson(user);
+    const answer = await post(user, '/notes', { note: 'x'.repeat(20_000) });
+    expect(answer.status).toBe(413);
+    expect(answer.setCookies).toEqual([]);
+    expect(answer.body).toContain('The form data is over 16 KB');
+    expect(await sessionJson(user)).toEqual(before);
+  });
+
+  it('re-seals a cookie under the new first key after a rotation, then reads without Set-Cookie', async () => {
+    const oldKey = newKeyEntry('old');
+    const first = await startExample(name, { SESSION_KEYS: oldKey });
+    const user = new Browser(first.url.replace(/\/$/, ''));
+    try {
+      await post(user, '/calculate', { a: '4', b: '5' });
+    } finally {
+      await first.stop();
+    }
+    const rotated = await startExample(name, { SESSION_KEYS: `${newKeyEntry('new')},${oldKey}` });
+    try {
+      const moved = new Browser(rotated.url.replace(/\/$/, ''));
+      for (const [key, value] of user.jar) moved.jar.set(key, value);
+      const page = await moved.request('/');
+      expect(page.status).toBe(200);
+      expect(sessionLines(page.setCookies)).toHaveLength(1);
+      expect(page.body).toContain('id="key-id">new</code>');
+      expect(await sessionJson(moved)).toMatchObject({ calculation: { a: 4, b: 5, sum: 9 } });
+      expect((await moved.request('/result')).setCookies).toEqual([]);
+    } finally {
+      await rotated.stop();
+    }
+  });
+
+  it('treats garbage cookies as an empty session, shows only the reason, and never answers 5xx', async () => {
+    for (const cookie of GARBAGE_COOKIES) {
+      const headers = { cookie };
+      const json = await fetch(`${base()}/session.json`, { headers });
+      expect(json.status, cookie).toBe(200);
+      expect(await json.json(), cookie).toEqual({});
+      const page = await fetch(`${base()}/`, { headers });
+      expect(page.status, cookie).toBe(200);
+      const html = await page.text();
+      // The reason (one of a fixed list) at most; the detail is for the server's log.
+      const rejection = /<p id="rejection"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1];
+      if (rejection) {
+        expect(rejection).toMatch(
+          /^The cookie your browser sent was rejected \(<b>[a-z-]+<\/b>\)\. You start with an empty session\.$/,
+        );
+      }
+      const calc = await fetch(`${base()}/calculate`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { ...headers, ...FORM },
+        body: 'a=1&b=2',
+      });
+      expect(calc.status, cookie).toBe(303);
+    }
+  });
+
+  it('never answers 5xx to malformed paths or bodies', async () => {
+    for (const path of MALFORMED_PATHS) {
+      expect(await raw(base(), path), path).toBeLessThan(500);
+    }
+    const bodies: [Record<string, string>, string][] = [
+      [{ 'content-type': 'application/json' }, '{"a":1,"b":2}'],
+      [{ 'content-type': 'application/json' }, '{"a":'],
+      [{ 'content-type': 'text/plain' }, 'a=1&b=2&a'],
+      [{ 'content-type': 'application/x-www-form-urlencoded' }, '%%%&&==a=%zz'],
+      [{}, ''],
+    ];
+    for (const [headers, body] of bodies) {
+      for (const path of ['/calculate', '/notes', '/logout']) {
+        const status = await raw(base(), path, headers, body);
+        expect(status, `${path} ${JSON.stringify(headers)} ${body}`).toBeLessThan(500);
+      }
+    }
+  });
+});

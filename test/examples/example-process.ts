@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type DemoProcess, startDemo } from '../browser/demo-process.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The contract gives an app 30 s from `npm start` to answer (a framework may build first). */
+const STARTUP_MS = 30_000;
+const SHUTDOWN_MS = 5_000;
+
+const running = new Set<DemoProcess>();
+
+/**
+ * Starts an example app as a user would: `npm start` in `examples/<name>` (its dependencies
+ * come from the root's install), on a free loopback port, and waits for the URL it prints.
+ * `demo` has no folder of its own to start from: it is started as test/browser does.
+ * SESSION_KEYS is passed only when `env` has it, so the ephemeral key is used only on request.
+ */
+export function startExample(name: string, env: Record<string, string> = {}): Promise<DemoProcess> {
+  if (name === 'demo') return startDemo(env);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env };
+  if (!('SESSION_KEYS' in env)) delete childEnv.SESSION_KEYS;
+  // The test run's own npm context (npm test sets npm_* for the root package) is not the app's.
+  for (const key of Object.keys(childEnv)) if (key.startsWith('npm_')) delete childEnv[key];
+  delete childEnv.NODE_DEBUG;
+  delete childEnv.SESSION_NOT_BEFORE;
+  if (childEnv.NODE_ENV === 'production') delete childEnv.NODE_ENV;
+  // Its own process group, so stopping it stops npm and the server npm started.
+  const child = spawn('npm', ['start'], {
+    cwd: fileURLToPath(new URL(`examples/${name}/`, `file://${ROOT}`)),
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+  });
+  const signal = (target: ChildProcess, name: NodeJS.Signals): void => {
+    try {
+      if (target.pid !== undefined) process.kill(-target.pid, name);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  const handle = (url: string): DemoProcess => {
+    const app: DemoProcess = {
+      url,
+      child,
+      stderr: () => stderr,
+      async stop() {
+        running.delete(app);
+        if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+        signal(child, 'SIGTERM');
+        const timer = setTimeout(() => signal(child, 'SIGKILL'), SHUTDOWN_MS);
+        const code = await exited;
+        clearTimeout(timer);
+        return code;
+      },
+    };
+    running.add(app);
+    return app;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal(child, 'SIGKILL');
+      reject(
+        new Error(`${name} did not print its URL within ${STARTUP_MS} ms; stderr:\n${stderr}`),
+      );
+    }, STARTUP_MS);
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(handle(match[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} before listening; stderr:\n${stderr}`));
+    });
+  });
+}
+
+/** Stops every example still running (for afterAll), so no test leaves a process behind. */
+export async function stopAllExamples(): Promise<void> {
+  await Promise.all([...running].map((app) => app.stop()));
+}
