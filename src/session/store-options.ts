@@ -9,8 +9,9 @@ import {
   MIN_COOKIE_BYTES,
 } from '../cookie/limits.js';
 import { SessionConfigError } from '../errors.js';
-import { type Env, keyRingFromEnv, processEnv } from '../keys/from-env.js';
+import { type Env, processEnv } from '../keys/from-env.js';
 import { KeyRing, type KeysInput } from '../keys/key-ring.js';
+import { keysOnFirstUse } from '../keys/keys-on-first-use.js';
 import { type EventHook, type Hooks, type RejectionHook, resolveHooks } from './hooks.js';
 
 const DAY = 24 * 3600;
@@ -78,6 +79,8 @@ export interface StoreConfig {
   readonly budget: ChunkBudget;
   readonly refreshAfter: number;
   readonly hooks: Hooks;
+  /** The key ring; environment keys missing in production throw here, at first use. */
+  readonly keys: () => KeyRing;
 }
 
 function bad(setting: string, message: string): never {
@@ -152,8 +155,8 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   const keysEnv = options.keysEnv ?? 'SESSION_KEYS';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keysEnv))
     bad('keysEnv', `${JSON.stringify(keysEnv)} is not an environment variable name`);
-  const ring =
-    options.keys === undefined ? keyRingFromEnv(keysEnv, env) : KeyRing.from(options.keys, 'keys');
+  const given = options.keys === undefined ? undefined : KeyRing.from(options.keys, 'keys');
+  const keys = given === undefined ? keysOnFirstUse(keysEnv, env) : () => given;
   const purpose = options.purpose;
   if (
     purpose !== undefined &&
@@ -199,7 +202,9 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   if (typeof now !== 'function') bad('now', 'must be a function returning milliseconds');
   return {
     codec: {
-      ring,
+      get ring() {
+        return keys();
+      },
       purpose: purpose === undefined ? cookieName : `${cookieName}/${purpose}`,
       compress,
       // Joined chunks can be no longer than the total budget; anything longer is not ours.
@@ -215,5 +220,6 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
     budget: { cookieBytes, totalBytes },
     refreshAfter,
     hooks: resolveHooks(options),
+    keys,
   };
 }
