@@ -29,7 +29,7 @@ export function errorResponse(status, title, message, session) {
 <head><meta charset="utf-8"><title>${escapeHtml(title)} · jwe-session Next.js example</title></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p id="error">${escapeHtml(message)}</p>
+<p id="error" class="warn">${escapeHtml(message)}</p>
 <p><a href="/">Back</a></p>
 <footer>${cookieInfo(session)}</footer>
 </body>
