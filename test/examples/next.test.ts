@@ -144,7 +144,10 @@ describe('examples/next over HTTP', () => {
     const requests: [string, RequestInit][] = [
       ['/', { headers: { cookie: 'session=%ZZ%; session.1=\u00ff' } }],
       ['/session.json', { headers: { cookie: `session=${'A'.repeat(5000)}` } }],
-      ['/calculate', { method: 'POST', body: '%%%&&&=', headers: { 'content-type': 'text/plain' } }],
+      [
+        '/calculate',
+        { method: 'POST', body: '%%%&&&=', headers: { 'content-type': 'text/plain' } },
+      ],
       ['/notes', { method: 'POST', body: 'note=%E0%A4%A' }],
       ['/calculate', { method: 'GET' }],
       ['/logout', { method: 'PUT' }],
@@ -159,35 +162,43 @@ describe('examples/next over HTTP', () => {
     }
   });
 
-  it('re-seals a cookie under the new first key on the next page view', async () => {
-    const oldKey = newKeyEntry('old');
-    const newKey = newKeyEntry('new');
-    const before = await startNextExample({ SESSION_KEYS: oldKey });
-    const cookie = await calculated(before.url);
-    await before.stop();
-    const after = await startNextExample({ SESSION_KEYS: `${newKey},${oldKey}` });
-    try {
-      const page = await fetch(at('/result', after.url), { headers: { cookie } });
-      expect(await page.text()).toContain('<td>6</td>');
-      const [line] = page.headers.getSetCookie();
-      const token = (line as string).split(';')[0]?.replace(/^session=(\d{1,2}~)?/, '') ?? '';
-      const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString());
-      expect(String(header.kid).split('.')[0]).toBe('new');
-    } finally {
-      await after.stop();
-    }
-  }, NEXT_STARTUP_MS);
+  it(
+    're-seals a cookie under the new first key on the next page view',
+    async () => {
+      const oldKey = newKeyEntry('old');
+      const newKey = newKeyEntry('new');
+      const before = await startNextExample({ SESSION_KEYS: oldKey });
+      const cookie = await calculated(before.url);
+      await before.stop();
+      const after = await startNextExample({ SESSION_KEYS: `${newKey},${oldKey}` });
+      try {
+        const page = await fetch(at('/result', after.url), { headers: { cookie } });
+        expect(await page.text()).toContain('<td>6</td>');
+        const [line] = page.headers.getSetCookie();
+        const token = (line as string).split(';')[0]?.replace(/^session=(\d{1,2}~)?/, '') ?? '';
+        const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString());
+        expect(String(header.kid).split('.')[0]).toBe('new');
+      } finally {
+        await after.stop();
+      }
+    },
+    NEXT_STARTUP_MS,
+  );
 
-  it('builds without SESSION_KEYS and warns on stderr when serving with a random key', async () => {
-    const ephemeral = await startNextExample();
-    try {
-      expect(ephemeral.stderr()).toContain('SESSION_KEYS is not set: using a random key');
-      const cookie = await calculated(ephemeral.url);
-      expect(cookie).toMatch(/^session=/);
-    } finally {
-      await ephemeral.stop();
-    }
-  }, NEXT_STARTUP_MS);
+  it(
+    'builds without SESSION_KEYS and warns on stderr when serving with a random key',
+    async () => {
+      const ephemeral = await startNextExample();
+      try {
+        expect(ephemeral.stderr()).toContain('SESSION_KEYS is not set: using a random key');
+        const cookie = await calculated(ephemeral.url);
+        expect(cookie).toMatch(/^session=/);
+      } finally {
+        await ephemeral.stop();
+      }
+    },
+    NEXT_STARTUP_MS,
+  );
 });
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
