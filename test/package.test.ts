@@ -53,6 +53,10 @@ describe('package surface', () => {
         "./jar": [
           "sessionFromJar",
         ],
+        "./next": [
+          "getSession",
+          "sessionProxy",
+        ],
         "./node": [
           "withSession",
         ],
