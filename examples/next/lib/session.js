@@ -1,0 +1,11 @@
+// The one session store of the app. Created when the module is first imported, which
+// `next build` also does: with keys resolved on first use, a build needs no SESSION_KEYS,
+// and a server without them fails at its first request, saying how to make a key.
+import { createSessionStore } from 'jwe-session';
+
+export const store = createSessionStore({
+  cookieName: 'session',
+  // Secure is off only because this example runs over plain HTTP on localhost: browsers keep
+  // a Secure cookie only from HTTPS. Keep the default, secure: true, in a real app.
+  cookie: { secure: false },
+});

@@ -1,0 +1,162 @@
+// `npm start`: builds the app when its sources changed since the last build, then serves it.
+//
+//   PORT          port to listen on (default 3000; 0 picks a free one)
+//   HOST          address to listen on (default 127.0.0.1)
+//   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
+//                 Unset: a random key for this process only, with a warning on stderr.
+//
+// The build runs without SESSION_KEYS on purpose: a store resolves its keys at the first
+// request, so `next build` needs no secret.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+const LOCK = join(here, '.next-build.lock');
+const BUILD_ID = join(here, '.next', 'BUILD_ID');
+// What a build depends on: the app, and the library as built at the repository root.
+const SOURCES = ['app', 'lib', 'proxy.js', 'next.config.mjs', 'package.json', '../../dist'];
+
+function fail(message) {
+  console.error(`jwe-session Next.js example: ${message}`);
+  process.exit(1);
+}
+
+function listenPort(text) {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535)
+    fail(`PORT must be a number from 0 to 65535, not ${text}`);
+  return port;
+}
+
+const port = listenPort(process.env.PORT ?? '3000');
+const host = process.env.HOST ?? '127.0.0.1';
+
+function newestMtime(path) {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+function isStale() {
+  let built;
+  try {
+    built = statSync(BUILD_ID).mtimeMs;
+  } catch {
+    return true;
+  }
+  return SOURCES.some((source) => newestMtime(join(here, source)) > built);
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** One build at a time (two test files may start the app together); the others wait. */
+async function withBuildLock(run) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+      } catch {}
+      // A lock whose builder died is no lock.
+      if (holder && !alive(holder)) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) fail(`another build still holds ${LOCK}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await run();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+function build() {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+  delete env.SESSION_KEYS;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    // Build output goes to stderr: stdout carries only the "listening on" line.
+    const child = spawn(process.execPath, [nextBin, 'build'], {
+      cwd: here,
+      env,
+      stdio: ['ignore', 2, 2],
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) fail(`next build failed (exit code ${code})`);
+      console.error(`jwe-session Next.js example: built in ${Date.now() - started} ms`);
+      resolve();
+    });
+  });
+}
+
+if (isStale()) await withBuildLock(async () => (isStale() ? build() : undefined));
+
+if (!process.env.SESSION_KEYS?.trim()) {
+  // One key for the whole server, set before Next.js loads the app: every bundle that imports
+  // lib/session.js (pages, Route Handlers, Server Actions, proxy) must seal with the same key.
+  process.env.SESSION_KEYS = `dev-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64url')}`;
+  console.error(
+    'jwe-session Next.js example: SESSION_KEYS is not set: using a random key for this process. ' +
+      'Sessions will not survive a restart. Generate a key with `npx jwe-session keygen`.',
+  );
+}
+process.env.NODE_ENV = 'production';
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+
+const { default: next } = await import('next');
+
+// Listen first, so PORT=0 has its real port before Next.js is told it.
+const server = createServer();
+server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
+await new Promise((resolve) => server.listen(port, host, resolve));
+const address = server.address();
+const app = next({ dev: false, dir: here, hostname: host, port: address.port });
+await app.prepare();
+const handle = app.getRequestHandler();
+server.on('request', (req, res) => {
+  handle(req, res).catch((error) => {
+    console.error('jwe-session Next.js example: request failed:', error);
+    if (!res.headersSent) {
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Internal error.\n');
+    } else res.destroy();
+  });
+});
+const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+// The tests read this line to find the port when PORT=0.
+console.log(`jwe-session Next.js example listening on http://${shown}:${address.port}/`);
+
+function shutdown(signal) {
+  console.log(`jwe-session Next.js example: ${signal}, closing`);
+  server.close();
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

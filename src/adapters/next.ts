@@ -1,0 +1,154 @@
+import { SessionConfigError } from '../errors.js';
+import { portOf } from '../session/port.js';
+import { type Session, stateOf } from '../session/session.js';
+import type { SessionStore } from '../session/session-store.js';
+import { lockSession } from '../session/state.js';
+import type { AnySessionData } from '../types.js';
+import {
+  type FetchSessionHandler,
+  type WithSessionFetchOptions,
+  withSessionFetch,
+} from './fetch.js';
+import { fetch500 } from './fetch-500.js';
+import { type CookieJar, sessionFromJar } from './jar.js';
+
+// `next` is an optional peer: it is imported only when a function below is called, so neither
+// the core nor an app that never uses this entry needs it, and its version is the app's own.
+// The `.js` paths resolve the same files as `next/headers` under Node's ESM rules too.
+let nextHeaders: Promise<{ cookies: () => Promise<CookieJar> }> | undefined;
+let nextServer: Promise<{ NextResponse: { next(): Response } }> | undefined;
+
+function needsNext(what: string, error: unknown): never {
+  throw new SessionConfigError(
+    'next',
+    `jwe-session/next could not import ${what} (${String((error as Error)?.message ?? error)}): ` +
+      'install next in the app, or pass what it provides yourself (see the README, "Next.js")',
+  );
+}
+
+async function requestCookies(): Promise<CookieJar> {
+  nextHeaders ??= import('next/headers.js').catch((error: unknown) => {
+    nextHeaders = undefined;
+    return needsNext('next/headers', error);
+  });
+  const { cookies } = await nextHeaders;
+  return cookies();
+}
+
+async function passThrough(): Promise<Response> {
+  nextServer ??= import('next/server.js').catch((error: unknown) => {
+    nextServer = undefined;
+    return needsNext('next/server', error);
+  });
+  const { NextResponse } = await nextServer;
+  return NextResponse.next();
+}
+
+/**
+ * The request's session in a Server Component, a Server Action or a Route Handler, read
+ * through `await cookies()` from `next/headers`.
+ *
+ * Nothing is written until `await session.save()`, which sets every chunk (and deletes every
+ * chunk no longer needed) through the same `cookies()`, then locks the session. In a Server
+ * Component, where Next.js refuses cookie writes, `save()` throws SessionReadOnlyError
+ * rather than losing the change; a page's sliding refresh comes from `sessionProxy`.
+ *
+ * ```ts
+ * 'use server';
+ * export async function login(form: FormData) {
+ *   const session = await getSession(store);
+ *   session.regenerate();
+ *   session.set('user', String(form.get('name')));
+ *   await session.save();
+ * }
+ * ```
+ *
+ * `jar` replaces the `cookies()` lookup (a test, or an app that has the jar already).
+ */
+export async function getSession<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
+  jar?: CookieJar,
+): Promise<Session<T, F>> {
+  // A wrong store is a programming error: say so before touching Next.js.
+  portOf<T, F>(store);
+  return sessionFromJar(store, jar ?? (await requestCookies()));
+}
+
+/** What `sessionProxy` answers with: by default `NextResponse.next()`. */
+export type ProxySessionHandler<T, F = AnySessionData> = FetchSessionHandler<T, F>;
+
+export type SessionProxyOptions = WithSessionFetchOptions;
+
+const READ_ONLY =
+  'proxy.ts writes the session only on GET and HEAD page requests (not on a Server Action, a ' +
+  'form POST or a prefetch, whose own route may write it): change it in the Server Action or ' +
+  'Route Handler';
+
+/**
+ * Whether proxy.ts may write the session for this request. A Server Action or a Route
+ * Handler on POST writes its own cookies in the same response, and two writers of one cookie
+ * would race; a prefetch would slide or spend a flash for a page nobody has seen yet.
+ */
+function mayWrite(request: Request): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const { headers } = request;
+  return !(
+    headers.has('next-action') ||
+    headers.has('next-router-prefetch') ||
+    headers.get('purpose') === 'prefetch' ||
+    headers.get('sec-purpose')?.includes('prefetch') === true
+  );
+}
+
+/**
+ * The `proxy` of a Next.js `proxy.ts` (Next.js 16; `middleware.ts` before it): on each page
+ * request it loads the session and writes it back only when it must, which Server Components
+ * cannot do themselves:
+ * - the idle deadline slides (the cookie is re-sealed once `refreshAfter` has passed),
+ * - a flash read by the page goes (the page reads the request's cookie, which still has it),
+ * - a cookie sealed under an old key is re-sealed under the first one,
+ * - a rejected cookie (expired, tampered, an old format) is deleted, every chunk.
+ * A request that needs none of these gets no Set-Cookie.
+ *
+ * ```ts
+ * // proxy.ts
+ * import { sessionProxy } from 'jwe-session/next';
+ * import { store } from './lib/session';
+ *
+ * export const proxy = sessionProxy(store);
+ * export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
+ * ```
+ *
+ * `handler` answers the request (default `NextResponse.next()`); it gets the session, so it
+ * can redirect a visitor without a login, and a change it makes on a GET is written too. On
+ * other requests (a Server Action, a form POST, a prefetch) the session is read-only here and
+ * nothing is written: the route that handles the request owns its cookie. A GET Route
+ * Handler that changes the session should be left out of the matcher, for the same reason.
+ *
+ * A failure (the handler threw, the commit failed) is answered by `onError`, by default a
+ * 500 with the error logged, and carries no session cookie.
+ */
+export function sessionProxy<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
+  handler: ProxySessionHandler<T, F> = passThrough,
+  options: SessionProxyOptions = {},
+): (request: Request) => Promise<Response> {
+  const port = portOf<T, F>(store);
+  const writing = withSessionFetch(store, handler, options);
+  const { onError } = options;
+  return async (request) => {
+    if (mayWrite(request)) return writing(request);
+    try {
+      const session = await port.load(request.headers.get('cookie'));
+      lockSession(stateOf(session), READ_ONLY);
+      return await handler(request, session);
+    } catch (error) {
+      if (!onError) return fetch500(error);
+      try {
+        return await onError(error, request);
+      } catch (failure) {
+        return fetch500(failure);
+      }
+    }
+  };
+}
