@@ -164,10 +164,13 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
     );
   }
   const clockTolerance = integer('clockTolerance', options.clockTolerance, 30, 0, 600);
-  // Every window the store accepts stays cached, whenever the ring is first resolved.
+  // Every window the store accepts stays cached: fitted now for a ring the app gave, and for
+  // one from the environment whenever it is resolved (cheap, and idempotent).
+  const windowSpan = idleTimeout + 2 * clockTolerance;
+  given?.fitWindowCache(windowSpan);
   const keys = (): KeyRing => {
     const ring = ringOf();
-    ring.fitWindowCache(idleTimeout + 2 * clockTolerance);
+    ring.fitWindowCache(windowSpan);
     return ring;
   };
   const cookieBytes = integer(

@@ -1,6 +1,7 @@
 // Every key window a store accepts stays cached, however long its idle lifetime (issue 14,
 // finding 10): otherwise tokens that cycle through old windows force one HKDF call each.
 import { describe, expect, it } from 'vitest';
+import { createSessionStore } from '../../src/index.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { keyEntry } from '../helpers/keys.js';
 import { makeStore } from '../helpers/store.js';
@@ -24,6 +25,18 @@ describe('the window-key cache', () => {
     await deriveWindows(ring, windows);
     expect(ring.derivedWindowKey('k1', 0)).toBeDefined();
     expect(ring.derivedWindowKey('k1', windows - 1)).toBeDefined();
+  });
+
+  it('fits a ring read from the environment too (resolved at first use)', async () => {
+    const store = createSessionStore({
+      env: { SESSION_KEYS: keyEntry('k1'), NODE_ENV: 'production' },
+      idleTimeout: 300 * DAY,
+      absoluteTimeout: 300 * DAY,
+    });
+    const ring = store.keyRing;
+    const windows = 300 * 24;
+    await deriveWindows(ring, windows);
+    expect(ring.derivedWindowKey('k1', 0)).toBeDefined();
   });
 
   it('keeps the floor for short lifetimes, dropping the oldest past it', async () => {
