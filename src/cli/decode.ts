@@ -1,7 +1,8 @@
-import { ALG, ENC, readHeader, type TokenHeader } from '../codec/header.js';
+import { readHeader, type TokenHeader } from '../codec/header.js';
+import { ALG, ENC, WINDOW_SECONDS } from '../codec/token-format.js';
 import { type Unsealed, unseal } from '../codec/unseal.js';
 import { type SealedTimes, SessionConfigError, SessionRejectedError } from '../errors.js';
-import { KeyRing, WINDOW_SECONDS } from '../keys/key-ring.js';
+import { KeyRing } from '../keys/key-ring.js';
 import {
   resolveOptions,
   type SessionStoreOptions,

@@ -18,15 +18,3 @@ export interface CodecConfig {
   /** Current time in milliseconds; a parameter so tests can move the clock. */
   readonly now: () => number;
 }
-
-/** The claims every token carries, in seconds since the epoch. */
-export interface Claims {
-  /** Purpose: cookie name and app purpose, checked on unseal. */
-  readonly pur: string;
-  /** Issued at: when this token was sealed. */
-  readonly iat: number;
-  /** Expires: the idle deadline, capped by the absolute one. */
-  readonly exp: number;
-  /** Origin: when the session began; the absolute lifetime counts from here. */
-  readonly ori: number;
-}

@@ -1,13 +1,19 @@
 import { compactDecrypt } from 'jose';
 import { type RejectionReason, SessionRejectedError } from '../errors.js';
-import { WINDOW_SECONDS } from '../keys/key-ring.js';
-import type { Claims, CodecConfig } from './codec-config.js';
-import { ALG, ENC, readHeader, type TokenHeader } from './header.js';
+import type { CodecConfig } from './codec-config.js';
+import { readHeader, type TokenHeader } from './header.js';
 import { MAX_DEPTH } from './json-value.js';
-import { plaintextOf } from './seal.js';
 import type { Opened } from './token-cache.js';
-
-export type SessionRecord = Record<string, unknown>;
+import {
+  ALG,
+  type Claims,
+  dataJsonOf,
+  ENC,
+  type PlaintextBody,
+  readPlaintext,
+  type SessionRecord,
+  WINDOW_SECONDS,
+} from './token-format.js';
 
 export interface Unsealed {
   readonly claims: Claims;
@@ -27,14 +33,6 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export function maxInflatedBytes(config: CodecConfig): number {
   return config.maxTokenChars * 64;
-}
-
-function isRecord(value: unknown): value is SessionRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isTime(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** How many times `char` occurs in `text`, counting no further than `limit`. */
@@ -69,9 +67,7 @@ function tooDeep(text: string): boolean {
   return false;
 }
 
-function parse(
-  plaintext: string,
-): { claims: Claims; data: SessionRecord; flash: SessionRecord | undefined } | undefined {
+function parse(plaintext: string): PlaintextBody | undefined {
   if (tooDeep(plaintext)) return undefined;
   let body: unknown;
   try {
@@ -79,14 +75,7 @@ function parse(
   } catch {
     return undefined;
   }
-  if (!isRecord(body)) return undefined;
-  const { pur, iat, exp, ori, d, f } = body;
-  if (typeof pur !== 'string' || !isTime(iat) || !isTime(exp) || !isTime(ori)) return undefined;
-  if (!isRecord(d) || (f !== undefined && !isRecord(f))) return undefined;
-  // A null prototype means a key named "constructor" or "__proto__" is only ever data.
-  Object.setPrototypeOf(d, null);
-  if (f) Object.setPrototypeOf(f, null);
-  return { claims: { pur, iat, exp, ori }, data: d, flash: f };
+  return readPlaintext(body);
 }
 
 /** Why claims are refused now, if they are: checked against the configuration and the clock. */
@@ -208,33 +197,11 @@ async function decryptAndOpen(
   const opened: Opened = {
     claims: body.claims,
     keyId: header.keyId,
-    dataJson: dataJsonOf(plaintext, body.claims, body.flash, body.data),
+    dataJson: dataJsonOf(plaintext, body),
     flashJson: body.flash && JSON.stringify(body.flash),
   };
   const problem = checkClaims(config, opened, now);
   if (problem) return problem;
   config.cache?.set(token, opened);
   return { ...body, keyId: header.keyId, dataJson: opened.dataJson };
-}
-
-/**
- * The data's JSON, cut from the plaintext when it has the layout `plaintextOf` writes (claims,
- * then `"d"` last) instead of serialising the data again on every request. The cut is the
- * text that JSON.stringify produced at seal time, which re-serialising the parse would give
- * back unchanged; any other layout falls back to JSON.stringify, so the worst a surprise can
- * do is make an unchanged session look changed once.
- */
-function dataJsonOf(
-  plaintext: string,
-  claims: Claims,
-  flash: SessionRecord | undefined,
-  data: SessionRecord,
-): string {
-  if (flash === undefined) {
-    const head = `${plaintextOf(claims, { dataJson: '', flashJson: undefined }).slice(0, -1)}`;
-    if (plaintext.startsWith(head) && plaintext.endsWith('}')) {
-      return plaintext.slice(head.length, -1);
-    }
-  }
-  return JSON.stringify(data);
 }

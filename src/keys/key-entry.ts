@@ -1,5 +1,5 @@
-import { decodeBase64url } from '../codec/base64url.js';
 import { SessionConfigError } from '../errors.js';
+import { decodeBase64url } from '../util/base64url.js';
 
 /**
  * One key of a ring: a non-secret id (carried in every token's `kid`) and its secret.

@@ -4,13 +4,6 @@ import { type KeySpec, type ParsedKey, parseKeyEntry, parseKeySpec } from './key
 /** Keys as an app may give them: the env-style text, a list of text entries, or specs. */
 export type KeysInput = KeyRing | string | readonly (string | KeySpec)[];
 
-/**
- * Length of one key window. Each window seals under its own HKDF-derived AES key, so the
- * 2^32-messages-per-key bound of AES-GCM with random nonces (NIST SP 800-38D) applies per
- * hour: over a million seals a second, sustained, before it is reached.
- */
-export const WINDOW_SECONDS = 3600;
-
 // Derived keys are cached per (key id, window). Unseal only asks for windows inside the
 // session lifetime (checked before derivation), so a bound this size is never hit by real
 // traffic; it only caps memory against a configuration with a very long lifetime.

@@ -1,5 +1,4 @@
-import type { Claims } from '../codec/codec-config.js';
-import type { SessionRecord } from '../codec/unseal.js';
+import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { CookieInfo } from '../types.js';
 import type { Commit } from './commit.js';
 

@@ -1,8 +1,8 @@
 import { parse } from 'cookie';
-import type { Claims } from '../codec/codec-config.js';
 import { toJson } from '../codec/json-value.js';
-import { plaintextOf, seal } from '../codec/seal.js';
-import { maxInflatedBytes, type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
+import { seal } from '../codec/seal.js';
+import { type Claims, plaintextOf, type SessionRecord } from '../codec/token-format.js';
+import { maxInflatedBytes, type Unsealed, unseal } from '../codec/unseal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import { deletions, type ReadChunks, readChunks, writeChunks } from '../cookie/chunking.js';
 import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
