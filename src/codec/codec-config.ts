@@ -1,4 +1,5 @@
 import type { KeyRing } from '../keys/key-ring.js';
+import type { NodeEngine } from './node-engine.js';
 import type { TokenCache } from './token-cache.js';
 
 /** Everything seal and unseal need, fixed when the store is created. Times are in seconds. */
@@ -7,6 +8,8 @@ export interface CodecConfig {
   /** Bound into every token (`pur` claim): the cookie name, plus the app's purpose if any. */
   readonly purpose: string;
   readonly compress: boolean;
+  /** The node:crypto engine (`engine: 'node'`), or undefined for jose on Web Crypto. */
+  readonly engine: NodeEngine | undefined;
   /** Longest token unseal will look at, in characters; longer is rejected unread. */
   readonly maxTokenChars: number;
   readonly idleTimeout: number;

@@ -2,6 +2,7 @@ import { CompactEncrypt } from 'jose';
 import type { CodecConfig } from './codec-config.js';
 import {
   type Claims,
+  type ProtectedHeader,
   plaintextOf,
   protectedHeaderOf,
   type SealBody,
@@ -13,13 +14,38 @@ const encoder = new TextEncoder();
 /**
  * Seals claims and data into a compact JWE: `dir` + `A256GCM` under the sealing key's AES key
  * for the current window, with `kid` = `<key id>.<window>`.
+ *
+ * With the node:crypto engine and the window key already derived, the token comes back at
+ * once (no promise), so a commit can finish in the same tick. Compressed tokens always go
+ * through jose, which does the DEFLATE.
  */
-export async function seal(config: CodecConfig, claims: Claims, body: SealBody): Promise<string> {
+export function seal(
+  config: CodecConfig,
+  claims: Claims,
+  body: SealBody,
+): string | Promise<string> {
   const window = windowOf(claims.iat);
   const keyId = config.ring.primaryId;
+  const header = protectedHeaderOf(keyId, window, config.compress);
+  const plaintext = plaintextOf(claims, body);
+  const key = config.ring.derivedWindowKey(keyId, window);
+  if (key !== undefined && config.engine !== undefined && !config.compress) {
+    return config.engine.seal(key, header, plaintext);
+  }
+  return sealLater(config, keyId, window, header, plaintext);
+}
+
+async function sealLater(
+  config: CodecConfig,
+  keyId: string,
+  window: number,
+  header: ProtectedHeader,
+  plaintext: string,
+): Promise<string> {
   const key =
     config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
-  return new CompactEncrypt(encoder.encode(plaintextOf(claims, body)))
-    .setProtectedHeader(protectedHeaderOf(keyId, window, config.compress))
-    .encrypt(key);
+  if (config.engine !== undefined && !config.compress) {
+    return config.engine.seal(key, header, plaintext);
+  }
+  return new CompactEncrypt(encoder.encode(plaintext)).setProtectedHeader(header).encrypt(key);
 }

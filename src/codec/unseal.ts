@@ -167,6 +167,14 @@ export function unseal(config: CodecConfig, token: string): Result | Promise<Res
   if (windowStart + WINDOW_SECONDS + config.idleTimeout + config.clockTolerance < now) {
     return new SessionRejectedError('expired', 'token names a key window past the idle lifetime');
   }
+  const { engine } = config;
+  // The node:crypto engine opens in the same tick once the window key is derived; compressed
+  // tokens always go through jose, which inflates them.
+  if (engine !== undefined && !header.zip) {
+    const key = config.ring.derivedWindowKey(header.keyId, header.window);
+    if (key !== undefined)
+      return openPlaintext(config, token, engine.open(key, token), header, now);
+  }
   return decryptAndOpen(config, token, header, now);
 }
 
@@ -176,22 +184,37 @@ async function decryptAndOpen(
   header: TokenHeader,
   now: number,
 ): Promise<Result> {
-  let plaintext: string;
+  let plaintext: string | undefined;
   try {
     const { keyId, window } = header;
     const key =
       config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
-    const result = await compactDecrypt(token, key, {
-      keyManagementAlgorithms: [ALG],
-      contentEncryptionAlgorithms: [ENC],
-      maxDecompressedLength: config.compress ? maxInflatedBytes(config) : 0,
-    });
-    plaintext = decoder.decode(result.plaintext);
+    if (config.engine !== undefined && !header.zip) plaintext = config.engine.open(key, token);
+    else {
+      const result = await compactDecrypt(token, key, {
+        keyManagementAlgorithms: [ALG],
+        contentEncryptionAlgorithms: [ENC],
+        maxDecompressedLength: config.compress ? maxInflatedBytes(config) : 0,
+      });
+      plaintext = decoder.decode(result.plaintext);
+    }
   } catch {
-    // jose's own reasons (bad tag, bad IV length, failed inflate) are all one thing to us:
-    // this token was not sealed by this key as it stands.
-    return new SessionRejectedError('tampered', 'decryption failed');
+    plaintext = undefined;
   }
+  return openPlaintext(config, token, plaintext, header, now);
+}
+
+/** The rest of unseal once decrypted (`undefined`: decryption failed), the same for both engines. */
+function openPlaintext(
+  config: CodecConfig,
+  token: string,
+  plaintext: string | undefined,
+  header: TokenHeader,
+  now: number,
+): Result {
+  // Every engine's reasons (bad tag, bad IV length, failed inflate, bad UTF-8) are one thing
+  // to us: this token was not sealed by this key as it stands.
+  if (plaintext === undefined) return new SessionRejectedError('tampered', 'decryption failed');
   const body = parse(plaintext);
   if (!body) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
   const opened: Opened = {

@@ -1,4 +1,5 @@
 import type { CodecConfig } from '../codec/codec-config.js';
+import { NodeEngine, reachNodeCrypto } from '../codec/node-engine.js';
 import { TokenCache } from '../codec/token-cache.js';
 import { type CookieOptions, type ResolvedCookie, resolveCookie } from '../cookie/attributes.js';
 import type { ChunkBudget } from '../cookie/chunking.js';
@@ -57,6 +58,14 @@ export interface SessionStoreOptions {
    * are still checked on every hit). 0 turns it off. Default 1000.
    */
   readonly cacheSize?: number;
+  /**
+   * What seals and opens tokens. `'webcrypto'` (default): jose on Web Crypto, on any runtime.
+   * `'node'`: AES-256-GCM on synchronous node:crypto, the same tokens byte for byte (either
+   * engine opens the other's), several times faster per call, and a commit that needs no
+   * await. Node only (20.16+, for `process.getBuiltinModule`). Compressed tokens still go
+   * through jose.
+   */
+  readonly engine?: 'webcrypto' | 'node';
   /** The environment to read `keysEnv` and `SESSION_NOT_BEFORE` from. Default `process.env`. */
   readonly env?: Env;
   /** Current time in milliseconds. For tests. Default `Date.now`. */
@@ -101,6 +110,20 @@ function parseNotBefore(setting: string, value: Date | number | string): number 
     );
   }
   return Math.floor(ms / 1000);
+}
+
+function resolveEngine(engine: unknown): NodeEngine | undefined {
+  if (engine === undefined || engine === 'webcrypto') return undefined;
+  if (engine !== 'node')
+    bad('engine', `${JSON.stringify(String(engine))} is invalid: use 'webcrypto' or 'node'`);
+  const nodeCrypto = reachNodeCrypto();
+  if (nodeCrypto === undefined) {
+    bad(
+      'engine',
+      "'node' needs node:crypto through process.getBuiltinModule (Node 20.16 or later); this runtime has none: leave engine unset (Web Crypto)",
+    );
+  }
+  return new NodeEngine(nodeCrypto);
 }
 
 /** Validates every option once, when the store is created; errors name the option. */
@@ -165,6 +188,7 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   );
   const compress = options.compress ?? false;
   if (typeof compress !== 'boolean') bad('compress', 'must be true or false');
+  const engine = resolveEngine(options.engine);
   const notBeforeInput = options.notBefore ?? env.SESSION_NOT_BEFORE;
   const notBefore =
     notBeforeInput === undefined || notBeforeInput === ''
@@ -181,6 +205,7 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
       ring,
       purpose: purpose === undefined ? cookieName : `${cookieName}/${purpose}`,
       compress,
+      engine,
       // Joined chunks can be no longer than the total budget; anything longer is not ours.
       maxTokenChars: totalBytes,
       idleTimeout,
