@@ -1,7 +1,7 @@
 // engine: 'node' against jose (engine: 'webcrypto'): the same tokens, both ways, and the same
 // refusals. Each engine opens the other's tokens for generated data and keys; every mutated
 // token is refused by both.
-import { createCipheriv, KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { NodeEngine } from '../../src/codec/node-engine.js';
@@ -225,6 +225,23 @@ describe("engine: 'node' opening checks what jose checks", () => {
     const window = Math.floor(clock.now() / 1000 / WINDOW_SECONDS);
     const key = await node.keyRing.windowKey('k1', window);
     expect(engine.open(key, parts.join('.'))).toBeUndefined();
+  });
+});
+
+describe('NodeEngine.open on its own (behind the header checks, and without them)', () => {
+  it('refuses a ciphertext spelled any way but the canonical one', async () => {
+    const store = makeStore({ engine: 'node', cacheSize: 0 }, clock);
+    const token = await store.seal({ a: 1 });
+    const window = Math.floor(clock.now() / 1000 / WINDOW_SECONDS);
+    const key = await store.keyRing.windowKey('k1', window);
+    const engine = new NodeEngine({ createCipheriv, createDecipheriv, KeyObject } as never);
+    expect(engine.open(key, token)).toContain('"d":{"a":1}');
+    const parts = token.split('.');
+    for (const spelling of [`${parts[3]}=`, ` ${parts[3]}`, `${parts[3]}\n`, `${parts[3]}.`]) {
+      expect(
+        engine.open(key, [parts[0], '', parts[2], spelling, parts[4]].join('.')),
+      ).toBeUndefined();
+    }
   });
 });
 
