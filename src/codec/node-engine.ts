@@ -33,6 +33,8 @@ const TAG_BYTES = 16;
 const CIPHER = 'aes-256-gcm';
 // Never a truncated tag: node would otherwise accept a shorter one set with setAuthTag.
 const GCM = { authTagLength: TAG_BYTES } as const;
+// IVs drawn per getRandomValues call.
+const IV_POOL = 256;
 // Distinct header texts remembered: one per key and window in use, and a little slack.
 const MAX_HEADERS = 16;
 
@@ -84,6 +86,21 @@ export class NodeEngine {
     return object;
   }
 
+  // IVs cut from a pool filled 256 at a time: one getRandomValues call (a system-call-backed
+  // randomFillSync, 5% of a read-modify-write in a profile) per 256 seals instead of per seal.
+  // Each IV is still 12 fresh CSPRNG bytes, used once.
+  #ivPool = new Uint8Array(0);
+  #ivAt = 0;
+  #nextIv(): Uint8Array {
+    if (this.#ivAt + IV_BYTES > this.#ivPool.length) {
+      this.#ivPool = crypto.getRandomValues(new Uint8Array(IV_BYTES * IV_POOL));
+      this.#ivAt = 0;
+    }
+    const iv = this.#ivPool.subarray(this.#ivAt, this.#ivAt + IV_BYTES);
+    this.#ivAt += IV_BYTES;
+    return iv;
+  }
+
   // jose writes the protected header as base64url(JSON.stringify(header)).
   #encodedHeader(header: ProtectedHeader): string {
     const json = JSON.stringify(header);
@@ -99,7 +116,7 @@ export class NodeEngine {
   /** A compact JWE of `plaintext`, byte-for-byte the format jose's CompactEncrypt writes. */
   seal(key: CryptoKey, header: ProtectedHeader, plaintext: string): string {
     const encodedHeader = this.#encodedHeader(header);
-    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const iv = this.#nextIv();
     const cipher = this.#crypto.createCipheriv(CIPHER, this.#keyObject(key), iv, GCM);
     cipher.setAAD(encoder.encode(encodedHeader));
     const ciphertext = cipher.update(plaintext, 'utf8', 'base64url') + cipher.final('base64url');

@@ -307,3 +307,13 @@ describe('the engine option', () => {
     }
   });
 });
+
+describe('NodeEngine IVs', () => {
+  it('never repeats an IV across many seals (the pool hands each out once)', async () => {
+    const store = makeStore({ engine: 'node', cacheSize: 0 }, clock);
+    const ivs = new Set<string>();
+    const count = 1000; // several pool refills
+    for (let i = 0; i < count; i++) ivs.add((await store.seal({ i })).split('.')[2] as string);
+    expect(ivs.size).toBe(count);
+  });
+});
