@@ -2,14 +2,32 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/**/*.fuzz.test.ts', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    typecheck: {
-      enabled: true,
-      include: ['test/**/*.test-d.ts'],
-      tsconfig: './test/tsconfig.json',
-    },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'default',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.fuzz.test.ts', 'node_modules/**'],
+          typecheck: {
+            enabled: true,
+            include: ['test/**/*.test-d.ts'],
+            tsconfig: './test/tsconfig.json',
+          },
+        },
+      },
+      {
+        // The attack suite and the fuzz smoke run again on `engine: 'node'` (see
+        // test/security/support.ts): every guard must hold on both engines.
+        extends: true,
+        test: {
+          name: 'node-engine',
+          include: ['test/security/**/*.test.ts'],
+          env: { JWE_TEST_ENGINE: 'node' },
+        },
+      },
+    ],
   },
 });

@@ -38,12 +38,13 @@ const apps = {
     };
   },
 
-  jwe(cacheSize) {
+  jwe(cacheSize, engine) {
     // Defaults throughout (token cache included), except Secure: the client speaks plain HTTP.
     const store = createSessionStore({
       keys: JWE_KEYS,
       cookie: { secure: false },
       ...(cacheSize !== undefined && { cacheSize }),
+      ...(engine !== undefined && { engine }),
     });
     return withSession(store, (req, res, session) => {
       if (req.url === '/read') send(res, session.get('count') ?? 0);
@@ -53,6 +54,11 @@ const apps = {
         send(res, count);
       } else notFound(res);
     });
+  },
+
+  // The same on engine: 'node' (synchronous node:crypto; the commit needs no response hold).
+  'jwe-node'() {
+    return apps.jwe(undefined, 'node');
   },
 
   // The same with the token cache off: every read pays a full decryption.

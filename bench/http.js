@@ -34,6 +34,7 @@ const options = flags(process.argv.slice(2), {
 const NAMES = {
   bare: 'bare node:http (no session)',
   jwe: 'jwe-session (Node wrapper)',
+  'jwe-node': "jwe-session, engine: 'node'",
   'jwe-nocache': 'jwe-session, token cache off',
   iron: 'iron-session 8',
   express: 'express-session 1.19 + MemoryStore',
@@ -42,8 +43,8 @@ const NAMES = {
 // Reads are also measured with the token cache off, to show what the cache is worth; writes
 // with jose alone, to show how far one jose seal per request goes at best.
 const ROUTES = {
-  read: ['bare', 'jwe', 'jwe-nocache', 'iron', 'express'],
-  write: ['bare', 'jwe', 'iron', 'express', 'jose-floor'],
+  read: ['bare', 'jwe', 'jwe-node', 'jwe-nocache', 'iron', 'express'],
+  write: ['bare', 'jwe', 'jwe-node', 'iron', 'express', 'jose-floor'],
 };
 
 const log = (text) => process.stderr.write(`${text}\n`);
@@ -239,6 +240,18 @@ const ratios = markdownTable(
     ratioRow('jwe-session reads vs bare', 'read', 'jwe', 'bare', 0.7),
     ratioRow('jwe-session read-modify-write vs iron-session', 'write', 'jwe', 'iron', 5),
     ratioRow('jwe-session read-modify-write vs express-session', 'write', 'jwe', 'express', 2),
+    // Issue 16's targets.
+    ratioRow("engine: 'node', reads vs bare", 'read', 'jwe-node', 'bare', 0.8),
+    ratioRow('default engine, reads vs bare', 'read', 'jwe', 'bare', 0.8),
+    ratioRow(
+      "engine: 'node', read-modify-write vs express-session",
+      'write',
+      'jwe-node',
+      'express',
+      1.2,
+    ),
+    ratioRow("engine: 'node', read-modify-write vs iron-session", 'write', 'jwe-node', 'iron', 5),
+    ratioRow('default engine, read-modify-write vs jose alone', 'write', 'jwe', 'jose-floor', 0.95),
     ratioRow(
       'jose alone (the ceiling), read-modify-write vs iron-session',
       'write',

@@ -13,6 +13,8 @@ import { measureBatch, median } from './micro/measure.js';
 import { payloadBytes, payloads } from './micro/payloads.js';
 import { speedTable, targetRows, targetTable } from './micro/report.js';
 import { factories } from './micro/systems/index.js';
+import { NODE_ENGINE_NAME } from './micro/systems/jwe-session-node.js';
+import { defaultEngineTargets, nodeEngineTargets } from './micro/targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -143,7 +145,14 @@ for (const inFlight of IN_FLIGHT) {
     inFlight === 1
       ? '### One call at a time (each awaited before the next)'
       : `### ${inFlight} calls in flight (as a busy server runs them)`;
-  const section = `${title}\n\n${speedTable(results, ours.name)}\n\nTargets (issue 6):\n\n${targetTable(rows)}\n\nLoad average at the end: ${load()} on ${host.cpus} CPUs.`;
+  // Issue 16: the node:crypto engine against next-auth 4 and the floor, the default against jose.
+  const engineRows = [
+    ...(results.small?.[NODE_ENGINE_NAME]
+      ? targetRows(results, NODE_ENGINE_NAME, nodeEngineTargets, false)
+      : []),
+    ...targetRows(results, ours.name, defaultEngineTargets, false),
+  ];
+  const section = `${title}\n\n${speedTable(results, ours.name)}\n\nTargets (issue 6):\n\n${targetTable(rows)}\n\nTargets (issue 16, both engines):\n\n${targetTable(engineRows)}\n\nLoad average at the end: ${load()} on ${host.cpus} CPUs.`;
   sections.push(section);
   log(`\n${section}\n\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }

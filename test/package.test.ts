@@ -87,6 +87,21 @@ describe('package surface', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('reaches node:crypto at run time only in the opt-in node engine, and nothing else', () => {
+    const core = sources(join(root, 'src'))
+      .map((file) => relative(join(root, 'src'), file))
+      .filter((file) => !file.startsWith('adapters/') && !file.startsWith('cli/'));
+    const reaching = core.filter((file) =>
+      /getBuiltinModule(\?\.)?\(|\bimport\(\s*['"`]node:|\brequire\s*\(/.test(
+        readFileSync(join(root, 'src', file), 'utf8'),
+      ),
+    );
+    expect(reaching).toEqual(['codec/node-engine.ts']);
+    const text = readFileSync(join(root, 'src/codec/node-engine.ts'), 'utf8');
+    const modules = [...text.matchAll(/getBuiltinModule\?\.\(\s*'([^']+)'/g)].map((m) => m[1]);
+    expect(modules).toEqual(['node:crypto']);
+  });
+
   it('maps every export subpath to a built file with types first', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     for (const [subpath, target] of Object.entries<Record<string, string> | string>(pkg.exports)) {

@@ -37,9 +37,9 @@ export function speedTable(results, ourName) {
 }
 
 /** Every target as a row: the bound, what was measured, and whether it was met. */
-export function targetRows(results, ourName) {
+export function targetRows(results, ourName, targets = speedTargets, withBytes = true) {
   const rows = [];
-  for (const { system, min } of speedTargets) {
+  for (const { system, min } of targets) {
     for (const [payload, bound] of Object.entries(min)) {
       const ours = results[payload]?.[ourName];
       const peer = results[payload]?.[system];
@@ -52,7 +52,7 @@ export function targetRows(results, ourName) {
         // peer: about the ceiling for anything sealing through jose.
         const jose = results[payload]?.[bytesReference];
         rows.push({
-          what: `${op} vs ${system}`,
+          what: `${targets === speedTargets ? '' : `${ourName}: `}${op} vs ${system}`,
           payload,
           bound: `≥ ${bound}×`,
           value: ratio(value),
@@ -63,7 +63,7 @@ export function targetRows(results, ourName) {
       }
     }
   }
-  for (const [payload, bySystem] of Object.entries(results)) {
+  for (const [payload, bySystem] of Object.entries(withBytes ? results : {})) {
     const ours = bySystem[ourName];
     const ref = bySystem[bytesReference];
     if (!ours || !ref) continue;

@@ -1,7 +1,8 @@
-import { ALG, ENC, readHeader, type TokenHeader } from '../codec/header.js';
+import { readHeader, type TokenHeader } from '../codec/header.js';
+import { ALG, ENC, kidOf, WINDOW_SECONDS } from '../codec/token-format.js';
 import { absoluteOf, openPastLifetime, type Unsealed, unseal } from '../codec/unseal.js';
 import { type SealedTimes, SessionRejectedError } from '../errors.js';
-import { KeyRing, WINDOW_SECONDS } from '../keys/key-ring.js';
+import { KeyRing } from '../keys/key-ring.js';
 import { resolveOptions, type StoreConfig } from '../session/store-options.js';
 import { durationOption, integerOption, parseCommandArgs, stringOption } from './args.js';
 import { type CookieSource, readDecodeInput } from './decode-input.js';
@@ -60,7 +61,7 @@ function headerJson(header: TokenHeader) {
   return {
     alg: ALG,
     enc: ENC,
-    kid: `${header.keyId}.${header.window}`,
+    kid: kidOf(header.keyId, header.window),
     ...(header.zip && { zip: 'DEF' }),
     keyId: header.keyId,
     sealedBetween: [iso(header.window * WINDOW_SECONDS), iso((header.window + 1) * WINDOW_SECONDS)],
@@ -127,7 +128,7 @@ function toText(result: Decoded): string {
     lines.push('header');
     lines.push(`  alg      ${ALG}`, `  enc      ${ENC}`);
     lines.push(
-      `  kid      ${header.keyId}.${header.window} (key "${header.keyId}", sealed between ${window[0]} and ${window[1]})`,
+      `  kid      ${kidOf(header.keyId, header.window)} (key "${header.keyId}", sealed between ${window[0]} and ${window[1]})`,
     );
     if (header.zip) lines.push('  zip      DEF');
   }

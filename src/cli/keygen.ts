@@ -1,5 +1,5 @@
-import { encodeBase64url } from '../codec/base64url.js';
 import { KEY_BYTES, KEY_ID } from '../keys/key-entry.js';
+import { encodeBase64url } from '../util/base64url.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { helpFor } from './help.js';
 import { type CliIo, EXIT_OK, usageError } from './io.js';

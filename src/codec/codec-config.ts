@@ -1,5 +1,5 @@
 import type { KeyRing } from '../keys/key-ring.js';
-import type { OptionalClaims } from './optional-claims.js';
+import type { NodeEngine } from './node-engine.js';
 import type { TokenCache } from './token-cache.js';
 
 /** Everything seal and unseal need, fixed when the store is created. Times are in seconds. */
@@ -8,6 +8,8 @@ export interface CodecConfig {
   /** Bound into every token (`pur` claim): the cookie name, plus the app's purpose if any. */
   readonly purpose: string;
   readonly compress: boolean;
+  /** The node:crypto engine (`engine: 'node'`), or undefined for jose on Web Crypto. */
+  readonly engine: NodeEngine | undefined;
   /** Longest token unseal will look at, in characters; longer is rejected unread. */
   readonly maxTokenChars: number;
   readonly idleTimeout: number;
@@ -18,16 +20,4 @@ export interface CodecConfig {
   readonly cache: TokenCache | undefined;
   /** Current time in milliseconds; a parameter so tests can move the clock. */
   readonly now: () => number;
-}
-
-/** The claims every token carries, in seconds since the epoch (plus the optional ones). */
-export interface Claims extends OptionalClaims {
-  /** Purpose: cookie name and app purpose, checked on unseal. */
-  readonly pur: string;
-  /** Issued at: when this token was sealed. */
-  readonly iat: number;
-  /** Expires: the idle deadline, capped by the absolute one. */
-  readonly exp: number;
-  /** Origin: when the session began; the absolute lifetime counts from here. */
-  readonly ori: number;
 }

@@ -1,15 +1,11 @@
 import { SessionRejectedError } from '../errors.js';
-import { KEY_ID } from '../keys/key-entry.js';
-import { decodeBase64url, isCanonicalBase64url } from './base64url.js';
-
-export const ALG = 'dir';
-export const ENC = 'A256GCM';
+import { decodeBase64url, isCanonicalBase64url } from '../util/base64url.js';
+import { ALG, ENC, parseKid, ZIP } from './token-format.js';
 
 // The only header members a token of ours carries. Anything else (crit, jku, p2c, epk, …)
 // means somebody else made it; refusing it here means no expensive or unexpected path in
 // jose is ever reached with attacker input.
 const ALLOWED_MEMBERS = new Set(['alg', 'enc', 'kid', 'zip']);
-const KID = /^([A-Za-z0-9_-]{1,32})\.(\d{1,10})$/;
 // A compact JWE header of ours is well under 100 bytes.
 const MAX_HEADER_CHARS = 256;
 // One decoder for every call: fatal decoding without `stream` keeps no state between calls.
@@ -92,11 +88,10 @@ function checkHeader(encoded: string, allowZip: boolean): TokenHeader | SessionR
   const { alg, enc, kid, zip } = header as Record<string, unknown>;
   if (alg !== ALG) return reject(`alg ${shown(alg)} is not allowed`);
   if (enc !== ENC) return reject(`enc ${shown(enc)} is not allowed`);
-  if (zip !== undefined && (zip !== 'DEF' || !allowZip)) {
+  if (zip !== undefined && (zip !== ZIP || !allowZip)) {
     return reject(`zip ${shown(zip)} is not allowed${allowZip ? '' : ' (compression is off)'}`);
   }
-  const match = typeof kid === 'string' ? KID.exec(kid) : null;
-  if (!match || !KEY_ID.test(match[1] as string))
-    return reject('kid is missing or not <key id>.<window>');
-  return { keyId: match[1] as string, window: Number(match[2]), zip: zip === 'DEF' };
+  const parsed = parseKid(kid);
+  if (!parsed) return reject('kid is missing or not <key id>.<window>');
+  return { keyId: parsed.keyId, window: parsed.window, zip: zip === ZIP };
 }

@@ -1,43 +1,51 @@
 import { CompactEncrypt } from 'jose';
-import { WINDOW_SECONDS } from '../keys/key-ring.js';
-import type { Claims, CodecConfig } from './codec-config.js';
-import { ALG, ENC } from './header.js';
-import { optionalClaimsJson } from './optional-claims.js';
+import type { CodecConfig } from './codec-config.js';
+import {
+  type Claims,
+  type ProtectedHeader,
+  plaintextOf,
+  protectedHeaderOf,
+  type SealBody,
+  windowOf,
+} from './token-format.js';
 
 const encoder = new TextEncoder();
-
-/** What goes into a token besides its claims, already serialised and checked. */
-export interface SealBody {
-  readonly dataJson: string;
-  readonly flashJson: string | undefined;
-}
-
-/**
- * Builds the plaintext by concatenation: the data was already serialised (and checked) once,
- * to detect changes, and is not serialised again here.
- */
-export function plaintextOf(claims: Claims, body: SealBody): string {
-  return (
-    `{"pur":${JSON.stringify(claims.pur)},"iat":${claims.iat},"exp":${claims.exp},"ori":${claims.ori}` +
-    optionalClaimsJson(claims) +
-    (body.flashJson === undefined ? '' : `,"f":${body.flashJson}`) +
-    `,"d":${body.dataJson}}`
-  );
-}
 
 /**
  * Seals claims and data into a compact JWE: `dir` + `A256GCM` under the sealing key's AES key
  * for the current window, with `kid` = `<key id>.<window>`.
+ *
+ * With the node:crypto engine and the window key already derived, the token comes back at
+ * once (no promise), so a commit can finish in the same tick. Compressed tokens always go
+ * through jose, which does the DEFLATE.
  */
-export async function seal(config: CodecConfig, claims: Claims, body: SealBody): Promise<string> {
-  const window = Math.floor(claims.iat / WINDOW_SECONDS);
+export function seal(
+  config: CodecConfig,
+  claims: Claims,
+  body: SealBody,
+): string | Promise<string> {
+  const window = windowOf(claims.iat);
   const keyId = config.ring.primaryId;
+  const header = protectedHeaderOf(keyId, window, config.compress);
+  const plaintext = plaintextOf(claims, body);
+  const key = config.ring.derivedWindowKey(keyId, window);
+  if (key !== undefined && config.engine !== undefined && !config.compress) {
+    return config.engine.seal(key, header, plaintext);
+  }
+  return sealLater(config, keyId, window, header, plaintext);
+}
+
+async function sealLater(
+  config: CodecConfig,
+  keyId: string,
+  window: number,
+  header: ProtectedHeader,
+  plaintext: string,
+): Promise<string> {
   const key =
     config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
-  const header = config.compress
-    ? { alg: ALG, enc: ENC, kid: `${keyId}.${window}`, zip: 'DEF' }
-    : { alg: ALG, enc: ENC, kid: `${keyId}.${window}` };
-  return new CompactEncrypt(encoder.encode(plaintextOf(claims, body)))
-    .setProtectedHeader(header)
-    .encrypt(key);
+  if (config.engine !== undefined && !config.compress) {
+    return config.engine.seal(key, header, plaintext);
+  }
+  return new CompactEncrypt(encoder.encode(plaintext)).setProtectedHeader(header).encrypt(key);
 }

@@ -1,4 +1,4 @@
-import type { Claims } from './codec-config.js';
+import type { Claims } from './token-format.js';
 
 /** What a token opened to, kept as text: each hit parses the data afresh for its request. */
 export interface Opened {

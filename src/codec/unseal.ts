@@ -1,14 +1,19 @@
 import { compactDecrypt } from 'jose';
 import { type RejectionReason, SessionRejectedError } from '../errors.js';
-import { WINDOW_SECONDS } from '../keys/key-ring.js';
-import type { Claims, CodecConfig } from './codec-config.js';
-import { ALG, ENC, readHeader, type TokenHeader } from './header.js';
+import type { CodecConfig } from './codec-config.js';
+import { readHeader, type TokenHeader } from './header.js';
 import { MAX_DEPTH } from './json-value.js';
-import { readOptionalClaims } from './optional-claims.js';
-import { plaintextOf } from './seal.js';
 import type { Opened } from './token-cache.js';
-
-export type SessionRecord = Record<string, unknown>;
+import {
+  ALG,
+  type Claims,
+  dataJsonOf,
+  ENC,
+  type PlaintextBody,
+  readPlaintext,
+  type SessionRecord,
+  WINDOW_SECONDS,
+} from './token-format.js';
 
 export interface Unsealed {
   readonly claims: Claims;
@@ -28,14 +33,6 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export function maxInflatedBytes(config: CodecConfig): number {
   return config.maxTokenChars * 64;
-}
-
-function isRecord(value: unknown): value is SessionRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isTime(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** How many times `char` occurs in `text`, counting no further than `limit`. */
@@ -70,9 +67,7 @@ function tooDeep(text: string): boolean {
   return false;
 }
 
-function parse(
-  plaintext: string,
-): { claims: Claims; data: SessionRecord; flash: SessionRecord | undefined } | undefined {
+function parse(plaintext: string): PlaintextBody | undefined {
   if (tooDeep(plaintext)) return undefined;
   let body: unknown;
   try {
@@ -80,16 +75,7 @@ function parse(
   } catch {
     return undefined;
   }
-  if (!isRecord(body)) return undefined;
-  const { pur, iat, exp, ori, d, f } = body;
-  if (typeof pur !== 'string' || !isTime(iat) || !isTime(exp) || !isTime(ori)) return undefined;
-  if (!isRecord(d) || (f !== undefined && !isRecord(f))) return undefined;
-  const optional = readOptionalClaims(body);
-  if (!optional) return undefined;
-  // A null prototype means a key named "constructor" or "__proto__" is only ever data.
-  Object.setPrototypeOf(d, null);
-  if (f) Object.setPrototypeOf(f, null);
-  return { claims: { pur, iat, exp, ori, ...optional }, data: d, flash: f };
+  return readPlaintext(body);
 }
 
 /** Why claims are refused now, if they are: checked against the configuration and the clock. */
@@ -192,6 +178,16 @@ export function unseal(config: CodecConfig, token: string): Result | Promise<Res
   if (windowStart + WINDOW_SECONDS + config.idleTimeout + config.clockTolerance < now) {
     return new SessionRejectedError('expired', 'token names a key window past the idle lifetime');
   }
+  const { engine } = config;
+  // The node:crypto engine opens in the same tick once the window key is derived; compressed
+  // tokens always go through jose, which inflates them.
+  if (engine !== undefined && !header.zip) {
+    const key = config.ring.derivedWindowKey(header.keyId, header.window);
+    if (key !== undefined) {
+      const opened = bodyOf(header, engine.open(key, token));
+      return opened instanceof SessionRejectedError ? opened : accept(config, token, opened, now);
+    }
+  }
   return decryptAndOpen(config, token, header, now);
 }
 
@@ -201,45 +197,62 @@ async function decryptAndOpen(
   header: TokenHeader,
   now: number,
 ): Promise<Result> {
-  const opened = await decrypt(config, token, header);
-  if (opened instanceof SessionRejectedError) return opened;
-  const problem = checkClaims(config, opened, now);
-  if (problem) return problem;
-  const { claims, keyId, dataJson, flashJson } = opened;
-  config.cache?.set(token, { claims, keyId, dataJson, flashJson });
-  return opened;
+  const opened = bodyOf(header, await decrypt(config, token, header));
+  return opened instanceof SessionRejectedError ? opened : accept(config, token, opened, now);
 }
 
-/** Decrypts and parses a token whose header passed; no claim is checked yet. */
+/** The plaintext of a token whose header passed, or undefined when it does not decrypt. */
 async function decrypt(
   config: CodecConfig,
   token: string,
   header: TokenHeader,
-): Promise<(Unsealed & Opened) | SessionRejectedError> {
-  let plaintext: string;
+): Promise<string | undefined> {
   try {
     const { keyId, window } = header;
     const key =
       config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
+    if (config.engine !== undefined && !header.zip) return config.engine.open(key, token);
     const result = await compactDecrypt(token, key, {
       keyManagementAlgorithms: [ALG],
       contentEncryptionAlgorithms: [ENC],
       maxDecompressedLength: config.compress ? maxInflatedBytes(config) : 0,
     });
-    plaintext = decoder.decode(result.plaintext);
+    return decoder.decode(result.plaintext);
   } catch {
-    // jose's own reasons (bad tag, bad IV length, failed inflate) are all one thing to us:
-    // this token was not sealed by this key as it stands.
-    return new SessionRejectedError('tampered', 'decryption failed');
+    return undefined;
   }
+}
+
+/** The token's contents once decrypted (`undefined`: it did not), before any claim check. */
+function bodyOf(
+  header: TokenHeader,
+  plaintext: string | undefined,
+): (Unsealed & Opened) | SessionRejectedError {
+  // Every engine's reasons (bad tag, bad IV length, failed inflate, bad UTF-8) are one thing
+  // to us: this token was not sealed by this key as it stands.
+  if (plaintext === undefined) return new SessionRejectedError('tampered', 'decryption failed');
   const body = parse(plaintext);
   if (!body) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
   return {
     ...body,
     keyId: header.keyId,
-    dataJson: dataJsonOf(plaintext, body.claims, body.flash, body.data),
+    dataJson: dataJsonOf(plaintext, body),
     flashJson: body.flash && JSON.stringify(body.flash),
   };
+}
+
+/** The claims checked now; an accepted token is remembered, so its next read skips the AES call. */
+function accept(
+  config: CodecConfig,
+  token: string,
+  opened: Unsealed & Opened,
+  now: number,
+): Result {
+  const problem = checkClaims(config, opened, now);
+  if (problem) return problem;
+  const { claims, keyId, dataJson, flashJson } = opened;
+  config.cache?.set(token, { claims, keyId, dataJson, flashJson });
+  return opened;
 }
 
 /** What `openPastLifetime` found: the token's contents, and why a request would refuse it. */
@@ -269,31 +282,9 @@ export async function openPastLifetime(
   if (!config.ring.has(header.keyId)) {
     return new SessionRejectedError('unknown-key', `no key with id "${header.keyId}" in the ring`);
   }
-  const opened = await decrypt(config, token, header);
+  const opened = bodyOf(header, await decrypt(config, token, header));
   if (opened instanceof SessionRejectedError) return opened;
   const refused = checkClaims(config, opened, Math.floor(config.now() / 1000));
   if (refused?.reason === 'wrong-purpose') return refused;
   return { opened, refused };
-}
-
-/**
- * The data's JSON, cut from the plaintext when it has the layout `plaintextOf` writes (claims,
- * then `"d"` last) instead of serialising the data again on every request. The cut is the
- * text that JSON.stringify produced at seal time, which re-serialising the parse would give
- * back unchanged; any other layout falls back to JSON.stringify, so the worst a surprise can
- * do is make an unchanged session look changed once.
- */
-function dataJsonOf(
-  plaintext: string,
-  claims: Claims,
-  flash: SessionRecord | undefined,
-  data: SessionRecord,
-): string {
-  if (flash === undefined) {
-    const head = `${plaintextOf(claims, { dataJson: '', flashJson: undefined }).slice(0, -1)}`;
-    if (plaintext.startsWith(head) && plaintext.endsWith('}')) {
-      return plaintext.slice(head.length, -1);
-    }
-  }
-  return JSON.stringify(data);
 }

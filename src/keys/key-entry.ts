@@ -1,5 +1,5 @@
-import { decodeBase64url } from '../codec/base64url.js';
 import { SessionConfigError } from '../errors.js';
+import { decodeBase64url } from '../util/base64url.js';
 import { weakness } from './key-strength.js';
 
 /**

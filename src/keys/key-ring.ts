@@ -4,13 +4,6 @@ import { type KeySpec, type ParsedKey, parseKeyEntry, parseKeySpec } from './key
 /** Keys as an app may give them: the env-style text, a list of text entries, or specs. */
 export type KeysInput = KeyRing | string | readonly (string | KeySpec)[];
 
-/**
- * Length of one key window. Each window seals under its own HKDF-derived AES key, so the
- * 2^32-messages-per-key bound of AES-GCM with random nonces (NIST SP 800-38D) applies per
- * hour: over a million seals a second, sustained, before it is reached.
- */
-export const WINDOW_SECONDS = 3600;
-
 // Derived keys are cached per (key id, window). Unseal only asks for windows inside the
 // session lifetime (checked before derivation). This floor holds every window of 170 days
 // for one key; a store with a longer idle lifetime raises it (fitWindowCache) so that every
@@ -165,14 +158,13 @@ export class KeyRing {
   }
 
   /**
-   * @internal Makes room for every window a token may name under a lifetime of `seconds`
-   * (idle timeout plus clock tolerance on both sides), for every key of the ring. About 2 KB
+   * @internal Makes room for `windows` derived keys per key of the ring: every window a token
+   * may name under the store's lifetime (the caller counts them from the token format). About 2 KB
    * per derived key: 20 MB per ring key at the longest idle timeout, 400 days. Only grows, so
    * a ring shared by several stores fits the longest of them.
    */
-  fitWindowCache(seconds: number): void {
-    const perKey = Math.ceil(seconds / WINDOW_SECONDS) + 2;
-    this.#windowCapacity = Math.max(this.#windowCapacity, perKey * this.#keys.size);
+  fitWindowCache(windows: number): void {
+    this.#windowCapacity = Math.max(this.#windowCapacity, windows * this.#keys.size);
   }
 
   /**

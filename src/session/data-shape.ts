@@ -1,6 +1,6 @@
-import type { Claims } from '../codec/codec-config.js';
 import { assertJsonValue } from '../codec/json-value.js';
-import type { SessionRecord, Unsealed } from '../codec/unseal.js';
+import type { Claims, SessionRecord } from '../codec/token-format.js';
+import type { Unsealed } from '../codec/unseal.js';
 import { SessionConfigError, SessionRejectedError } from '../errors.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
 

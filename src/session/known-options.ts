@@ -1,40 +1,10 @@
 import type { CookieOptions } from '../cookie/attributes.js';
 import { SessionConfigError } from '../errors.js';
-import type { DataShapeOptions } from './data-shape.js';
-import type { SessionStoreOptions } from './store-options.js';
-
-/** Everything createSessionStore takes: the store's options and the data-shape ones. */
-export type AllStoreOptions = SessionStoreOptions & DataShapeOptions<Record<string, unknown>>;
 
 /**
- * Every option `createSessionStore` takes, and every `cookie` option: one entry per property
- * of the option types. The mapped types make a forgotten or extra name a type error, so an
- * option added to SessionStoreOptions must be added here too, or the build fails.
+ * Every `cookie` option: one entry per property of CookieOptions, so a forgotten or extra name
+ * is a type error. (The store's own list is beside its options type, in store-options.ts.)
  */
-const STORE_OPTIONS: { readonly [K in keyof Required<AllStoreOptions>]: true } = {
-  cookieName: true,
-  keys: true,
-  keysEnv: true,
-  purpose: true,
-  idleTimeout: true,
-  absoluteTimeout: true,
-  refreshAfter: true,
-  clockTolerance: true,
-  cookie: true,
-  maxCookieBytes: true,
-  maxTotalBytes: true,
-  compress: true,
-  notBefore: true,
-  cacheSize: true,
-  env: true,
-  now: true,
-  onRejection: true,
-  onEvent: true,
-  version: true,
-  migrate: true,
-  schema: true,
-};
-
 const COOKIE_OPTIONS: { readonly [K in keyof Required<CookieOptions>]: true } = {
   secure: true,
   httpOnly: true,
@@ -46,7 +16,6 @@ const COOKIE_OPTIONS: { readonly [K in keyof Required<CookieOptions>]: true } = 
   persistent: true,
 };
 
-export const KNOWN_STORE_OPTIONS = Object.keys(STORE_OPTIONS) as (keyof AllStoreOptions)[];
 export const KNOWN_COOKIE_OPTIONS = Object.keys(COOKIE_OPTIONS) as (keyof CookieOptions)[];
 
 /** Edit distance (insertions, deletions, substitutions; case ignored). */

@@ -1,5 +1,5 @@
-import type { Claims } from '../codec/codec-config.js';
 import type { LifetimeClaims } from '../codec/optional-claims.js';
+import type { Claims } from '../codec/token-format.js';
 import { SessionConfigError } from '../errors.js';
 
 /** How long a session lasts, and whether its cookie outlives the browser session. */

@@ -1,5 +1,5 @@
 import { assertJsonValue } from '../codec/json-value.js';
-import type { SessionRecord } from '../codec/unseal.js';
+import type { SessionRecord } from '../codec/token-format.js';
 import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
 import type { AnySessionData, CookieInfo } from '../types.js';
 import {

@@ -1,6 +1,5 @@
-import type { Claims } from '../codec/codec-config.js';
 import type { LifetimeClaims } from '../codec/optional-claims.js';
-import type { SessionRecord } from '../codec/unseal.js';
+import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { CookieInfo } from '../types.js';
 import type { Commit } from './commit.js';
 import type { SessionLifetime } from './lifetime.js';

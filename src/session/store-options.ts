@@ -1,5 +1,7 @@
 import type { CodecConfig } from '../codec/codec-config.js';
+import { NodeEngine, reachNodeCrypto } from '../codec/node-engine.js';
 import { TokenCache } from '../codec/token-cache.js';
+import { WINDOW_SECONDS } from '../codec/token-format.js';
 import { type CookieOptions, type ResolvedCookie, resolveCookie } from '../cookie/attributes.js';
 import type { ChunkBudget } from '../cookie/chunking.js';
 import {
@@ -12,8 +14,9 @@ import { SessionConfigError } from '../errors.js';
 import { type Env, processEnv } from '../keys/from-env.js';
 import { KeyRing, type KeysInput } from '../keys/key-ring.js';
 import { keysOnFirstUse } from '../keys/keys-on-first-use.js';
+import type { DataShapeOptions } from './data-shape.js';
 import { type EventHook, type Hooks, type RejectionHook, resolveHooks } from './hooks.js';
-import { KNOWN_COOKIE_OPTIONS, KNOWN_STORE_OPTIONS, refuseUnknown } from './known-options.js';
+import { KNOWN_COOKIE_OPTIONS, refuseUnknown } from './known-options.js';
 import { parseNotBefore } from './not-before.js';
 
 const DAY = 24 * 3600;
@@ -61,6 +64,14 @@ export interface SessionStoreOptions {
    * are still checked on every hit). 0 turns it off. Default 1000.
    */
   readonly cacheSize?: number;
+  /**
+   * What seals and opens tokens. `'webcrypto'` (default): jose on Web Crypto, on any runtime.
+   * `'node'`: AES-256-GCM on synchronous node:crypto, the same tokens byte for byte (either
+   * engine opens the other's), several times faster per call, and a commit that needs no
+   * await. Node only (20.16+, for `process.getBuiltinModule`). Compressed tokens still go
+   * through jose.
+   */
+  readonly engine?: 'webcrypto' | 'node';
   /** The environment to read `keysEnv` and `SESSION_NOT_BEFORE` from. Default `process.env`. */
   readonly env?: Env;
   /** Current time in milliseconds. For tests. Default `Date.now`. */
@@ -85,6 +96,40 @@ export interface StoreConfig {
   readonly keys: () => KeyRing;
 }
 
+/** Everything createSessionStore takes: the store's options and the data-shape ones. */
+export type AllStoreOptions = SessionStoreOptions & DataShapeOptions<Record<string, unknown>>;
+
+/**
+ * Every option `createSessionStore` takes: one entry per property of the option types. The mapped types make a forgotten or extra name a type error, so an
+ * option added to SessionStoreOptions must be added here too, or the build fails.
+ */
+const STORE_OPTIONS: { readonly [K in keyof Required<AllStoreOptions>]: true } = {
+  cookieName: true,
+  keys: true,
+  keysEnv: true,
+  purpose: true,
+  idleTimeout: true,
+  absoluteTimeout: true,
+  refreshAfter: true,
+  clockTolerance: true,
+  cookie: true,
+  maxCookieBytes: true,
+  maxTotalBytes: true,
+  compress: true,
+  notBefore: true,
+  cacheSize: true,
+  env: true,
+  now: true,
+  engine: true,
+  onRejection: true,
+  onEvent: true,
+  version: true,
+  migrate: true,
+  schema: true,
+};
+
+export const KNOWN_STORE_OPTIONS = Object.keys(STORE_OPTIONS) as (keyof AllStoreOptions)[];
+
 function bad(setting: string, message: string): never {
   throw new SessionConfigError(setting, message);
 }
@@ -101,6 +146,20 @@ function integer(
     bad(setting, `${String(value)} is invalid: use whole seconds from ${min} to ${max}`);
   }
   return value;
+}
+
+function resolveEngine(engine: unknown): NodeEngine | undefined {
+  if (engine === undefined || engine === 'webcrypto') return undefined;
+  if (engine !== 'node')
+    bad('engine', `${JSON.stringify(String(engine))} is invalid: use 'webcrypto' or 'node'`);
+  const nodeCrypto = reachNodeCrypto();
+  if (nodeCrypto === undefined) {
+    bad(
+      'engine',
+      "'node' needs node:crypto through process.getBuiltinModule (Node 20.16 or later); this runtime has none: leave engine unset (Web Crypto)",
+    );
+  }
+  return new NodeEngine(nodeCrypto);
 }
 
 /**
@@ -166,7 +225,8 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   const clockTolerance = integer('clockTolerance', options.clockTolerance, 30, 0, 600);
   // Every window the store accepts stays cached: fitted now for a ring the app gave, and for
   // one from the environment whenever it is resolved (cheap, and idempotent).
-  const windowSpan = idleTimeout + 2 * clockTolerance;
+  // (idle timeout plus clock tolerance on both sides, and the windows at either end).
+  const windowSpan = Math.ceil((idleTimeout + 2 * clockTolerance) / WINDOW_SECONDS) + 2;
   given?.fitWindowCache(windowSpan);
   const keys = (): KeyRing => {
     const ring = ringOf();
@@ -192,6 +252,7 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   const cacheSize = integer('cacheSize', options.cacheSize, 1000, 0, 1_000_000);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') bad('now', 'must be a function returning milliseconds');
+  const engine = resolveEngine(options.engine);
   const notBeforeInput = options.notBefore ?? env.SESSION_NOT_BEFORE;
   const notBefore =
     notBeforeInput === undefined || notBeforeInput === ''
@@ -209,6 +270,7 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
       },
       purpose: purpose === undefined ? cookieName : `${cookieName}/${purpose}`,
       compress,
+      engine,
       // Joined chunks can be no longer than the total budget; anything longer is not ours.
       maxTokenChars: totalBytes,
       idleTimeout,

@@ -1,7 +1,8 @@
-import type { Claims, CodecConfig } from '../codec/codec-config.js';
+import type { CodecConfig } from '../codec/codec-config.js';
 import { toJson } from '../codec/json-value.js';
-import { plaintextOf, seal } from '../codec/seal.js';
-import { maxInflatedBytes, type SessionRecord, type Unsealed, unseal } from '../codec/unseal.js';
+import { seal } from '../codec/seal.js';
+import { type Claims, plaintextOf, type SessionRecord } from '../codec/token-format.js';
+import { maxInflatedBytes, type Unsealed, unseal } from '../codec/unseal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import { deletions, type ReadChunks, readChunks, writeChunks } from '../cookie/chunking.js';
 import { MAX_NAME_HITS, scanCookies } from '../cookie/cookie-scan.js';
@@ -254,20 +255,30 @@ class Store<T, F> implements SessionStore<T, F> {
       freezeData(state);
       return state.commit;
     }
-    const pending = this.#write(plan).then(
-      (commit) => {
-        state.commit = commit;
-        return commit;
-      },
-      (error: unknown) => {
-        // Nothing was committed: the session is the app's again, to put right and commit.
-        // What was frozen for the seal is replaced by a writable copy of the same values.
-        state.commit = undefined;
-        state.data = recordFrom(plan.dataJson);
-        if (plan.flashJson !== undefined) state.outgoingFlash = recordFrom(plan.flashJson);
-        throw error;
-      },
-    );
+    // Nothing was committed: the session is the app's again, to put right and commit.
+    // What was frozen for the seal is replaced by a writable copy of the same values.
+    const unlock = (error: unknown): never => {
+      state.commit = undefined;
+      state.data = recordFrom(plan.dataJson);
+      if (plan.flashJson !== undefined) state.outgoingFlash = recordFrom(plan.flashJson);
+      throw error;
+    };
+    const finish = (token: string): Commit => {
+      try {
+        state.commit = this.#written(plan, token);
+      } catch (error) {
+        unlock(error);
+      }
+      return state.commit as Commit;
+    };
+    const sealed = seal(this.#config.codec, plan.next, plan);
+    if (typeof sealed === 'string') {
+      // A synchronous engine: the commit is done in this tick, with no promise for the
+      // adapters to wait on (the Node adapter then holds no response call).
+      freezeData(state);
+      return finish(sealed);
+    }
+    const pending = sealed.then(finish, unlock);
     state.commit = pending;
     freezeData(state);
     return pending;
@@ -326,10 +337,10 @@ class Store<T, F> implements SessionStore<T, F> {
     return { state, next, dataJson, flashJson, oldKey, now, persistent: life.persistent };
   }
 
-  async #write(pending: PendingSeal): Promise<Commit> {
+  /** The commit of a sealed token: its chunks, or SessionTooLargeError past the budget. */
+  #written(pending: PendingSeal, token: string): Commit {
     const { state, next, dataJson, flashJson, oldKey, now, persistent } = pending;
     const { codec, cookie, budget } = this.#config;
-    const token = await seal(codec, next, { dataJson, flashJson });
     const maxAge = persistent ? Math.min(next.exp - now, MAX_AGE_LIMIT_SECONDS) : undefined;
     const written = writeChunks(token, cookie, maxAge, budget);
     if (!written.ok) {

@@ -73,9 +73,7 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       signal(child, 'SIGKILL');
-      reject(
-        new Error(`${name} did not print its URL within ${limit} ms; stderr:\n${stderr}`),
-      );
+      reject(new Error(`${name} did not print its URL within ${limit} ms; stderr:\n${stderr}`));
     }, limit);
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;

@@ -1,8 +1,8 @@
 // Tokens made by hand under a store's real window keys: authentic, so only the guard a test is
 // about can stop them (a bad header member, a bad claim), never the AES tag.
 import { CompactEncrypt } from 'jose';
+import { WINDOW_SECONDS } from '../../src/codec/token-format.js';
 import type { SessionStore } from '../../src/index.js';
-import { WINDOW_SECONDS } from '../../src/keys/key-ring.js';
 
 export interface ForgeOptions {
   readonly keyId?: string;

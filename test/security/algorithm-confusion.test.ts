@@ -1,9 +1,11 @@
 // Tokens made by someone else's rules (another alg or enc, PBES2, asymmetric algorithms, a
 // JWS, crit, zip) are refused by our header check, before any key is derived or jose's
-// decrypt is called: `compactDecrypt` is spied on to prove it is never reached.
+// decrypt is called: `compactDecrypt` (and, on `engine: 'node'`, the node:crypto engine's
+// open) is spied on to prove it is never reached.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { CompactEncrypt, CompactSign, compactDecrypt } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NodeEngine } from '../../src/codec/node-engine.js';
 import { SessionRejectedError, type SessionStore } from '../../src/index.js';
 import {
   b64,
@@ -22,7 +24,18 @@ vi.mock('jose', async (importOriginal) => {
   return { ...jose, compactDecrypt: vi.fn(jose.compactDecrypt) };
 });
 
-const decryptSpy = vi.mocked(compactDecrypt);
+const joseSpy = vi.mocked(compactDecrypt);
+const nodeSpy = vi.spyOn(NodeEngine.prototype, 'open');
+// Either engine's decryption, whichever the suite runs on.
+const decryptSpy = {
+  mockClear(): void {
+    joseSpy.mockClear();
+    nodeSpy.mockClear();
+  },
+  get calls(): number {
+    return joseSpy.mock.calls.length + nodeSpy.mock.calls.length;
+  },
+};
 const KID = `k1.${WINDOW}`;
 
 let store: SessionStore;
@@ -39,12 +52,12 @@ async function expectRefusedBeforeCrypto(
   const rejection = result as SessionRejectedError;
   expect(rejection.reason).toBe('malformed');
   expect(rejection.detail).toMatch(detail);
-  expect(decryptSpy).not.toHaveBeenCalled();
+  expect(decryptSpy.calls).toBe(0);
   // And through the Cookie header.
   const session = await target.load(`${target.cookieName}=${token}`);
   expect(session.rejection?.reason).toBe('malformed');
   expect(session.isNew).toBe(true);
-  expect(decryptSpy).not.toHaveBeenCalled();
+  expect(decryptSpy.calls).toBe(0);
 }
 
 /** A token with this header over a real token's iv, ciphertext and tag. */
@@ -66,7 +79,7 @@ describe('alg', () => {
     const token = await store.seal({ user: 'alice' });
     decryptSpy.mockClear();
     expect(await store.unseal(token)).toEqual({ user: 'alice' });
-    expect(decryptSpy).toHaveBeenCalledTimes(1);
+    expect(decryptSpy.calls).toBe(1);
   });
 
   it('refuses alg "none"', async () => {
@@ -289,7 +302,7 @@ describe('zip', () => {
     try {
       decryptSpy.mockClear();
       const result = await zipping.unseal(bomb);
-      expect(decryptSpy).toHaveBeenCalledTimes(1);
+      expect(decryptSpy.calls).toBe(1);
       expect(result).toBeInstanceOf(SessionRejectedError);
       expect((result as SessionRejectedError).reason).toBe('tampered');
       expect(inflated).toBeGreaterThan(limit);
@@ -308,7 +321,7 @@ describe('zip', () => {
     decryptSpy.mockClear();
     const result = (await zipping.unseal(bomb)) as SessionRejectedError;
     expect(result.reason).toBe('too-large');
-    expect(decryptSpy).not.toHaveBeenCalled();
+    expect(decryptSpy.calls).toBe(0);
   });
 
   it('refuses at commit a session that compresses into the cookie but inflates past the limit', async () => {

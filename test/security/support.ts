@@ -35,12 +35,28 @@ export class Clock {
   }
 }
 
+/**
+ * The engine the attack suite runs on: vitest's `node-engine` project runs test/security again
+ * with JWE_TEST_ENGINE=node, so every guard is tried against both engines.
+ */
+export function testEngine(): Pick<SessionStoreOptions, 'engine'> {
+  const engine = process.env.JWE_TEST_ENGINE;
+  return engine === 'node' || engine === 'webcrypto' ? { engine } : {};
+}
+
 /** A store on the test keys and a fixed clock, ignoring the real environment. */
 export function makeStore(
   options: SessionStoreOptions = {},
   clock: Clock = new Clock(),
 ): SessionStore {
-  return createSessionStore({ keys: KEYS, env: {}, now: clock.now, cacheSize: 0, ...options });
+  return createSessionStore({
+    keys: KEYS,
+    env: {},
+    now: clock.now,
+    cacheSize: 0,
+    ...testEngine(),
+    ...options,
+  });
 }
 
 /** The Cookie header a browser would send back after these Set-Cookie lines. */

@@ -4,11 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessionStore, type SessionStoreOptions } from '../../src/index.js';
-import {
-  KNOWN_COOKIE_OPTIONS,
-  KNOWN_STORE_OPTIONS,
-  nearestName,
-} from '../../src/session/known-options.js';
+import { KNOWN_COOKIE_OPTIONS, nearestName } from '../../src/session/known-options.js';
+import { KNOWN_STORE_OPTIONS } from '../../src/session/store-options.js';
 import { keyEntry } from '../helpers/keys.js';
 import { thrown } from '../helpers/store.js';
 

@@ -3,11 +3,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { CookieOptions } from '../../src/cookie/attributes.js';
 import type { SessionStoreOptions } from '../../src/index.js';
-import type {
-  AllStoreOptions,
-  KNOWN_COOKIE_OPTIONS,
-  KNOWN_STORE_OPTIONS,
-} from '../../src/session/known-options.js';
+import type { KNOWN_COOKIE_OPTIONS } from '../../src/session/known-options.js';
+import type { AllStoreOptions, KNOWN_STORE_OPTIONS } from '../../src/session/store-options.js';
 
 describe('known option names', () => {
   it('are the keys of SessionStoreOptions', () => {

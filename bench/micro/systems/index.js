@@ -3,6 +3,7 @@ import { hapiIron } from './hapi-iron.js';
 import { ironSession } from './iron-session.js';
 import { josePlain } from './jose-plain.js';
 import { jweSession } from './jwe-session.js';
+import { jweSessionNode } from './jwe-session-node.js';
 import { nextAuth } from './next-auth.js';
 import { nodeCryptoFloor } from './node-crypto-floor.js';
 import { webCryptoFloor } from './webcrypto-floor.js';
@@ -10,6 +11,7 @@ import { webCryptoFloor } from './webcrypto-floor.js';
 /** Every system in the run, ours first; each peer's ratio is taken against ours. */
 export const factories = [
   jweSession,
+  jweSessionNode,
   ironSession,
   authCore,
   hapiIron,

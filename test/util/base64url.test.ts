@@ -7,7 +7,7 @@ import {
   decodeBase64url,
   encodeBase64url,
   isCanonicalBase64url,
-} from '../../src/codec/base64url.js';
+} from '../../src/util/base64url.js';
 
 /** Canonical by definition: Node decodes it and encodes the bytes back to the same text. */
 function canonical(text: string): boolean {
