@@ -29,7 +29,8 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
   for (const key of Object.keys(childEnv)) if (key.startsWith('npm_')) delete childEnv[key];
   delete childEnv.NODE_DEBUG;
   delete childEnv.SESSION_NOT_BEFORE;
-  if (childEnv.NODE_ENV === 'production') delete childEnv.NODE_ENV;
+  // Vitest sets NODE_ENV=test; a user's `npm start` has none, and the app decides its own.
+  delete childEnv.NODE_ENV;
   // Its own process group, so stopping it stops npm and the server npm started.
   const child = spawn('npm', ['start'], {
     cwd: fileURLToPath(new URL(`examples/${name}/`, `file://${ROOT}`)),

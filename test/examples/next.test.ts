@@ -7,22 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKeyEntry } from '../browser/demo-process.js';
-import {
-  type ExampleProcess,
-  NEXT_STARTUP_MS,
-  startNextExample,
-  stopAllNextExamples,
-} from './next-process.js';
+import { type DemoProcess, newKeyEntry } from '../browser/demo-process.js';
+import { BUILDING_STARTUP_MS, startExample, stopAllExamples } from './example-process.js';
 
-let app: ExampleProcess;
+const NEXT_STARTUP_MS = BUILDING_STARTUP_MS.next;
+const startNextExample = (env: Record<string, string> = {}) => startExample('next', env);
+
+let app: DemoProcess;
 
 beforeAll(async () => {
   app = await startNextExample({ SESSION_KEYS: newKeyEntry('next1') });
 }, NEXT_STARTUP_MS);
 
 afterAll(async () => {
-  await stopAllNextExamples();
+  await stopAllExamples();
 });
 
 const at = (path: string, base = app.url) => new URL(path, base).href;
