@@ -59,16 +59,16 @@ app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
 await app.register(fastifySession, { store, rejectionLogLevel: 'warn' });
 
 /**
- * Sends a page. It commits the session first (`save()`), so the page shows the cookie as
- * this response leaves it (re-sealed under the new key after a rotation, for example).
+ * Sends a page. No save() here: the plugin commits the session in onSend, which is what every
+ * page wants; the panel says when this response re-seals the cookie under a newer key.
  */
-async function page(request, reply, status, render) {
-  await request.session.save();
-  return reply.code(status).headers(PAGE_HEADERS).send(render(request.session));
+function page(request, reply, status, render) {
+  const html = render(request.session, store.keyRing.primaryId);
+  return reply.code(status).headers(PAGE_HEADERS).send(html);
 }
 
 function problemPage(request, reply, status, { title, message }) {
-  return page(request, reply, status, (session) => errorPage(title, message, session));
+  return page(request, reply, status, (session, key) => errorPage(title, message, session, key));
 }
 
 const form = (request) => request.body ?? new URLSearchParams();
@@ -125,7 +125,8 @@ app.setNotFoundHandler((request, reply) => {
 // failed request saves nothing of its session, so these pages render it without save().
 app.setErrorHandler((error, request, reply) => {
   const status = error.statusCode ?? 500;
-  const render = (title, message) => (session) => errorPage(title, message, session);
+  const render = (title, message) => (session) =>
+    errorPage(title, message, session, store.keyRing.primaryId);
   const send = (code, title, message) => {
     reply.code(code).headers(PAGE_HEADERS);
     if (!request.session) return reply.type('text/plain; charset=utf-8').send(`${message}\n`);

@@ -47,17 +47,16 @@ try {
 }
 
 /**
- * A page. It commits the session first (`save()`), so the page shows the cookie as this
- * response leaves it (re-sealed under the new key after a rotation, for example).
+ * A page. No save() here: the middleware commits the session before the response is
+ * returned; the panel says when this response re-seals the cookie under a newer key.
  */
-async function page(c, status, render, headers = {}) {
-  const session = c.get('session');
-  await session.save();
-  return c.body(render(session), status, { ...PAGE_HEADERS, ...headers });
+function page(c, status, render, headers = {}) {
+  const html = render(c.get('session'), store.keyRing.primaryId);
+  return c.body(html, status, { ...PAGE_HEADERS, ...headers });
 }
 
 function problemPage(c, status, { title, message }, headers) {
-  return page(c, status, (session) => errorPage(title, message, session), headers);
+  return page(c, status, (session, key) => errorPage(title, message, session, key), headers);
 }
 
 // Forms arrive urlencoded; any other body is read the same way, as the plain demo does.
@@ -133,7 +132,11 @@ app.onError((error, c) => {
   console.error(`${NAME}: request failed:`, error);
   const session = c.get('session');
   if (!session) return c.text('Internal error.\n', 500);
-  return c.body(errorPage('Internal error', 'Internal error.', session), 500, PAGE_HEADERS);
+  return c.body(
+    errorPage('Internal error', 'Internal error.', session, store.keyRing.primaryId),
+    500,
+    PAGE_HEADERS,
+  );
 });
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (address) => {
