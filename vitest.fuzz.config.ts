@@ -8,5 +8,14 @@ export default defineConfig({
     include: ['test/fuzz/**/*.fuzz.test.ts'],
     testTimeout: 900_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'default' } },
+      {
+        // The same properties on `engine: 'node'` (test/security/support.ts reads
+        // JWE_TEST_ENGINE): both engines must refuse every mutation.
+        extends: true,
+        test: { name: 'node-engine', env: { JWE_TEST_ENGINE: 'node' } },
+      },
+    ],
   },
 });

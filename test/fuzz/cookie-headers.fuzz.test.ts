@@ -12,6 +12,9 @@ import {
 } from './properties.js';
 
 const RUNS = fuzzRuns(100_000);
+// The scan never decrypts: its properties run once, in the default project, not again on
+// `engine: 'node'` (vitest.fuzz.config.ts).
+const scanRun = process.env.JWE_TEST_ENGINE !== 'node';
 let fixture: FuzzFixture;
 
 beforeAll(async () => {
@@ -23,11 +26,14 @@ describe(`Cookie headers (${RUNS} runs)`, () => {
     await fc.assert(cookieHeaderProperty(fixture, cookieHeader(fixture)), fuzzParameters(RUNS));
   });
 
-  it('the scan finds what cookie.parse finds under our names, never decoding', () => {
-    fc.assert(scanProperty(wellFormedHeader), fuzzParameters(RUNS));
-  });
+  it.runIf(scanRun)(
+    'the scan finds what cookie.parse finds under our names, never decoding',
+    () => {
+      fc.assert(scanProperty(wellFormedHeader), fuzzParameters(RUNS));
+    },
+  );
 
-  it('the scan agrees with cookie.parse on the attack headers too', () => {
+  it.runIf(scanRun)('the scan agrees with cookie.parse on the attack headers too', () => {
     fc.assert(scanProperty(cookieHeader(fixture)), fuzzParameters(RUNS));
   });
 });
