@@ -1,5 +1,5 @@
 // The small app of the HTTP benchmarks, in one of four versions, as its own process (so its RSS
-// is its own): `node bench/http-server.js <bare|jwe|iron|express>`. Started by bench/http.js and
+// is its own): `node bench/http-server.js <bare|jwe|iron|iron9|express>`. Started by bench/http.js and
 // bench/load.js with fork(); it reports its port, and its memory on request, over IPC.
 //
 //   GET /read    the session is loaded and read, not changed: no Set-Cookie
@@ -13,9 +13,11 @@ import { getIronSession } from 'iron-session';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { withSession } from '../dist/adapters/node.js';
 import { createSessionStore } from '../dist/index.js';
+import { ironSession9Skip, loadIronSession9 } from './iron-session-9.js';
 
 // Fixed benchmark secrets: throwaway values, never used outside this loopback run.
-const JWE_KEYS = 'bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+// (Not a counting sequence: the key ring refuses those as not random.)
+const JWE_KEYS = 'bench:oDiLjSqbsjIi38bvTwXcNkET5RwuAeQR9UxZGPlCJhU';
 const IRON_PASSWORD = 'bench-only-password-at-least-32-characters-long';
 const EXPRESS_SECRET = 'bench-only-express-session-secret';
 
@@ -100,7 +102,7 @@ const apps = {
     };
   },
 
-  iron() {
+  iron(get = getIronSession) {
     const options = {
       password: IRON_PASSWORD,
       cookieName: 'iron',
@@ -108,12 +110,18 @@ const apps = {
     };
     return async (req, res) => {
       if (req.url !== '/read' && req.url !== '/write') return notFound(res);
-      const session = await getIronSession(req, res, options);
+      const session = await get(req, res, options);
       if (req.url === '/read') return send(res, session.count ?? 0);
       session.count = (session.count ?? 0) + 1;
       await session.save();
       send(res, session.count);
     };
+  },
+
+  // The same app on iron-session 9 (Node ≥ 22.13; bench/http.js leaves it out elsewhere).
+  iron9() {
+    if (!iron9) throw new Error(`iron-session 9: ${ironSession9Skip()}`);
+    return apps.iron(iron9.getIronSession);
   },
 
   express() {
@@ -141,6 +149,7 @@ if (!Object.hasOwn(apps, version)) {
   console.error(`usage: node bench/http-server.js <${Object.keys(apps).join('|')}>`);
   process.exit(2);
 }
+const iron9 = version === 'iron9' ? await loadIronSession9() : undefined;
 
 // Peak RSS between samples: a request burst can grow and shrink the heap between two asks.
 let peakRss = process.memoryUsage.rss();

@@ -1,6 +1,7 @@
 // HTTP benchmark: the same small app as a bare node:http handler, with jwe-session's Node
-// wrapper, with iron-session 8, and with express-session's MemoryStore; each server in its own
-// process, autocannon on loopback. `npm run bench:http` (builds first); flags:
+// wrapper, with iron-session 8 (and 9 on Node ≥ 22.13), and with express-session's
+// MemoryStore; each server in its own process, autocannon on loopback.
+// `npm run bench:http` (builds first); flags:
 //   --duration 3      seconds per timed run
 //   --rounds 5        interleaved rounds; medians over rounds, and of each round's ratios
 //   --connections 10
@@ -23,6 +24,7 @@ import {
   stolenShare,
   whole,
 } from './http-harness.js';
+import { ironSession9Skip, loadIronSession9 } from './iron-session-9.js';
 
 const options = flags(process.argv.slice(2), {
   duration: 3,
@@ -37,15 +39,25 @@ const NAMES = {
   'jwe-node': "jwe-session, engine: 'node'",
   'jwe-nocache': 'jwe-session, token cache off',
   iron: 'iron-session 8',
+  iron9: 'iron-session 9',
   express: 'express-session 1.19 + MemoryStore',
   'jose-floor': 'jose alone: a counter token, no claims or checks (a ceiling, not a session)',
 };
 // Reads are also measured with the token cache off, to show what the cache is worth; writes
 // with jose alone, to show how far one jose seal per request goes at best.
 const ROUTES = {
-  read: ['bare', 'jwe', 'jwe-node', 'jwe-nocache', 'iron', 'express'],
-  write: ['bare', 'jwe', 'jwe-node', 'iron', 'express', 'jose-floor'],
+  read: ['bare', 'jwe', 'jwe-node', 'jwe-nocache', 'iron', 'iron9', 'express'],
+  write: ['bare', 'jwe', 'jwe-node', 'iron', 'iron9', 'express', 'jose-floor'],
 };
+// iron-session 9 needs Node ≥ 22.13: elsewhere (or if it fails to load) it is left out, and
+// the report says so.
+const iron9Skipped = (await loadIronSession9())
+  ? undefined
+  : `iron-session 9: ${ironSession9Skip()}`;
+if (iron9Skipped) {
+  delete NAMES.iron9;
+  for (const list of Object.values(ROUTES)) list.splice(list.indexOf('iron9'), 1);
+}
 
 const log = (text) => process.stderr.write(`${text}\n`);
 // Servers on one CPU, autocannon on the rest (see cpuPlan): steadier numbers on a shared machine.
@@ -252,6 +264,17 @@ const ratios = markdownTable(
     ),
     ratioRow("engine: 'node', read-modify-write vs iron-session", 'write', 'jwe-node', 'iron', 5),
     ratioRow('default engine, read-modify-write vs jose alone', 'write', 'jwe', 'jose-floor', 0.95),
+    ...(iron9Skipped
+      ? []
+      : [
+          ratioRow('default engine, read-modify-write vs iron-session 9', 'write', 'jwe', 'iron9'),
+          ratioRow(
+            "engine: 'node', read-modify-write vs iron-session 9",
+            'write',
+            'jwe-node',
+            'iron9',
+          ),
+        ]),
     ratioRow(
       'jose alone (the ceiling), read-modify-write vs iron-session',
       'write',
@@ -272,6 +295,7 @@ const sections = [
   'so each read-modify-write request opens the cookie the previous response sealed.',
   "Server CPU/req is the server process's user + system CPU time over the run divided by its requests.",
   stolenLine(),
+  ...(iron9Skipped ? [`Not in this run: ${iron9Skipped}.`] : []),
   '',
   throughputTable,
   '',

@@ -39,8 +39,14 @@ log(`Node ${host.node}, ${host.cpus} CPUs (${host.cpu}), load average ${load()}`
 
 const only = values.only?.split(',');
 const systems = [];
+const skipped = [];
 for (const make of factories) {
   const system = await make();
+  if (system.skipped) {
+    skipped.push(system.skipped);
+    log(system.skipped);
+    continue;
+  }
   if (!only || system.ours || only.some((prefix) => system.name.startsWith(prefix))) {
     systems.push(system);
   }
@@ -133,6 +139,7 @@ const sections = [
     '- Before timing, every system must give back what it sealed and refuse the same token with one character changed (5 places).',
     `- ${ROUNDS} rounds; in each, every system × payload runs one batch of about ${BATCH_MS} ms, in a shuffled order. Shown: the median over rounds of ops/s, and of CPU time per call (all threads of the process, Web Crypto's thread pool included).`,
     '- "ours ÷ it": jwe-session\'s ops/s divided by that system\'s; above 1 means jwe-session is faster. Token bytes: the cookie value.',
+    ...skipped.map((note) => `- Not in this run: ${note}.`),
   ].join('\n'),
 ];
 let allMet = true;
