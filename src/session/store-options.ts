@@ -224,14 +224,19 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   }
   const clockTolerance = integer('clockTolerance', options.clockTolerance, 30, 0, 600);
   // Every window the store accepts stays cached: fitted now for a ring the app gave, and for
-  // one from the environment whenever it is resolved (cheap, and idempotent).
+  // one from the environment when it is first resolved.
   // (idle timeout plus clock tolerance on both sides, and the windows at either end).
   const windowSpan = Math.ceil((idleTimeout + 2 * clockTolerance) / WINDOW_SECONDS) + 2;
   given?.fitWindowCache(windowSpan);
+  // Fitted once, at first resolution; every request and seal after that gets the same ring.
+  let fitted: KeyRing | undefined;
   const keys = (): KeyRing => {
-    const ring = ringOf();
-    ring.fitWindowCache(windowSpan);
-    return ring;
+    if (fitted === undefined) {
+      const ring = ringOf();
+      ring.fitWindowCache(windowSpan);
+      fitted = ring;
+    }
+    return fitted;
   };
   const cookieBytes = integer(
     'maxCookieBytes',
