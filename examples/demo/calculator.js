@@ -1,6 +1,6 @@
 // What the demo's routes compute and say, shared by every example app on the demo contract
-// (examples/demo, examples/fastify, examples/hono), so they give the same answers. Each app
-// only wires these to its framework.
+// (examples/demo, examples/fastify, examples/hono, examples/next), so they give the same
+// answers. Each app only wires these to its framework.
 
 /** Form posts here are a few numbers or one note; anything bigger is refused before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;

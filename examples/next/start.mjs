@@ -19,8 +19,17 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 const LOCK = join(here, '.next-build.lock');
 const BUILD_ID = join(here, '.next', 'BUILD_ID');
-// What a build depends on: the app, and the library as built at the repository root.
-const SOURCES = ['app', 'lib', 'proxy.js', 'next.config.mjs', 'package.json', '../../dist'];
+// What a build depends on: the app, the demo's shared form logic, and the library as built at
+// the repository root.
+const SOURCES = [
+  'app',
+  'lib',
+  'proxy.js',
+  'next.config.mjs',
+  'package.json',
+  '../demo/calculator.js',
+  '../../dist',
+];
 
 function fail(message) {
   console.error(`jwe-session Next.js example: ${message}`);

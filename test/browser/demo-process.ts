@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { waitForUrl } from '../helpers/wait-for-url.js';
 
 /** The demo as `npm start` runs it; it imports the package by name, so it runs against dist/. */
 export const DEMO_SERVER = fileURLToPath(new URL('../../examples/demo/server.js', import.meta.url));
@@ -42,7 +43,6 @@ export function startDemo(env: Record<string, string> = {}): Promise<DemoProcess
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
     stderr += text;
@@ -72,24 +72,7 @@ export function startDemo(env: Record<string, string> = {}): Promise<DemoProcess
     return handle;
   };
 
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`demo did not print its URL within ${STARTUP_MS} ms; stderr:\n${stderr}`));
-    }, STARTUP_MS);
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(demo(match[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`demo exited with code ${code} before listening; stderr:\n${stderr}`));
-    });
-  });
+  return waitForUrl(child, 'demo', STARTUP_MS, () => stderr).then(demo);
 }
 
 /** Stops every demo still running: for afterAll, so no test leaves a process behind. */

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type DemoProcess, startDemo } from '../browser/demo-process.js';
+import { waitForUrl } from '../helpers/wait-for-url.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The contract gives an app 30 s from `npm start` to answer (a framework may build first). */
@@ -38,7 +39,6 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
     stderr += text;
@@ -71,24 +71,13 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
     running.add(app);
     return app;
   };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal(child, 'SIGKILL');
-      reject(new Error(`${name} did not print its URL within ${limit} ms; stderr:\n${stderr}`));
-    }, limit);
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(handle(match[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with code ${code} before listening; stderr:\n${stderr}`));
-    });
-  });
+  return waitForUrl(
+    child,
+    name,
+    limit,
+    () => stderr,
+    (sig) => signal(child, sig),
+  ).then(handle);
 }
 
 /** Stops every example still running (for afterAll), so no test leaves a process behind. */

@@ -1,7 +1,9 @@
-// Reading and checking the urlencoded form posts of the Route Handlers.
-
-// Form posts here are a few numbers or one note; anything bigger is refused unread.
-export const MAX_BODY_BYTES = 16 * 1024;
+// Reading the urlencoded form posts of the Route Handlers. What a form means (the numbers, the
+// note, the answers) is the demo's (../../demo/calculator.js), as in every example app.
+import { getSession } from 'jwe-session/next';
+import { BODY_TOO_LARGE, MAX_BODY_BYTES } from '../../demo/calculator.js';
+import { errorResponse } from './html.js';
+import { store } from './session.js';
 
 /** The form, or undefined once the body passes MAX_BODY_BYTES (so the caller answers 413). */
 export async function readForm(request) {
@@ -23,28 +25,14 @@ export async function readForm(request) {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-// A decimal number as people type it: 12, -3.5, .5, 1e3. Number() alone would also take
-// "0x1f", "" and " " (as 31, 0 and 0), which nobody means in a calculator.
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-
-export function parseNumber(form, name) {
-  const text = form.get(name)?.trim();
-  if (!text) return { error: `${name} is missing: enter a number.` };
-  if (!DECIMAL.test(text)) return { error: `${name} is not a number: ${JSON.stringify(text)}.` };
-  const value = Number(text);
-  if (!Number.isFinite(value)) return { error: `${name} is too large: ${text}.` };
-  return { value };
-}
-
-/** The four results of a and b, or undefined when one is too large to compute. */
-export function calculate(a, b) {
-  const results = {
-    sum: a + b,
-    difference: a - b,
-    product: a * b,
-    // JSON has no Infinity: "no quotient" is stored as null.
-    quotient: b === 0 ? null : a / b,
-  };
-  if (Object.values(results).some((v) => v !== null && !Number.isFinite(v))) return undefined;
-  return results;
+/**
+ * How every form-post Route Handler starts: the session and the form, or, for a body over
+ * MAX_BODY_BYTES, the 413 page to answer with instead (nothing was read or saved).
+ */
+export async function readPost(request) {
+  const session = await getSession(store);
+  const form = await readForm(request);
+  if (form) return { session, form };
+  const { title, message } = BODY_TOO_LARGE;
+  return { session, response: errorResponse(413, title, message, session) };
 }
