@@ -24,6 +24,7 @@ interface Cipher {
 }
 interface NodeCrypto {
   createCipheriv(alg: string, key: unknown, iv: Uint8Array, options: object): Cipher;
+  randomFillSync(buffer: Uint8Array): Uint8Array;
   createDecipheriv(alg: string, key: unknown, iv: Uint8Array, options: object): Cipher;
   KeyObject: { from(key: CryptoKey): unknown };
 }
@@ -46,6 +47,7 @@ export function reachNodeCrypto(): NodeCrypto | undefined {
     const found = proc?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
     return typeof found?.createCipheriv === 'function' &&
       typeof found.createDecipheriv === 'function' &&
+      typeof found.randomFillSync === 'function' &&
       typeof found.KeyObject?.from === 'function'
       ? (found as NodeCrypto)
       : undefined;
@@ -68,8 +70,11 @@ export class NodeEngine {
   // The ring's window CryptoKeys, as node KeyObjects (works for non-extractable keys: the
   // secret is never copied into JavaScript). Weak, so a key the ring drops goes too.
   readonly #keys = new WeakMap<CryptoKey, unknown>();
-  // Header JSON → its base64url: one key seals one header text per window.
-  readonly #headers = new Map<string, string>();
+  // One key seals one header text per window: its base64url, and the same as the AAD bytes.
+  readonly #headers = new Map<string, { readonly text: string; readonly aad: Uint8Array }>();
+  // Where each seal's IV is drawn: createCipheriv copies it, and the token's text is made
+  // from it before the next seal can draw again.
+  readonly #iv = new Uint8Array(IV_BYTES);
 
   constructor(nodeCrypto: NodeCrypto) {
     this.#crypto = nodeCrypto;
@@ -86,19 +91,23 @@ export class NodeEngine {
 
   // A fresh IV from the CSPRNG for every seal, never a pool: a VM snapshot or restore
   // (Lambda SnapStart, Firecracker) would replay a pool's unused IVs in every clone, and a
-  // repeated GCM nonce under one key gives away the authentication key. About 1-5 µs a seal.
+  // repeated GCM nonce under one key gives away the authentication key. node:crypto's own
+  // randomFillSync, not Web Crypto's getRandomValues over it: the same OpenSSL generator,
+  // without the webidl checks and the new array (about 0.5 µs of the 1.5-2 µs a draw costs).
   #nextIv(): Uint8Array {
-    return crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    return this.#crypto.randomFillSync(this.#iv);
   }
 
-  // jose writes the protected header as base64url(JSON.stringify(header)).
-  #encodedHeader(header: ProtectedHeader): string {
-    const json = JSON.stringify(header);
-    let encoded = this.#headers.get(json);
+  // jose writes the protected header as base64url(JSON.stringify(header)). Its members are
+  // two constants, the kid and zip, so those two name the text.
+  #encodedHeader(header: ProtectedHeader): { readonly text: string; readonly aad: Uint8Array } {
+    const name = header.zip === undefined ? header.kid : `${header.kid} ${header.zip}`;
+    let encoded = this.#headers.get(name);
     if (encoded === undefined) {
-      encoded = encodeBase64url(encoder.encode(json));
+      const text = encodeBase64url(encoder.encode(JSON.stringify(header)));
+      encoded = { text, aad: encoder.encode(text) };
       if (this.#headers.size >= MAX_HEADERS) this.#headers.clear();
-      this.#headers.set(json, encoded);
+      this.#headers.set(name, encoded);
     }
     return encoded;
   }
@@ -108,10 +117,10 @@ export class NodeEngine {
     const encodedHeader = this.#encodedHeader(header);
     const iv = this.#nextIv();
     const cipher = this.#crypto.createCipheriv(CIPHER, this.#keyObject(key), iv, GCM);
-    cipher.setAAD(encoder.encode(encodedHeader));
+    cipher.setAAD(encodedHeader.aad);
     const ciphertext = cipher.update(plaintext, 'utf8', 'base64url') + cipher.final('base64url');
     const tag = cipher.getAuthTag().toString('base64url');
-    return `${encodedHeader}..${encodeBase64url(iv)}.${ciphertext}.${tag}`;
+    return `${encodedHeader.text}..${encodeBase64url(iv)}.${ciphertext}.${tag}`;
   }
 
   /**
