@@ -17,6 +17,14 @@ export interface TokenHeader {
   readonly zip: boolean;
 }
 
+/** A token's five segments, each checked: header, '' (no encrypted key), IV, ciphertext, tag. */
+export type TokenSegments = readonly [string, '', string, string, string];
+
+/** A token whose header passed, with its segments, so nothing after this splits it again. */
+export interface ReadToken extends TokenHeader {
+  readonly segments: TokenSegments;
+}
+
 function reject(detail: string): SessionRejectedError {
   return new SessionRejectedError('malformed', detail);
 }
@@ -46,7 +54,7 @@ export function rememberedHeaderCount(): number {
  * Reads and checks a token's protected header before any cryptography: the allowlist of
  * algorithms is enforced here, on a string of at most a few hundred bytes.
  */
-export function readHeader(token: string, allowZip: boolean): TokenHeader | SessionRejectedError {
+export function readHeader(token: string, allowZip: boolean): ReadToken | SessionRejectedError {
   const parts = token.split('.');
   if (parts.length !== 5) return reject(`expected 5 compact JWE segments, got ${parts.length}`);
   const [encoded, encryptedKey] = parts as [string, string];
@@ -62,10 +70,12 @@ export function readHeader(token: string, allowZip: boolean): TokenHeader | Sess
   }
   // jose decodes the other segments leniently (atob skips whitespace and '=', ignores stray
   // bits), so without this many spellings of one token would open: any change must be rejected.
+  // This is the one canonical check of these segments: the node:crypto engine, which decodes
+  // leniently too, is handed them from here.
   if (!parts.slice(2).every(isCanonicalBase64url)) {
     return reject('iv, ciphertext or tag is not canonical base64url');
   }
-  return header;
+  return { ...header, segments: parts as unknown as TokenSegments };
 }
 
 function checkHeader(encoded: string, allowZip: boolean): TokenHeader | SessionRejectedError {

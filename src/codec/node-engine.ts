@@ -4,7 +4,8 @@
 // node:crypto equivalent in job scheduling and webidl glue; this engine skips that glue and
 // makes a commit synchronous end to end. node:crypto is reached at run time through
 // process.getBuiltinModule, never a static import, so the core still loads on any runtime.
-import { decodeBase64url, encodeBase64url, isCanonicalBase64url } from '../util/base64url.js';
+import { decodeBase64url, encodeBase64url } from '../util/base64url.js';
+import type { TokenSegments } from './header.js';
 import type { ProtectedHeader } from './token-format.js';
 
 // The few node:crypto members used, typed here so the core needs no Node types. Node does the
@@ -124,25 +125,17 @@ export class NodeEngine {
   }
 
   /**
-   * The plaintext of a token whose header was already read and checked (readHeader: five
-   * segments, the allowlist, an empty encrypted key, canonical base64url), or undefined for
-   * any failure: one answer for every way a token can be wrong, as with jose.
+   * The plaintext of a token whose header was read and checked by readHeader (five segments,
+   * the allowlist, an empty encrypted key, every segment canonical base64url: Node decodes
+   * base64url leniently, so that check is what keeps one token from having many spellings),
+   * or undefined for any failure: one answer for every way a token can be wrong, as with jose.
    */
-  open(key: CryptoKey, token: string): string | undefined {
-    const parts = token.split('.');
-    if (parts.length !== 5 || parts[1] !== '') return undefined;
-    const [encodedHeader, , ivText, ciphertextText, tagText] = parts as [
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+  open(key: CryptoKey, segments: TokenSegments): string | undefined {
+    const [encodedHeader, encryptedKey, ivText, ciphertextText, tagText] = segments;
+    if (encryptedKey !== '') return undefined;
     const iv = decodeBase64url(ivText);
     const tag = decodeBase64url(tagText);
-    // Node decodes base64url leniently: only the one canonical spelling may open.
-    if (!iv || !tag || !isCanonicalBase64url(ciphertextText)) return undefined;
-    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return undefined;
+    if (!iv || !tag || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return undefined;
     try {
       const decipher = this.#crypto.createDecipheriv(CIPHER, this.#keyObject(key), iv, GCM);
       decipher.setAAD(encoder.encode(encodedHeader));

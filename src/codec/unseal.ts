@@ -1,7 +1,7 @@
 import { compactDecrypt } from 'jose';
 import { type RejectionReason, SessionRejectedError } from '../errors.js';
 import type { CodecConfig } from './codec-config.js';
-import { readHeader, type TokenHeader } from './header.js';
+import { type ReadToken, readHeader } from './header.js';
 import { MAX_DEPTH } from './json-value.js';
 import type { Opened } from './token-cache.js';
 import {
@@ -184,7 +184,7 @@ export function unseal(config: CodecConfig, token: string): Result | Promise<Res
   if (engine !== undefined && !header.zip) {
     const key = config.ring.derivedWindowKey(header.keyId, header.window);
     if (key !== undefined) {
-      const opened = bodyOf(header, engine.open(key, token));
+      const opened = bodyOf(header, engine.open(key, header.segments));
       return opened instanceof SessionRejectedError ? opened : accept(config, token, opened, now);
     }
   }
@@ -194,7 +194,7 @@ export function unseal(config: CodecConfig, token: string): Result | Promise<Res
 async function decryptAndOpen(
   config: CodecConfig,
   token: string,
-  header: TokenHeader,
+  header: ReadToken,
   now: number,
 ): Promise<Result> {
   const opened = bodyOf(header, await decrypt(config, token, header));
@@ -205,13 +205,13 @@ async function decryptAndOpen(
 async function decrypt(
   config: CodecConfig,
   token: string,
-  header: TokenHeader,
+  header: ReadToken,
 ): Promise<string | undefined> {
   try {
     const { keyId, window } = header;
     const key =
       config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
-    if (config.engine !== undefined && !header.zip) return config.engine.open(key, token);
+    if (config.engine !== undefined && !header.zip) return config.engine.open(key, header.segments);
     const result = await compactDecrypt(token, key, {
       keyManagementAlgorithms: [ALG],
       contentEncryptionAlgorithms: [ENC],
@@ -225,7 +225,7 @@ async function decrypt(
 
 /** The token's contents once decrypted (`undefined`: it did not), before any claim check. */
 function bodyOf(
-  header: TokenHeader,
+  header: ReadToken,
   plaintext: string | undefined,
 ): (Unsealed & Opened) | SessionRejectedError {
   // Every engine's reasons (bad tag, bad IV length, failed inflate, bad UTF-8) are one thing
