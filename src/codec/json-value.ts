@@ -142,6 +142,75 @@ function isJsonSafe(value: unknown, ancestors: object[]): boolean {
   return true;
 }
 
+// What `copied` answers for a value JSON would not carry as it is.
+const REFUSED: unique symbol = Symbol('refused');
+
+/**
+ * The copy JSON.parse(JSON.stringify(value)) would give, made in the walk that checks it, or
+ * REFUSED where `isJsonSafe` says no. Every `set()` copies what it is given; one walk that
+ * builds plain objects costs a fraction of serialising and parsing it again.
+ */
+function copied(value: unknown, ancestors: object[]): unknown {
+  if (typeof value !== 'object') {
+    if (!isPlainLeaf(value)) return REFUSED;
+    // JSON writes -0 as 0.
+    return value === 0 ? 0 : value;
+  }
+  if (value === null) return null;
+  if (ancestors.includes(value) || ancestors.length >= MAX_DEPTH) return REFUSED;
+  ancestors.push(value);
+  let copy: unknown[] | Record<string, unknown>;
+  if (Array.isArray(value)) {
+    if (Object.keys(value).length !== value.length) return REFUSED;
+    copy = [];
+    for (let i = 0; i < value.length; i++) {
+      const item = copied(value[i], ancestors);
+      if (item === REFUSED) return REFUSED;
+      copy.push(item);
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return REFUSED;
+    const symbols = Object.getOwnPropertySymbols(value);
+    if (
+      symbols.length > 0 &&
+      symbols.some((s) => Object.prototype.propertyIsEnumerable.call(value, s))
+    ) {
+      return REFUSED;
+    }
+    const record: Record<string, unknown> = {};
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const child = (value as Record<string, unknown>)[key];
+      if (child === undefined) continue;
+      const item = copied(child, ancestors);
+      if (item === REFUSED) return REFUSED;
+      // JSON.parse makes "__proto__" an own key; an assignment would set the prototype.
+      if (key === '__proto__') {
+        Object.defineProperty(record, key, {
+          value: item,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      } else record[key] = item;
+    }
+    copy = record;
+  }
+  ancestors.pop();
+  return copy;
+}
+
+/**
+ * A deep copy of `value` as JSON would give it back (plain objects and arrays, -0 as 0), or
+ * SessionValueError naming where the first value JSON would change is.
+ */
+export function copyJsonValue<V>(value: V, path: string): V {
+  const copy = copied(value, []);
+  if (copy === REFUSED) check(value, path, []);
+  return copy as V;
+}
+
 /** Throws SessionValueError unless `value` survives JSON unchanged. */
 export function assertJsonValue(value: unknown, path: string): void {
   if (!isJsonSafe(value, [])) check(value, path, []);
@@ -156,8 +225,12 @@ export function toJson(value: unknown, path: string): string {
   return JSON.stringify(value);
 }
 
-/** @internal The two walks alone, for the test that holds them to the same verdict. */
+/** @internal The walks alone, for the test that holds them to the same verdict. */
 export const walks = {
   quick: (value: unknown): boolean => isJsonSafe(value, []),
+  copying: (value: unknown): { readonly copy: unknown } | undefined => {
+    const copy = copied(value, []);
+    return copy === REFUSED ? undefined : { copy };
+  },
   explaining: (value: unknown, path: string): void => check(value, path, []),
 };

@@ -1,4 +1,4 @@
-import { assertJsonValue } from '../codec/json-value.js';
+import { copyJsonValue } from '../codec/json-value.js';
 import type { SessionRecord } from '../codec/token-format.js';
 import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
 import type { AnySessionData, CookieInfo } from '../types.js';
@@ -12,12 +12,6 @@ import {
 import { deepFreeze, lockReason, type SessionState } from './state.js';
 
 export type { SessionState } from './state.js';
-
-// The session keeps its own copy of what it is given: the app's object (a module-level
-// default, say) is never aliased, and never frozen when the session locks.
-function copyOf<V>(value: V): V {
-  return typeof value === 'object' && value !== null ? JSON.parse(JSON.stringify(value)) : value;
-}
 
 /** For the store and the adapters only; not exported from the package. */
 // biome-ignore lint/suspicious/noExplicitAny: any session type
@@ -105,8 +99,9 @@ export class Session<T = AnySessionData, F = AnySessionData> {
       delete state.data[key];
       return this;
     }
-    assertJsonValue(value, key);
-    state.data[key] = copyOf(value);
+    // A copy of its own: the app's object (a module-level default, say) is never aliased,
+    // and never frozen when the session locks.
+    state.data[key] = copyJsonValue(value, key);
     return this;
   }
 
@@ -140,9 +135,9 @@ export class Session<T = AnySessionData, F = AnySessionData> {
    */
   flash<K extends keyof F & string>(key: K, value: Exclude<F[K], undefined>): void {
     const state = this.#writable();
-    assertJsonValue(value, `flash.${key}`);
+    const copy = copyJsonValue(value, `flash.${key}`);
     state.outgoingFlash ??= Object.create(null) as SessionRecord;
-    state.outgoingFlash[key] = copyOf(value);
+    state.outgoingFlash[key] = copy;
   }
 
   /**

@@ -1,7 +1,8 @@
 // Commit and seal decide "JSON carries this faithfully" with a quick walk and run the walk that
 // names the path only when the quick one says no. If the quick walk ever said yes where the
 // naming walk throws, a Date or a cycle would be saved as something else: the two must agree
-// on every value.
+// on every value. set() copies with a third walk, which must agree with them too and give
+// exactly what a JSON round trip gives.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_DEPTH, walks } from '../../src/codec/json-value.js';
@@ -101,5 +102,41 @@ describe('the quick JSON walk and the explaining one', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('the copying walk (set)', () => {
+  it('gives exactly what JSON.parse(JSON.stringify(value)) gives, or refuses what the others refuse', () => {
+    fc.assert(
+      fc.property(values, (value) => {
+        const result = walks.copying(value);
+        expect(result !== undefined).toBe(explainingSaysSafe(value));
+        if (result === undefined) return;
+        // toStrictEqual: prototypes, own keys and -0 versus 0 all count.
+        expect(result.copy).toStrictEqual(JSON.parse(JSON.stringify(value)));
+        if (typeof value === 'object' && value !== null) expect(result.copy).not.toBe(value);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps key order, turns -0 into 0 and keeps "__proto__" an own key, as JSON does', () => {
+    const value = JSON.parse('{"b":1,"2":2,"a":[-0,{"__proto__":{"x":1}}],"1":0}');
+    value.a[0] = -0;
+    const copy = walks.copying(value)?.copy as typeof value;
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
+    expect(Object.keys(copy)).toEqual(['1', '2', 'b', 'a']);
+    expect(Object.is(copy.a[0], 0)).toBe(true);
+    expect(Object.hasOwn(copy.a[1], '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(copy.a[1])).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('copies every level: changing the copy leaves the original as it was', () => {
+    const value = { list: [{ n: 1 }], deep: { more: { n: 2 } } };
+    const copy = walks.copying(value)?.copy as typeof value;
+    (copy.list[0] as { n: number }).n = 9;
+    copy.deep.more.n = 9;
+    expect(value).toEqual({ list: [{ n: 1 }], deep: { more: { n: 2 } } });
   });
 });
