@@ -4,7 +4,8 @@ import { SessionValueError } from '../errors.js';
 // the way back can run out of stack.
 export const MAX_DEPTH = 256;
 
-function label(path: string, key: string | number): string {
+/** `path` and one key below it, as error messages spell paths: `session.cart`, `list[2]`. */
+export function keyPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
@@ -14,7 +15,7 @@ function label(path: string, key: string | number): string {
 type Path = string | { readonly parent: Path; readonly key: string | number };
 
 function spell(path: Path): string {
-  return typeof path === 'string' ? path : label(spell(path.parent), path.key);
+  return typeof path === 'string' ? path : keyPath(spell(path.parent), path.key);
 }
 
 function describe(value: object): string {

@@ -9,7 +9,7 @@ import {
   type SessionLifetime,
   type SessionLifetimeOptions,
 } from './lifetime.js';
-import { deepFreeze, lockReason, type SessionState } from './state.js';
+import { conceal, deepFreeze, expose, lockReason, type SessionState } from './state.js';
 
 export type { SessionState } from './state.js';
 
@@ -79,6 +79,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
       // The app may change this object in place: commit must compare, and once the response
       // has started, a change must throw rather than vanish.
       state.touched = true;
+      expose(state, key);
       if (state.locked || state.commit !== undefined) deepFreeze(value);
     }
     return value as T[K];
@@ -95,6 +96,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
   set<K extends keyof T & string>(key: K, value: T[K]): this {
     const state = this.#writable();
     state.touched = true;
+    conceal(state, key);
     if (value === undefined) {
       delete state.data[key];
       return this;
@@ -108,6 +110,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
   delete(key: keyof T & string): boolean {
     const state = this.#writable();
     state.touched = true;
+    conceal(state, key);
     const had = Object.hasOwn(state.data, key);
     delete state.data[key];
     return had;
@@ -118,6 +121,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     const state = this.#writable();
     state.touched = true;
     state.data = Object.create(null);
+    state.exposed = undefined;
   }
 
   keys(): (keyof T & string)[] {
@@ -174,6 +178,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     state.destroyed = true;
     state.lifetime = NO_CHOICE;
     state.data = Object.create(null);
+    state.exposed = undefined;
     state.outgoingFlash = undefined;
   }
 
@@ -184,7 +189,10 @@ export class Session<T = AnySessionData, F = AnySessionData> {
    */
   regenerate(options: { keepData?: boolean } = {}): void {
     const state = this.#open();
-    if (!options.keepData || state.destroyed) state.data = Object.create(null);
+    if (!options.keepData || state.destroyed) {
+      state.data = Object.create(null);
+      state.exposed = undefined;
+    }
     state.touched = true;
     state.outgoingFlash = undefined;
     state.destroyed = false;

@@ -1,3 +1,4 @@
+import { assertJsonValue, keyPath } from '../codec/json-value.js';
 import type { LifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { CookieInfo } from '../types.js';
@@ -27,6 +28,13 @@ export interface SessionState {
    * serialising the data to compare it, which is most of what an unchanged request costs.
    */
   touched: boolean;
+  /**
+   * The top-level keys whose values the app may hold a reference to (get() handed out an
+   * object). Only these can have changed in place: commit checks just these before it
+   * serialises the data, and the lock freezes just these. set() and delete() take their key
+   * out: set() stores a copy it checked and nobody else has seen. Undefined: none.
+   */
+  exposed: Set<string> | undefined;
   destroyed: boolean;
   regenerated: boolean;
   /** Why changes are refused from outside a commit (the request failed); undefined while open. */
@@ -68,15 +76,37 @@ export function deepFreeze(value: unknown): void {
   for (const child of Object.values(value)) deepFreeze(child);
 }
 
-/** Freezes what a locked session still holds. */
+/** Freezes what the app holds of a locked session; get() freezes what it hands out later. */
 export function freezeData(state: SessionState): void {
-  // Untouched data has no object in the app's hands: get() freezes what it hands out later.
-  if (state.touched) deepFreeze(state.data);
+  const { exposed, data } = state;
+  if (exposed) for (const key of exposed) deepFreeze(data[key]);
   if (state.outgoingFlash) deepFreeze(state.outgoingFlash);
+}
+
+/** A value the app was handed: see `exposed`. */
+export function expose(state: SessionState, key: string): void {
+  if (state.exposed === undefined) state.exposed = new Set([key]);
+  else state.exposed.add(key);
+}
+
+/** A key whose value is now a copy of the session's own (or gone): see `exposed`. */
+export function conceal(state: SessionState, key: string): void {
+  state.exposed?.delete(key);
 }
 
 /** Refuses every later change: the request failed, so nothing of it will be saved. */
 export function lockSession(state: SessionState, reason: string): void {
   state.locked = reason;
   freezeData(state);
+}
+
+/**
+ * The data's JSON for a commit. Only exposed values can hold what JSON would change (a Date
+ * pushed into an array get() handed out), so only those are checked, naming the path; the
+ * rest (copies set() checked, values parsed from the token) are serialised as they are.
+ */
+export function serialiseData(state: SessionState): string {
+  const { exposed, data } = state;
+  if (exposed) for (const key of exposed) assertJsonValue(data[key], keyPath('session', key));
+  return JSON.stringify(data);
 }

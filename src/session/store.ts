@@ -33,7 +33,7 @@ import { type CookieSource, PORT, type SessionPort } from './port.js';
 import { sealedCodec } from './sealed-purpose.js';
 import { Session, stateOf } from './session.js';
 import type { SessionStore } from './session-store.js';
-import { freezeData, type SessionState } from './state.js';
+import { freezeData, type SessionState, serialiseData } from './state.js';
 import { resolveOptions, type SessionStoreOptions, type StoreConfig } from './store-options.js';
 
 // UTF-8 bytes of each value's JSON, not UTF-16 length: "é" costs the cookie two bytes.
@@ -61,6 +61,7 @@ function newState(
     outgoingFlash: undefined,
     present,
     touched: false,
+    exposed: undefined,
     destroyed: false,
     regenerated: false,
     locked: undefined,
@@ -206,6 +207,8 @@ class Store<T, F> implements SessionStore<T, F> {
   #reshaped(state: SessionState, shaped: Shaped): void {
     if (shaped.reshaped) {
       state.baseline = undefined;
+      // A fresh copy of what migrate or the schema made (see data-shape.ts), checked there:
+      // not exposed, like a value set() stored.
       state.touched = true;
     }
     const from = shaped.migratedFrom;
@@ -260,6 +263,7 @@ class Store<T, F> implements SessionStore<T, F> {
     const unlock = (error: unknown): never => {
       state.commit = undefined;
       state.data = recordFrom(plan.dataJson);
+      state.exposed = undefined;
       if (plan.flashJson !== undefined) state.outgoingFlash = recordFrom(plan.flashJson);
       throw error;
     };
@@ -290,7 +294,7 @@ class Store<T, F> implements SessionStore<T, F> {
     if (state.destroyed) return this.#clearAll(state);
 
     // Data the app never touched (no change, no object handed out) is still what was loaded.
-    const dataJson = state.touched ? toJson(state.data, 'session') : (state.baseline ?? '{}');
+    const dataJson = state.touched ? serialiseData(state) : (state.baseline ?? '{}');
     const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
     const changed =
       state.regenerated ||
