@@ -26,6 +26,24 @@ describe('TokenCache', () => {
     expect(cache.get('b')).toBeUndefined();
   });
 
+  it('serves only the exact token: one that shares the tag (last segment) of a cached one is a miss', () => {
+    const cache = new TokenCache(10);
+    const token = 'aGVhZGVy..aXY.Y2lwaGVydGV4dA.dGFnLXRhZy10YWctdGFn';
+    cache.set(token, entry(1));
+    expect(cache.get(`${token}`)).toEqual(entry(1));
+    for (const other of [
+      token.replace('Y2lwaGVydGV4dA', 'Y2lwaGVydGV4dB'),
+      `x${token}`,
+      token.replace('..', '.AAAA.'),
+      'dGFnLXRhZy10YWctdGFn',
+      '.dGFnLXRhZy10YWctdGFn',
+    ]) {
+      expect(cache.get(other)).toBeUndefined();
+    }
+    // And a miss leaves the cached token where it was.
+    expect(cache.get(token)).toEqual(entry(1));
+  });
+
   it('never holds more than its size, whatever the traffic', () => {
     fc.assert(
       fc.property(sizes, traffic, (max, operations) => {
