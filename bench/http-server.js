@@ -1,5 +1,5 @@
 // The small app of the HTTP benchmarks, in one of four versions, as its own process (so its RSS
-// is its own): `node bench/http-server.js <bare|jwe|iron|iron9|express>`. Started by bench/http.js and
+// is its own): `node bench/http-server.js <bare|jwe|jwe-node|…|node-floor>`. Started by bench/http.js and
 // bench/load.js with fork(); it reports its port, and its memory on request, over IPC.
 //
 //   GET /read    the session is loaded and read, not changed: no Set-Cookie
@@ -7,6 +7,7 @@
 //
 // Both answer {"count":n}. The bare version has no session and always answers 0.
 
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import expressSession from 'express-session';
 import { getIronSession } from 'iron-session';
@@ -97,6 +98,39 @@ const apps = {
         if (made.size >= 1000) made.clear();
         made.set(sealed, count);
         res.setHeader('Set-Cookie', `jose=${sealed}; Path=/; HttpOnly; SameSite=Lax`);
+      }
+      send(res, count);
+    };
+  },
+
+  // The same least-possible session on synchronous node:crypto: one AES-256-GCM seal of the
+  // counter per write (iv.ciphertext.tag), the Set-Cookie line, a Map of tokens it made. The
+  // floor under anything that seals a cookie per request with node:crypto, as engine: 'node'
+  // does; the gap to it is what jwe-session's claims, checks and chunking cost.
+  'node-floor'() {
+    const key = Buffer.from('oDiLjSqbsjIi38bvTwXcNkET5RwuAeQR9UxZGPlCJhU', 'base64url');
+    const made = new Map();
+    const iv = new Uint8Array(12);
+    const open = (token) => {
+      const [ivText, ct, tag] = token.split('.');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return JSON.parse(decipher.update(ct, 'base64url', 'utf8') + decipher.final('utf8')).count;
+    };
+    return (req, res) => {
+      if (req.url !== '/read' && req.url !== '/write') return notFound(res);
+      const token = /(?:^|;\s*)floor=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
+      let count = token ? (made.get(token) ?? open(token)) : 0;
+      if (req.url === '/write') {
+        count += 1;
+        randomFillSync(iv);
+        const cipher = createCipheriv('aes-256-gcm', key, iv);
+        const ct =
+          cipher.update(JSON.stringify({ count }), 'utf8', 'base64url') + cipher.final('base64url');
+        const sealed = `${Buffer.from(iv).toString('base64url')}.${ct}.${cipher.getAuthTag().toString('base64url')}`;
+        if (made.size >= 1000) made.clear();
+        made.set(sealed, count);
+        res.setHeader('Set-Cookie', `floor=${sealed}; Path=/; HttpOnly; SameSite=Lax`);
       }
       send(res, count);
     };

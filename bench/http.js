@@ -42,12 +42,14 @@ const NAMES = {
   iron9: 'iron-session 9',
   express: 'express-session 1.19 + MemoryStore',
   'jose-floor': 'jose alone: a counter token, no claims or checks (a ceiling, not a session)',
+  'node-floor':
+    'node:crypto alone: the same, sealed synchronously (the ceiling for the node engine)',
 };
 // Reads are also measured with the token cache off, to show what the cache is worth; writes
 // with jose alone, to show how far one jose seal per request goes at best.
 const ROUTES = {
   read: ['bare', 'jwe', 'jwe-node', 'jwe-nocache', 'iron', 'iron9', 'express'],
-  write: ['bare', 'jwe', 'jwe-node', 'iron', 'iron9', 'express', 'jose-floor'],
+  write: ['bare', 'jwe', 'jwe-node', 'iron', 'iron9', 'express', 'jose-floor', 'node-floor'],
 };
 // iron-session 9 needs Node ≥ 22.13: elsewhere (or if it fails to load) it is left out, and
 // the report says so.
@@ -275,6 +277,18 @@ const ratios = markdownTable(
             'iron9',
           ),
         ]),
+    ratioRow(
+      "engine: 'node', read-modify-write vs node:crypto alone",
+      'write',
+      'jwe-node',
+      'node-floor',
+    ),
+    ratioRow(
+      'node:crypto alone (the ceiling), read-modify-write vs express-session',
+      'write',
+      'node-floor',
+      'express',
+    ),
     ratioRow(
       'jose alone (the ceiling), read-modify-write vs iron-session',
       'write',

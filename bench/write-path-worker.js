@@ -1,9 +1,9 @@
 // One run of bench/write-path.js: one store of one build, one engine, one case, in a process
-// of its own. `node bench/write-path-worker.js <dist/> <engine> <case> <batch ms>`; it says
+// of its own. `node bench/write-path-worker.js <dist/> <engine> <case> <batch ms> <warm-up ms>`; it says
 // "ready" once warmed up, then answers each "batch" with the CPU time per op of one batch.
 import { payloads } from './micro/payloads.js';
 
-const [dist, engine, caseName, batchMs] = process.argv.slice(2);
+const [dist, engine, caseName, batchMs, warmMs] = process.argv.slice(2);
 // A throwaway benchmark key (not a counting sequence: the key ring refuses those).
 const KEYS = 'bench:oDiLjSqbsjIi38bvTwXcNkET5RwuAeQR9UxZGPlCJhU';
 
@@ -85,11 +85,11 @@ async function batch(op, ops) {
 }
 
 const op = await runner();
-// Warm up for half a second (the JIT needs a few thousand calls of everything on the path),
+// Warm up for warmMs, half a second in a real run (the JIT needs a few thousand calls of everything on the path),
 // then size a batch to about batchMs of this op.
 const warmStart = performance.now();
 let probe = await batch(op, 200);
-while (performance.now() - warmStart < 500) probe = await batch(op, 200);
+while (performance.now() - warmStart < Number(warmMs)) probe = await batch(op, 200);
 const ops = Math.max(50, Math.round((Number(batchMs) * 1000) / probe));
 process.send({ ready: true });
 // No forced collection between batches: a full one flushes compiled code and leaves

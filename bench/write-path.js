@@ -5,7 +5,7 @@
 // interleaved, so the ratio is not at the mercy of a noisy machine.
 //   npm run bench:write-path                          this checkout only
 //   npm run bench:write-path -- --against 16ff914     that revision too (and a,b,c for several)
-//   flags: --rounds 11 --batch-ms 40 --node 24 --only rmw
+//   flags: --rounds 11 --batch-ms 40 --node 24 --only rmw; --quick is the smoke run
 // A revision is built from `git archive` into .bench-out/builds/<commit>/ with this checkout's
 // TypeScript and node_modules (kept, so a second run starts at once).
 import './node-binary.js';
@@ -20,13 +20,16 @@ import { median } from './micro/measure.js';
 const { values } = parseArgs({
   options: {
     against: { type: 'string' },
-    rounds: { type: 'string', default: '11' },
-    'batch-ms': { type: 'string', default: '40' },
+    // A smoke run (the test's): one short round, nothing written to bench/results.
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    'batch-ms': { type: 'string' },
     only: { type: 'string' },
   },
 });
-const ROUNDS = Number(values.rounds);
-const BATCH_MS = Number(values['batch-ms']);
+const ROUNDS = Number(values.rounds ?? (values.quick ? 1 : 11));
+const BATCH_MS = Number(values['batch-ms'] ?? (values.quick ? 5 : 40));
+const WARM_MS = values.quick ? 20 : 500;
 const root = new URL('..', import.meta.url).pathname;
 const WORKER = new URL('./write-path-worker.js', import.meta.url).pathname;
 const CASES = ['read', 'rmw small', 'rmw large', 'open large, cache off'];
@@ -85,7 +88,7 @@ const runs = [];
 for (const build of builds) {
   for (const engine of engines) {
     for (const caseName of caseNames) {
-      const child = fork(WORKER, [build.dist, engine, caseName, String(BATCH_MS)]);
+      const child = fork(WORKER, [build.dist, engine, caseName, String(BATCH_MS), String(WARM_MS)]);
       await reply(child);
       runs.push({ build, engine, caseName, child, samples: [] });
     }
@@ -139,5 +142,7 @@ const report = [
   '',
 ].join('\n');
 process.stdout.write(report);
-mkdirSync(`${root}bench/results`, { recursive: true });
-writeFileSync(`${root}bench/results/write-path.md`, report);
+if (!values.quick) {
+  mkdirSync(`${root}bench/results`, { recursive: true });
+  writeFileSync(`${root}bench/results/write-path.md`, report);
+}

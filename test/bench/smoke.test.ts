@@ -1,0 +1,66 @@
+// Keeps the other benchmarks from rotting: bench:write-path's smoke run measures every case on
+// both engines, and every app of bench:http (the same server processes bench/http.js starts)
+// round-trips a session before anything would be timed.
+import { execFile } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain-JavaScript benchmark module, without types
+import { checkedSession, startServer } from '../../bench/http-harness.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe('npm run bench:write-path -- --quick', () => {
+  it('measures every case on both engines', { timeout: 60_000 }, async () => {
+    const { code, stdout, stderr } = await new Promise<{
+      code: number | null;
+      stdout: string;
+      stderr: string;
+    }>((done) => {
+      const child = execFile(
+        process.execPath,
+        ['bench/write-path.js', '--quick'],
+        { cwd: root, timeout: 40_000 },
+        (_error, out, err) => done({ code: child.exitCode, stdout: out, stderr: err }),
+      );
+    });
+    expect(code, stderr).toBe(0);
+    for (const name of ['read', 'rmw small', 'rmw large', 'open large, cache off']) {
+      for (const engine of ['node', 'webcrypto']) {
+        expect(stdout).toMatch(
+          new RegExp(`^\\| ${name} +\\| ${engine} +\\| this checkout +\\| +\\d+\\.\\d+ \\|`, 'm'),
+        );
+      }
+    }
+  });
+});
+
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const apps = [
+  'bare',
+  'jwe',
+  'jwe-node',
+  'jwe-nocache',
+  'iron',
+  'express',
+  'jose-floor',
+  'node-floor',
+];
+if (major > 22 || (major === 22 && minor >= 13)) apps.push('iron9');
+
+describe('the apps of npm run bench:http', () => {
+  it.each(apps)(
+    '%s writes, writes again and reads back its session',
+    { timeout: 30_000 },
+    async (app) => {
+      const server = await startServer(app);
+      try {
+        // Throws naming what went wrong: a count off, no cookie, a cookie on a read.
+        const cookie: string = await checkedSession(server);
+        expect(cookie === '').toBe(app === 'bare');
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+});
