@@ -72,10 +72,16 @@ export function readHeader(token: string, allowZip: boolean): ReadToken | Sessio
   // bits), so without this many spellings of one token would open: any change must be rejected.
   // This is the one canonical check of these segments: the node:crypto engine, which decodes
   // leniently too, is handed them from here.
-  if (!parts.slice(2).every(isCanonicalBase64url)) {
+  const [, , iv, ciphertext, tag] = parts as [string, string, string, string, string];
+  if (
+    !isCanonicalBase64url(iv) ||
+    !isCanonicalBase64url(ciphertext) ||
+    !isCanonicalBase64url(tag)
+  ) {
     return reject('iv, ciphertext or tag is not canonical base64url');
   }
-  return { ...header, segments: parts as unknown as TokenSegments };
+  const { keyId, window, zip } = header;
+  return { keyId, window, zip, segments: parts as unknown as TokenSegments };
 }
 
 function checkHeader(encoded: string, allowZip: boolean): TokenHeader | SessionRejectedError {

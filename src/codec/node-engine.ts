@@ -73,6 +73,8 @@ export class NodeEngine {
   readonly #keys = new WeakMap<CryptoKey, unknown>();
   // One key seals one header text per window: its base64url, and the same as the AAD bytes.
   readonly #headers = new Map<string, { readonly text: string; readonly aad: Uint8Array }>();
+  // Header text → AAD bytes, for opening.
+  readonly #openedHeaders = new Map<string, Uint8Array>();
   // Where each seal's IV is drawn: createCipheriv copies it, and the token's text is made
   // from it before the next seal can draw again.
   readonly #iv = new Uint8Array(IV_BYTES);
@@ -113,6 +115,18 @@ export class NodeEngine {
     return encoded;
   }
 
+  // The AAD of a token being opened: its header text as bytes, remembered for the few header
+  // texts that pass readHeader (which bounds them) rather than encoded on every open.
+  #aadOf(encodedHeader: string): Uint8Array {
+    let aad = this.#openedHeaders.get(encodedHeader);
+    if (aad === undefined) {
+      aad = encoder.encode(encodedHeader);
+      if (this.#openedHeaders.size >= MAX_HEADERS) this.#openedHeaders.clear();
+      this.#openedHeaders.set(encodedHeader, aad);
+    }
+    return aad;
+  }
+
   /** A compact JWE of `plaintext`, byte-for-byte the format jose's CompactEncrypt writes. */
   seal(key: CryptoKey, header: ProtectedHeader, plaintext: string): string {
     const encodedHeader = this.#encodedHeader(header);
@@ -138,7 +152,7 @@ export class NodeEngine {
     if (!iv || !tag || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return undefined;
     try {
       const decipher = this.#crypto.createDecipheriv(CIPHER, this.#keyObject(key), iv, GCM);
-      decipher.setAAD(encoder.encode(encodedHeader));
+      decipher.setAAD(this.#aadOf(encodedHeader));
       decipher.setAuthTag(tag);
       const plaintext = concat(decipher.update(ciphertextText, 'base64url'), decipher.final());
       return strictUtf8.decode(plaintext);

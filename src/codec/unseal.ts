@@ -234,7 +234,9 @@ function bodyOf(
   const body = parse(plaintext);
   if (!body) return new SessionRejectedError('malformed', 'plaintext is not a session payload');
   return {
-    ...body,
+    claims: body.claims,
+    data: body.data,
+    flash: body.flash,
     keyId: header.keyId,
     dataJson: dataJsonOf(plaintext, body),
     flashJson: body.flash && JSON.stringify(body.flash),
