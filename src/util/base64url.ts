@@ -57,7 +57,28 @@ export function decodeBase64url(input: string): Uint8Array | undefined {
 }
 
 export function encodeBase64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number);
-  return btoa(binary).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  // A table walk, three bytes to four characters: for an IV (every seal) several times faster
+  // than btoa over a binary string and three regular-expression replacements.
+  let out = '';
+  const whole = bytes.length - (bytes.length % 3);
+  let i = 0;
+  for (; i < whole; i += 3) {
+    const n =
+      ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out +=
+      ALPHABET.charAt(n >> 18) +
+      ALPHABET.charAt((n >> 12) & 63) +
+      ALPHABET.charAt((n >> 6) & 63) +
+      ALPHABET.charAt(n & 63);
+  }
+  const rest = bytes.length - whole;
+  if (rest === 1) {
+    const n = bytes[i] as number;
+    out += ALPHABET.charAt(n >> 2) + ALPHABET.charAt((n & 3) << 4);
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 8) | (bytes[i + 1] as number);
+    out +=
+      ALPHABET.charAt(n >> 10) + ALPHABET.charAt((n >> 4) & 63) + ALPHABET.charAt((n & 15) << 2);
+  }
+  return out;
 }
