@@ -4,7 +4,7 @@
 // node:crypto equivalent in job scheduling and webidl glue; this engine skips that glue and
 // makes a commit synchronous end to end. node:crypto is reached at run time through
 // process.getBuiltinModule, never a static import, so the core still loads on any runtime.
-import { decodeBase64url, encodeBase64url } from '../util/base64url.js';
+import { decodeCanonicalBase64url, encodeBase64url } from '../util/base64url.js';
 import type { TokenSegments } from './header.js';
 import type { ProtectedHeader } from './token-format.js';
 
@@ -147,9 +147,10 @@ export class NodeEngine {
   open(key: CryptoKey, segments: TokenSegments): string | undefined {
     const [encodedHeader, encryptedKey, ivText, ciphertextText, tagText] = segments;
     if (encryptedKey !== '') return undefined;
-    const iv = decodeBase64url(ivText);
-    const tag = decodeBase64url(tagText);
-    if (!iv || !tag || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return undefined;
+    // Checked canonical by readHeader already: decoded without a second check.
+    const iv = decodeCanonicalBase64url(ivText);
+    const tag = decodeCanonicalBase64url(tagText);
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return undefined;
     try {
       const decipher = this.#crypto.createDecipheriv(CIPHER, this.#keyObject(key), iv, GCM);
       decipher.setAAD(this.#aadOf(encodedHeader));

@@ -31,7 +31,14 @@ export function isCanonicalBase64url(input: string): boolean {
 
 /** Decodes base64url to bytes, or returns undefined for anything that is not canonical base64url. */
 export function decodeBase64url(input: string): Uint8Array | undefined {
-  if (!isCanonicalBase64url(input)) return undefined;
+  return isCanonicalBase64url(input) ? decodeCanonicalBase64url(input) : undefined;
+}
+
+/**
+ * Decodes text already known to be canonical base64url (a token segment readHeader checked),
+ * without checking it again. Anything else decodes to garbage, never to an error.
+ */
+export function decodeCanonicalBase64url(input: string): Uint8Array {
   const length = input.length;
   const bytes = new Uint8Array((length * 3) >> 2);
   let out = 0;
