@@ -47,9 +47,9 @@ const NAMES = {
 };
 // Reads are also measured with the token cache off, to show what the cache is worth; writes
 // with jose alone and with node:crypto alone, the ceilings of the two engines (one seal per
-// request and nothing else); reads with node:crypto alone too (its cookie found in a Map).
+// request and nothing else).
 const ROUTES = {
-  read: ['bare', 'jwe', 'jwe-node', 'jwe-nocache', 'iron', 'iron9', 'express', 'node-floor'],
+  read: ['bare', 'jwe', 'jwe-node', 'jwe-nocache', 'iron', 'iron9', 'express'],
   write: ['bare', 'jwe', 'jwe-node', 'iron', 'iron9', 'express', 'jose-floor', 'node-floor'],
 };
 // iron-session 9 needs Node ≥ 22.13: elsewhere (or if it fails to load) it is left out, and
