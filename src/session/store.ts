@@ -370,6 +370,8 @@ class Store<T, F> implements SessionStore<T, F> {
     state.keyId = codec.ring.primaryId;
     state.cookie = this.#info(codec.ring.primaryId, next.exp, written.bytes, written.names.length);
     const stale = state.present.filter((name) => !written.names.includes(name));
+    // The usual commit: the same chunks as before (or none), so nothing to delete.
+    if (stale.length === 0) return commitOf(written.setCookies, () => maxAge);
     const deleted = new Set(stale);
     return commitOf([...written.setCookies, ...deletions(stale, cookie)], (name) =>
       deleted.has(name) ? 0 : maxAge,
