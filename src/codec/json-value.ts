@@ -104,6 +104,18 @@ function check(value: unknown, path: Path, ancestors: object[]): void {
 }
 
 /**
+ * A plain object as JSON gives one back: Object.prototype or none, and no enumerable symbol
+ * keys (JSON.stringify would drop them without a word). The test both quick walks share;
+ * `check` makes the same two tests, each with its own message.
+ */
+function isPlainRecord(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const symbols = Object.getOwnPropertySymbols(value);
+  return !symbols.some((s) => Object.prototype.propertyIsEnumerable.call(value, s));
+}
+
+/**
  * The same verdict as `check`, as a yes or no: no path kept on the way down, no error built.
  * Every commit and seal walks the whole session, so this is the walk that usually runs;
  * `check` runs only to explain a value this one refused. A test holds the two to the same
@@ -122,15 +134,7 @@ function isJsonSafe(value: unknown, ancestors: object[]): boolean {
     }
     if (Object.keys(value).length !== value.length) return false;
   } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return false;
-    const symbols = Object.getOwnPropertySymbols(value);
-    if (
-      symbols.length > 0 &&
-      symbols.some((s) => Object.prototype.propertyIsEnumerable.call(value, s))
-    ) {
-      return false;
-    }
+    if (!isPlainRecord(value)) return false;
     // for-in walks V8's cached key list without copying it (Object.keys would); inherited
     // keys, which only a polluted Object.prototype could have, are skipped as JSON skips them.
     for (const key in value) {
@@ -170,15 +174,7 @@ function copied(value: unknown, ancestors: object[]): unknown {
       copy.push(item);
     }
   } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return REFUSED;
-    const symbols = Object.getOwnPropertySymbols(value);
-    if (
-      symbols.length > 0 &&
-      symbols.some((s) => Object.prototype.propertyIsEnumerable.call(value, s))
-    ) {
-      return REFUSED;
-    }
+    if (!isPlainRecord(value)) return REFUSED;
     const record: Record<string, unknown> = {};
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
