@@ -121,6 +121,9 @@ async function measure(inFlight) {
       unseal: median(p.unseal.map((b) => b.opsPerSecond)),
       sealCpu: median(p.seal.map((b) => b.cpuMicrosPerOp)),
       unsealCpu: median(p.unseal.map((b) => b.cpuMicrosPerOp)),
+      // Per round, in the order the rounds ran, for the range of each round's ratio.
+      sealRounds: p.seal.map((b) => b.opsPerSecond),
+      unsealRounds: p.unseal.map((b) => b.opsPerSecond),
       bytes: bytes[p.payloadName][p.system.name],
     };
   }

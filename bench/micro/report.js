@@ -51,7 +51,13 @@ export function targetRows(results, ourName, targets = speedTargets, withBytes =
         // What a token of jose's alone (no claims, no kid, no checks) reaches against the same
         // peer: about the ceiling for anything sealing through jose.
         const jose = results[payload]?.[bytesReference];
+        // Each round's ratio (the two batches ran in the same round), for the spread.
+        const perRound = (ours[`${op}Rounds`] ?? []).map((v, i) => v / peer[`${op}Rounds`][i]);
         rows.push({
+          range:
+            perRound.length > 1
+              ? `${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)}`
+              : '',
           what: `${targets === speedTargets ? '' : `${ourName}: `}${op} vs ${system}`,
           payload,
           bound: `≥ ${bound}×`,
@@ -82,13 +88,23 @@ export function targetRows(results, ourName, targets = speedTargets, withBytes =
 
 export function targetTable(rows) {
   return markdownTable(
-    ['target', 'payload', 'bound', 'measured (ops/s)', 'same, by CPU time', 'plain jose', 'met'],
-    ['left', 'left', 'right', 'right', 'right', 'right', 'center'],
+    [
+      'target',
+      'payload',
+      'bound',
+      'measured (ops/s)',
+      'range over rounds',
+      'same, by CPU time',
+      'plain jose',
+      'met',
+    ],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'center'],
     rows.map((r) => [
       r.what,
       r.payload,
       r.bound,
       r.value,
+      r.range ?? '',
       r.byCpu,
       r.jose,
       r.met ? 'yes' : '**no**',
