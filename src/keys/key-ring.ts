@@ -13,6 +13,12 @@ const MIN_CACHED_WINDOW_KEYS = 4096;
 const encoder = new TextEncoder();
 const PASSPHRASE_ENTRY = /^[^:]*:passphrase:/;
 
+/** A made-up development key: its id and its 32 random bytes. */
+export interface EphemeralKey {
+  readonly id: string;
+  readonly material: Uint8Array<ArrayBuffer>;
+}
+
 interface RingKey {
   readonly id: string;
   readonly kind: ParsedKey['kind'];
@@ -105,11 +111,20 @@ export class KeyRing {
     return new KeyRing(parsed, setting, false);
   }
 
-  /** A random key that lives as long as this process: for development only. */
-  static ephemeral(): KeyRing {
-    const id = `dev-${Math.random().toString(36).slice(2, 8)}`;
-    const material = crypto.getRandomValues(new Uint8Array(32));
-    return new KeyRing([{ id, kind: 'key', material }], 'ephemeral key', true);
+  /** A ring of one random key (or of `key`, made by `newEphemeralKey`): for development only. */
+  static ephemeral(key: EphemeralKey = KeyRing.newEphemeralKey()): KeyRing {
+    return new KeyRing(
+      [{ id: key.id, kind: 'key', material: key.material }],
+      'ephemeral key',
+      true,
+    );
+  }
+
+  static newEphemeralKey(): EphemeralKey {
+    return {
+      id: `dev-${Math.random().toString(36).slice(2, 8)}`,
+      material: crypto.getRandomValues(new Uint8Array(32)),
+    };
   }
 
   has(id: string): boolean {

@@ -141,6 +141,29 @@ describe('withSession: headers the app sets itself', () => {
     expect(sessionLines(answer.setCookies)).toHaveLength(1);
   });
 
+  it('keeps a Set-Cookie set with setHeader when writeHead passes other headers', async () => {
+    const browser = await start((_req, res, session) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      session.set('n', 1);
+      res.writeHead(200, { 'X-Late': 'also' }).end();
+    });
+    const answer = await browser.request('/');
+    expect(answer.headers.get('x-late')).toBe('also');
+    expect(answer.setCookies.filter((line) => /^[ab]=/.test(line))).toEqual(['a=1', 'b=2']);
+    expect(sessionLines(answer.setCookies)).toHaveLength(1);
+  });
+
+  it('keeps every value of a Set-Cookie list passed to writeHead, in any case', async () => {
+    const browser = await start((_req, res, session) => {
+      session.set('n', 1);
+      res.writeHead(200, { 'SET-COOKIE': ['x=1', 'y=2'], 'Content-Type': 'text/plain' }).end();
+    });
+    const answer = await browser.request('/');
+    expect(answer.headers.get('content-type')).toBe('text/plain');
+    expect(answer.setCookies.filter((line) => /^[xy]=/.test(line))).toEqual(['x=1', 'y=2']);
+    expect(sessionLines(answer.setCookies)).toHaveLength(1);
+  });
+
   it('keeps repeated names from a flat writeHead array', async () => {
     const browser = await start((_req, res, session) => {
       session.set('n', 1);

@@ -2,10 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keyEntry, secretFor } from '../helpers/keys.js';
 import { thrown } from '../helpers/store.js';
 
-// from-env.ts warns once per process: load a fresh copy of the module for each test.
-// The fresh module has its own error classes, so instanceof checks use those.
+// from-env.ts makes one key per variable per process, kept on globalThis, and warns when it
+// makes it: each test starts without that registry and with a fresh copy of the module. The
+// fresh module has its own error classes, so instanceof checks use those.
+const EPHEMERAL_KEYS = Symbol.for('jwe-session.ephemeral-keys');
 let SessionConfigError: typeof import('../../src/errors.js').SessionConfigError;
 async function freshKeyRingFromEnv() {
+  delete (globalThis as Record<symbol, unknown>)[EPHEMERAL_KEYS];
   vi.resetModules();
   SessionConfigError = (await import('../../src/errors.js')).SessionConfigError;
   return (await import('../../src/keys/from-env.js')).keyRingFromEnv;
@@ -75,24 +78,62 @@ describe('keyRingFromEnv', () => {
     expect(options.code).toBe('JWE_SESSION_EPHEMERAL_KEY');
   });
 
-  it('gives each ephemeral ring its own key, so one cannot open the other', async () => {
+  it('gives every copy of the module in one process the same key, and warns once', async () => {
     const keyRingFromEnv = await freshKeyRingFromEnv();
-    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const a = keyRingFromEnv('SESSION_KEYS', {});
-    const b = keyRingFromEnv('SESSION_KEYS', {});
+    // What a dev server does when it loads the store's module again (a bundle, a hot reload).
+    vi.resetModules();
+    const again = (await import('../../src/keys/from-env.js')).keyRingFromEnv;
+    const b = again('SESSION_KEYS', {});
+    expect(b.primaryId).toBe(a.primaryId);
     const iv = new Uint8Array(12);
-    const data = new TextEncoder().encode('hello');
     const sealed = await crypto.subtle.encrypt(
       { name: 'AES-GCM', iv },
       await a.windowKey(a.primaryId, 1),
-      data,
+      new TextEncoder().encode('hello'),
     );
-    if (b.has(a.primaryId)) {
-      await expect(
-        crypto.subtle.decrypt({ name: 'AES-GCM', iv }, await b.windowKey(a.primaryId, 1), sealed),
-      ).rejects.toThrow();
-    } else {
-      expect(b.has(a.primaryId)).toBe(false);
-    }
+    const opened = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv },
+      await b.windowKey(b.primaryId, 1),
+      sealed,
+    );
+    expect(new TextDecoder().decode(opened)).toBe('hello');
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it("lets a store from a reloaded copy of the library read the first one's cookie", async () => {
+    await freshKeyRingFromEnv();
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const env = { NODE_ENV: 'development' };
+    const first = (await import('../../src/index.js')).createSessionStore({ env });
+    const session = await first.load(undefined);
+    session.set('user', 'ada');
+    const lines = await first.commit(session);
+    const cookie = lines.map((line) => line.slice(0, line.indexOf(';'))).join('; ');
+    vi.resetModules();
+    const reloaded = (await import('../../src/index.js')).createSessionStore({ env });
+    const read = await reloaded.load(cookie);
+    expect(read.rejection).toBeUndefined();
+    expect(read.get('user')).toBe('ada');
+  });
+
+  it('gives another variable its own key, which cannot open the first one', async () => {
+    const keyRingFromEnv = await freshKeyRingFromEnv();
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const a = keyRingFromEnv('SESSION_KEYS', {});
+    const b = keyRingFromEnv('ADMIN_KEYS', {});
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(String(warn.mock.calls[1]?.[0])).toContain('ADMIN_KEYS is not set');
+    const iv = new Uint8Array(12);
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv },
+      await a.windowKey(a.primaryId, 1),
+      new TextEncoder().encode('hello'),
+    );
+    // Ids are 6 random characters: a clash is possible, so the keys are compared by use.
+    await expect(
+      crypto.subtle.decrypt({ name: 'AES-GCM', iv }, await b.windowKey(b.primaryId, 1), sealed),
+    ).rejects.toThrow();
   });
 });
