@@ -90,6 +90,18 @@ export interface Shaped extends Unsealed {
   readonly migratedFrom: number | undefined;
 }
 
+// Refusals of an authentic cookie whose data is newer than this store knows. During a rolling
+// deploy that raises `version`, a browser moves between old and new processes: an old one
+// that deleted the cookie would log the user out of the new ones too. So the old process
+// serves an empty session and leaves the cookie alone, unless the app writes or ends the
+// session (a login or a logout replaces or clears it, as always).
+const ofNewerDeploy = new WeakSet<SessionRejectedError>();
+
+/** Whether a rejection is of a cookie to leave in the browser (see ofNewerDeploy). */
+export function isOfNewerDeploy(rejection: SessionRejectedError): boolean {
+  return ofNewerDeploy.has(rejection);
+}
+
 function refuse(opened: Unsealed, detail: string): SessionRejectedError {
   const { claims, keyId } = opened;
   // The token was authentic: say whose it was, as for an expired one.
@@ -122,10 +134,12 @@ type Outcome = Shaped | SessionRejectedError;
 export function shapeData(shape: DataShape, opened: Unsealed): Outcome | Promise<Outcome> {
   const from = opened.claims.v ?? 0;
   if (from > shape.version) {
-    return refuse(
+    const newer = refuse(
       opened,
-      `sealed with data version ${from}, newer than this store's ${shape.version}`,
+      `sealed with data version ${from}, newer than this store's ${shape.version}: left in the browser for the deploy that wrote it`,
     );
+    ofNewerDeploy.add(newer);
+    return newer;
   }
   if (from === shape.version || !shape.migrate) {
     return validate(shape, opened, opened.data, from === shape.version ? undefined : from);

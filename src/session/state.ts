@@ -23,6 +23,11 @@ export interface SessionState {
   /** The session's exact cookie names the request carried. */
   present: readonly string[];
   /**
+   * The cookie is authentic but of a newer data version (a rolling deploy): a commit that
+   * would only delete it, because the app changed nothing, leaves it in the browser instead.
+   */
+  keepsNewer: boolean;
+  /**
    * False while the data is certainly as loaded: nothing was set or deleted and no object in
    * it was handed out (so nothing can have been changed in place). Commit then skips
    * serialising the data to compare it, which is most of what an unchanged request costs.

@@ -16,6 +16,7 @@ import { type Commit, commitOf } from './commit.js';
 import {
   type DataShape,
   type DataShapeOptions,
+  isOfNewerDeploy,
   resolveDataShape,
   type Shaped,
   shapeData,
@@ -60,6 +61,7 @@ function newState(
     incomingFlash: undefined,
     outgoingFlash: undefined,
     present,
+    keepsNewer: false,
     touched: false,
     exposed: undefined,
     destroyed: false,
@@ -188,6 +190,7 @@ class Store<T, F> implements SessionStore<T, F> {
         : '';
       debug(`cookie "${this.cookieName}" rejected: ${opened.reason}: ${opened.detail}${times}`);
       notifyRejection(this.#config.hooks, opened, { cookieName: this.cookieName });
+      state.keepsNewer = isOfNewerDeploy(opened);
       return new Session<T, F>(state, opened);
     }
     if (opened) {
@@ -303,6 +306,8 @@ class Store<T, F> implements SessionStore<T, F> {
       flashJson !== undefined ||
       state.incomingFlash !== undefined;
     if (dataJson === '{}' && flashJson === undefined && (changed || state.claims === undefined)) {
+      // A newer deploy's cookie the app did not write over: theirs to read, not ours to delete.
+      if (state.keepsNewer && !state.touched && !state.regenerated) return [];
       // Nothing to keep: no cookie for a visitor who never stored anything, and an emptied
       // session clears what the browser holds instead of sealing an empty dictionary.
       return this.#clearAll(state);

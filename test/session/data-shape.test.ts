@@ -145,13 +145,66 @@ describe('data versions', () => {
     expect((await visit(store, jar)).session.toJSON()).toEqual({ first: 'Ada' });
   });
 
-  it('refuses a cookie of a newer version than the store knows', async () => {
+  it('refuses a cookie of a newer version than the store knows, and leaves it in the browser', async () => {
     const clock = new Clock();
     const jar = await oldCookie(clock, { first: 'Ada' }, 5);
     const { store } = v2Store(clock);
-    const { session } = await visit(store, jar);
+    const { session, setCookies } = await visit(store, jar);
     expect(session.rejection?.reason).toBe('invalid-data');
-    expect(session.rejection?.detail).toBe("sealed with data version 5, newer than this store's 2");
+    expect(session.rejection?.detail).toBe(
+      "sealed with data version 5, newer than this store's 2: left in the browser for the deploy that wrote it",
+    );
+    expect(session.toJSON()).toEqual({});
+    expect(setCookies).toEqual([]);
+  });
+
+  it('during a rolling deploy, an old process neither reads nor deletes the new cookie', async () => {
+    const clock = new Clock();
+    const newer = makeStore({ version: 3, schema: z.object({}).loose() } as never, clock);
+    const { store: older } = v2Store(clock);
+    const jar: Jar = new Map();
+    await visit(newer, jar, (s) => s.set('first' as never, 'Ada' as never));
+    const before = new Map(jar);
+    // The browser meets an old process between two new ones.
+    const atOld = await visit(older, jar);
+    expect(atOld.session.rejection?.reason).toBe('invalid-data');
+    expect(atOld.setCookies).toEqual([]);
+    expect(jar).toEqual(before);
+    const back = await visit(newer, jar);
+    expect(back.session.rejection).toBeUndefined();
+    expect(back.session.toJSON()).toEqual({ first: 'Ada' });
+  });
+
+  it('still lets an old process write over, or end, a newer cookie', async () => {
+    const clock = new Clock();
+    const newer = makeStore({ version: 3, schema: z.object({}).loose() } as never, clock);
+    const { store: older } = v2Store(clock);
+    for (const [name, act] of [
+      ['set', (s: { set: (k: 'first', v: string) => void }) => s.set('first', 'Bob')],
+      ['clear', (s: { clear: () => void }) => s.clear()],
+      ['regenerate', (s: { regenerate: () => void }) => s.regenerate()],
+      ['destroy', (s: { destroy: () => void }) => s.destroy()],
+    ] as const) {
+      const jar: Jar = new Map();
+      await visit(newer, jar, (s) => s.set('first' as never, 'Ada' as never));
+      const { setCookies } = await visit(older, jar, act as never);
+      expect(setCookies, name).toHaveLength(1);
+      if (name === 'set') {
+        expect((await visit(older, jar)).session.toJSON()).toEqual({ first: 'Bob' });
+      } else {
+        expect(setCookies[0], name).toMatch(/^session=; Max-Age=0;/);
+      }
+    }
+  });
+
+  it('deletes a cookie whose data fails the schema, as any refused cookie', async () => {
+    const clock = new Clock();
+    const jar = await oldCookie(clock, { first: 42 }, 2);
+    const { store } = v2Store(clock, { schema: z.object({ first: z.string() }) });
+    const { session, setCookies } = await visit(store, jar);
+    expect(session.rejection?.reason).toBe('invalid-data');
+    expect(setCookies).toHaveLength(1);
+    expect(setCookies[0]).toMatch(/^session=; Max-Age=0;/);
   });
 
   it('carries the version through store.seal and store.unseal', async () => {
