@@ -107,7 +107,8 @@ function mayWrite(request: Request): boolean {
  * - the idle deadline slides (the cookie is re-sealed once `refreshAfter` has passed),
  * - a flash read by the page goes (the page reads the request's cookie, which still has it),
  * - a cookie sealed under an old key is re-sealed under the first one,
- * - a rejected cookie (expired, tampered, an old format) is deleted, every chunk.
+ * - a rejected cookie (expired, tampered, an old format) is deleted, every chunk (not one of
+ *   a newer data version, which is left for the deploy that wrote it).
  * A request that needs none of these gets no Set-Cookie.
  *
  * ```ts

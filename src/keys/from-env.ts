@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../errors.js';
-import { type EphemeralKey, KeyRing } from './key-ring.js';
+import { type EphemeralKey, KeyRing, newEphemeralKey } from './key-ring.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -10,10 +10,10 @@ export function processEnv(): Env {
 /**
  * The made-up keys of this process, one per variable, where every copy of this module finds
  * them (`Symbol.for` is one registry per realm). A dev server may load the store's module
- * more than once: Next.js once per bundle, a hot reload again after every edit, workerd in
- * each request's handler. Each copy with its own random key would refuse the others' cookies
- * and log the developer out; with one key per process they all open them. The raw key, not a
- * KeyRing, is shared: two copies of the library have two KeyRing classes.
+ * more than once: Next.js once per bundle, a hot reload again after every edit. Each copy
+ * with its own random key would refuse the others' cookies and log the developer out; with
+ * one key per process they all open them. The raw key, not a KeyRing, is shared: two copies
+ * of the library have two KeyRing classes.
  */
 const EPHEMERAL_KEYS = Symbol.for('jwe-session.ephemeral-keys');
 
@@ -23,7 +23,7 @@ function ephemeralKey(variable: string): { key: EphemeralKey; made: boolean } {
   registry[EPHEMERAL_KEYS] = keys;
   const known = keys.get(variable);
   if (known) return { key: known, made: false };
-  const key = KeyRing.newEphemeralKey();
+  const key = newEphemeralKey();
   keys.set(variable, key);
   return { key, made: true };
 }

@@ -19,6 +19,14 @@ export interface EphemeralKey {
   readonly material: Uint8Array<ArrayBuffer>;
 }
 
+/** A random development key and a random id for it. */
+export function newEphemeralKey(): EphemeralKey {
+  return {
+    id: `dev-${Math.random().toString(36).slice(2, 8)}`,
+    material: crypto.getRandomValues(new Uint8Array(32)),
+  };
+}
+
 interface RingKey {
   readonly id: string;
   readonly kind: ParsedKey['kind'];
@@ -112,19 +120,12 @@ export class KeyRing {
   }
 
   /** A ring of one random key (or of `key`, made by `newEphemeralKey`): for development only. */
-  static ephemeral(key: EphemeralKey = KeyRing.newEphemeralKey()): KeyRing {
+  static ephemeral(key: EphemeralKey = newEphemeralKey()): KeyRing {
     return new KeyRing(
       [{ id: key.id, kind: 'key', material: key.material }],
       'ephemeral key',
       true,
     );
-  }
-
-  static newEphemeralKey(): EphemeralKey {
-    return {
-      id: `dev-${Math.random().toString(36).slice(2, 8)}`,
-      material: crypto.getRandomValues(new Uint8Array(32)),
-    };
   }
 
   has(id: string): boolean {
