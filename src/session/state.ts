@@ -24,7 +24,8 @@ export interface SessionState {
   present: readonly string[];
   /**
    * The cookie is authentic but of a newer data version (a rolling deploy): a commit that
-   * would only delete it, because the app changed nothing, leaves it in the browser instead.
+   * would only delete it, because the app changed nothing (not `touched`, which every
+   * set, delete, clear and regenerate makes true), leaves it in the browser instead.
    */
   keepsNewer: boolean;
   /**

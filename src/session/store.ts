@@ -307,7 +307,7 @@ class Store<T, F> implements SessionStore<T, F> {
       state.incomingFlash !== undefined;
     if (dataJson === '{}' && flashJson === undefined && (changed || state.claims === undefined)) {
       // A newer deploy's cookie the app did not write over: theirs to read, not ours to delete.
-      if (state.keepsNewer && !state.touched && !state.regenerated) return [];
+      if (state.keepsNewer && !state.touched) return [];
       // Nothing to keep: no cookie for a visitor who never stored anything, and an emptied
       // session clears what the browser holds instead of sealing an empty dictionary.
       return this.#clearAll(state);

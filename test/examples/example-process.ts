@@ -16,6 +16,32 @@ const SHUTDOWN_MS = 5_000;
 const running = new Set<DemoProcess>();
 
 /**
+ * The environment an example app starts with, as a user's shell would give it: `env` over
+ * this one, without the test run's own settings. SESSION_KEYS is kept only when `env` has it,
+ * so the ephemeral key is used only on request.
+ */
+export function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  if (!('SESSION_KEYS' in env)) delete childEnv.SESSION_KEYS;
+  // The test run's own npm context (npm test sets npm_* for the root package) is not the app's.
+  for (const key of Object.keys(childEnv)) if (key.startsWith('npm_')) delete childEnv[key];
+  delete childEnv.NODE_DEBUG;
+  delete childEnv.SESSION_NOT_BEFORE;
+  // Vitest sets NODE_ENV=test; a user's `npm start` has none, and the app decides its own.
+  delete childEnv.NODE_ENV;
+  return childEnv;
+}
+
+/** Signals a process started with `detached: true` and everything in its group. */
+export function signalGroup(target: ChildProcess, name: NodeJS.Signals): void {
+  try {
+    if (target.pid !== undefined) process.kill(-target.pid, name);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/**
  * Starts an example app as a user would: `npm start` in `examples/<name>` (its dependencies
  * come from the root's install), on a free loopback port, and waits for the URL it prints.
  * `demo` has no folder of its own to start from: it is started as test/browser does.
@@ -24,14 +50,7 @@ const running = new Set<DemoProcess>();
 export function startExample(name: string, env: Record<string, string> = {}): Promise<DemoProcess> {
   if (name === 'demo') return startDemo(env);
   const limit = BUILDING_STARTUP_MS[name] ?? STARTUP_MS;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env };
-  if (!('SESSION_KEYS' in env)) delete childEnv.SESSION_KEYS;
-  // The test run's own npm context (npm test sets npm_* for the root package) is not the app's.
-  for (const key of Object.keys(childEnv)) if (key.startsWith('npm_')) delete childEnv[key];
-  delete childEnv.NODE_DEBUG;
-  delete childEnv.SESSION_NOT_BEFORE;
-  // Vitest sets NODE_ENV=test; a user's `npm start` has none, and the app decides its own.
-  delete childEnv.NODE_ENV;
+  const childEnv = appEnv({ PORT: '0', HOST: '127.0.0.1', ...env });
   // Its own process group, so stopping it stops npm and the server npm started.
   const child = spawn('npm', ['start'], {
     cwd: fileURLToPath(new URL(`examples/${name}/`, `file://${ROOT}`)),
@@ -46,13 +65,6 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
   });
-  const signal = (target: ChildProcess, name: NodeJS.Signals): void => {
-    try {
-      if (target.pid !== undefined) process.kill(-target.pid, name);
-    } catch {
-      // The group is gone already.
-    }
-  };
   const handle = (url: string): DemoProcess => {
     const app: DemoProcess = {
       url,
@@ -61,8 +73,8 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
       async stop() {
         running.delete(app);
         if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-        signal(child, 'SIGTERM');
-        const timer = setTimeout(() => signal(child, 'SIGKILL'), SHUTDOWN_MS);
+        signalGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), SHUTDOWN_MS);
         const code = await exited;
         clearTimeout(timer);
         return code;
@@ -76,7 +88,7 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
     name,
     limit,
     () => stderr,
-    (sig) => signal(child, sig),
+    (sig) => signalGroup(child, sig),
   ).then(handle);
 }
 

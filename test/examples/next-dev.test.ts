@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { appEnv, signalGroup } from './example-process.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
@@ -16,17 +17,9 @@ const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 const DEV_MS = 150_000;
 
 let dir: string;
-let child: ChildProcess;
+let child: ChildProcess | undefined;
 let stderr = '';
 let base: string;
-
-function stop(signal: NodeJS.Signals): void {
-  try {
-    if (child?.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    // Gone already.
-  }
-}
 
 beforeAll(async () => {
   // Beside examples/next, so its relative imports (../../demo, ../../dist) still resolve.
@@ -36,14 +29,9 @@ beforeAll(async () => {
   }
   const manifest = JSON.parse(readFileSync(join(EXAMPLES, 'next', 'package.json'), 'utf8'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, name: 'next-dev-check' }));
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-  for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
-  delete env.SESSION_KEYS;
-  delete env.NODE_ENV;
-  delete env.NODE_DEBUG;
   child = spawn(process.execPath, [nextBin, 'dev', '--port', '0', '--hostname', '127.0.0.1'], {
     cwd: dir,
-    env,
+    env: appEnv({ NEXT_TELEMETRY_DISABLED: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -69,9 +57,11 @@ function localUrl(started: ChildProcess): Promise<string> {
 }
 
 afterAll(async () => {
-  stop('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  stop('SIGKILL');
+  if (child) {
+    signalGroup(child, 'SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    signalGroup(child, 'SIGKILL');
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -14,6 +14,24 @@ async function freshKeyRingFromEnv() {
   return (await import('../../src/keys/from-env.js')).keyRingFromEnv;
 }
 
+type Ring = ReturnType<Awaited<ReturnType<typeof freshKeyRingFromEnv>>>;
+
+/** "hello" sealed under the sealing key of `a` and opened under that of `b`; rejects if it does not open. */
+async function openAcross(a: Ring, b: Ring): Promise<string> {
+  const iv = new Uint8Array(12);
+  const sealed = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv },
+    await a.windowKey(a.primaryId, 1),
+    new TextEncoder().encode('hello'),
+  );
+  const opened = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv },
+    await b.windowKey(b.primaryId, 1),
+    sealed,
+  );
+  return new TextDecoder().decode(opened);
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -87,18 +105,7 @@ describe('keyRingFromEnv', () => {
     const again = (await import('../../src/keys/from-env.js')).keyRingFromEnv;
     const b = again('SESSION_KEYS', {});
     expect(b.primaryId).toBe(a.primaryId);
-    const iv = new Uint8Array(12);
-    const sealed = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv },
-      await a.windowKey(a.primaryId, 1),
-      new TextEncoder().encode('hello'),
-    );
-    const opened = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv },
-      await b.windowKey(b.primaryId, 1),
-      sealed,
-    );
-    expect(new TextDecoder().decode(opened)).toBe('hello');
+    expect(await openAcross(a, b)).toBe('hello');
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
@@ -125,15 +132,7 @@ describe('keyRingFromEnv', () => {
     const b = keyRingFromEnv('ADMIN_KEYS', {});
     expect(warn).toHaveBeenCalledTimes(2);
     expect(String(warn.mock.calls[1]?.[0])).toContain('ADMIN_KEYS is not set');
-    const iv = new Uint8Array(12);
-    const sealed = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv },
-      await a.windowKey(a.primaryId, 1),
-      new TextEncoder().encode('hello'),
-    );
     // Ids are 6 random characters: a clash is possible, so the keys are compared by use.
-    await expect(
-      crypto.subtle.decrypt({ name: 'AES-GCM', iv }, await b.windowKey(b.primaryId, 1), sealed),
-    ).rejects.toThrow();
+    await expect(openAcross(a, b)).rejects.toThrow();
   });
 });
