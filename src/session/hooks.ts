@@ -65,16 +65,23 @@ export function resolveHooks(options: { onRejection?: unknown; onEvent?: unknown
 function guard(name: string, call: () => unknown): void {
   try {
     const result = call();
-    if (result instanceof Promise) {
-      result.catch((error: unknown) => debug(`${name} hook failed: ${describe(error)}`));
-    }
+    if (result instanceof Promise) result.then(undefined, (error: unknown) => failed(name, error));
   } catch (error) {
-    debug(`${name} hook failed: ${describe(error)}`);
+    failed(name, error);
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+// Whatever the hook threw (a null-prototype object, a revoked Proxy, a throwing toString or
+// message getter) is only described here, and describing it must not throw in turn: from a
+// rejection handler that would be an unhandled rejection, which ends a Node process.
+function failed(name: string, error: unknown): void {
+  let text: string;
+  try {
+    text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    text = `a ${typeof error} that cannot be printed`;
+  }
+  debug(`${name} hook failed: ${text}`);
 }
 
 export function notifyRejection(
