@@ -1,5 +1,6 @@
 import { debug } from '../debug.js';
 import { type KeySize, SessionConfigError, type SessionRejectedError } from '../errors.js';
+import { describeThrown } from '../util/describe-thrown.js';
 
 /** Where a rejection happened: the store's cookie name. Never the token or its contents. */
 export interface RejectionContext {
@@ -71,17 +72,8 @@ function guard(name: string, call: () => unknown): void {
   }
 }
 
-// Whatever the hook threw (a null-prototype object, a revoked Proxy, a throwing toString or
-// message getter) is only described here, and describing it must not throw in turn: from a
-// rejection handler that would be an unhandled rejection, which ends a Node process.
 function failed(name: string, error: unknown): void {
-  let text: string;
-  try {
-    text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    text = `a ${typeof error} that cannot be printed`;
-  }
-  debug(`${name} hook failed: ${text}`);
+  debug(`${name} hook failed: ${describeThrown(error)}`);
 }
 
 export function notifyRejection(
