@@ -48,8 +48,8 @@ const GENERIC_ADVICE =
  * recorded and the session stays open, so the next `save()` seals and writes every cookie
  * again (and throws again while the jar refuses). A jar that refused part-way (the second
  * chunk of a chunked session) may keep the chunks it took: until a `save()` succeeds, the
- * browser sends an incomplete session, which the next request rejects as `malformed` (an
- * empty session with that reason) and deletes at its next commit.
+ * browser sends an incomplete or mixed set of chunks, which the next request rejects (an
+ * empty session with the reason) and deletes at its next commit.
  */
 export function sessionFromJar<T, F = AnySessionData>(
   store: SessionStore<T, F>,
