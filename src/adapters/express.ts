@@ -60,7 +60,9 @@ export interface SessionMiddleware<T, F = AnySessionData> {
  * A commit failure drops the response the app built and removes its headers first, so the
  * error response carries no session cookie and the browser keeps the one it had. Unlike the
  * plain Node wrapper, a route that throws does not stop the commit: Express's error handler
- * answers, and the session as the route left it is committed with that answer.
+ * answers, and the session as the route left it is committed with that answer (Express routes
+ * the error past this middleware, and nothing on `req` or `res` marks it; SECURITY.md,
+ * "Decided edge cases"). Make changes after the step that can fail.
  */
 export function sessionMiddleware<T, F = AnySessionData>(
   store: SessionStore<T, F>,

@@ -58,11 +58,23 @@ function removeAllHeaders(reply: FastifyReply): void {
   for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
 }
 
+/** Takes our Set-Cookie lines back off a reply, keeping any the app set itself. */
+function withdraw(reply: FastifyReply, lines: readonly string[]): void {
+  const header = reply.getHeader('set-cookie');
+  const kept = (
+    Array.isArray(header) ? header : header === undefined ? [] : [String(header)]
+  ).filter((line) => !lines.includes(line));
+  reply.removeHeader('set-cookie');
+  if (kept.length > 0) reply.header('set-cookie', kept);
+}
+
 const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, done) => {
   const port = portOf<FastifySessionType>(options.store);
   const level = options.rejectionLogLevel ?? 'debug';
   // Requests that failed: their session is locked and sends nothing, even with the error reply.
   const failed = new WeakSet<FastifyRequest>();
+  // The Set-Cookie lines our onSend put on a reply that an onSend hook after ours may yet fail.
+  const sent = new WeakMap<FastifyRequest, readonly string[]>();
 
   const fail = (request: FastifyRequest, error: unknown): void => {
     failed.add(request);
@@ -111,13 +123,18 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
     }
   });
 
-  // A route that threw (or an earlier hook's error) saves nothing of its session, as with the
-  // Node and Fetch wrappers; the error reply that follows carries no session cookie.
-  fastify.addHook('onError', (request, _reply, _error, next) => {
+  // A route that threw (or a hook's error, before or after our onSend) saves nothing of its
+  // session, as with the Node and Fetch wrappers; the error reply carries no session cookie.
+  fastify.addHook('onError', (request, reply, _error, next) => {
     if (request.session && !failed.has(request)) {
       failed.add(request);
       const state = stateOf(request.session);
       if (!state.locked) lockSession(state, FAILED);
+    }
+    const lines = sent.get(request);
+    if (lines) {
+      sent.delete(request);
+      withdraw(reply, lines);
     }
     next();
   });
@@ -130,7 +147,10 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
     }
     const send = (commit: Commit): void => {
       // Appended by Fastify to any Set-Cookie the app set itself.
-      if (commit.lines.length > 0) reply.header('set-cookie', [...commit.lines]);
+      if (commit.lines.length > 0) {
+        reply.header('set-cookie', [...commit.lines]);
+        sent.set(request, commit.lines);
+      }
       next(null, payload);
     };
     const commitFailed = (error: unknown): void => {
@@ -180,7 +200,9 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
  * - A failed commit goes to Fastify's error handling as a SessionServerError (status 500,
  *   generic message, the real error as `cause`, logged through `request.log`), with every
  *   header the route set removed and no session cookie: the browser keeps the one it had.
- * - A request that fails (a thrown route, a hook's error) commits nothing.
+ * - A request that fails (a thrown route, a hook's error) commits nothing, and its reply
+ *   carries no session cookie, even when the failing hook is an onSend hook that runs after
+ *   the plugin's.
  * - Writing to `reply.raw` or `reply.hijack()` skips `onSend`, and with it the commit.
  */
 export const fastifySession: FastifyPluginCallback<FastifySessionOptions> = Object.assign(plugin, {

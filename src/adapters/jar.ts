@@ -1,10 +1,7 @@
-import type { SerializeOptions } from 'cookie';
-import { SessionReadOnlyError } from '../errors.js';
-import type { Commit } from '../session/commit.js';
-import { portOf } from '../session/port.js';
-import { type Session, stateOf } from '../session/session.js';
+import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
+import { jarSession } from './cookie-jar.js';
 
 /**
  * A framework's cookie object, structurally: Next.js `await cookies()`, SvelteKit
@@ -29,24 +26,9 @@ export interface JarCookieOptions {
   priority?: 'low' | 'medium' | 'high';
 }
 
-function jarOptions(attributes: SerializeOptions, maxAge: number | undefined): JarCookieOptions {
-  const options: JarCookieOptions = {
-    path: attributes.path ?? '/',
-    secure: attributes.secure === true,
-    httpOnly: attributes.httpOnly === true,
-    sameSite: (attributes.sameSite as JarCookieOptions['sameSite'] | undefined) ?? 'lax',
-  };
-  if (attributes.domain !== undefined) options.domain = attributes.domain;
-  if (maxAge !== undefined) options.maxAge = maxAge;
-  if (attributes.partitioned) options.partitioned = true;
-  if (attributes.priority !== undefined) options.priority = attributes.priority;
-  return options;
-}
-
-function jarValue(entry: ReturnType<CookieJar['get']>): string | undefined {
-  if (entry === null || entry === undefined) return undefined;
-  return typeof entry === 'string' ? entry : entry.value;
-}
+const GENERIC_ADVICE =
+  'save the session where the framework lets the request set cookies, before the response ' +
+  'has been sent';
 
 /**
  * Loads the session through a framework's cookie jar. There is no response to hook, so the
@@ -60,32 +42,18 @@ function jarValue(entry: ReturnType<CookieJar['get']>): string | undefined {
  * await session.save();
  * ```
  *
- * A jar that refuses writes (a Next.js Server Component) makes `save()` throw
- * SessionReadOnlyError, never lose the change silently.
+ * A jar that refuses a write (a Next.js Server Component; SvelteKit's `cookies` once the
+ * response was generated) makes `save()` throw SessionReadOnlyError, never lose the change
+ * silently. A refused write is a failed commit, as a too-large one is: nothing of it is
+ * recorded and the session stays open, so the next `save()` seals and writes every cookie
+ * again (and throws again while the jar refuses). A jar that refused part-way (the second
+ * chunk of a chunked session) may keep the chunks it took: until a `save()` succeeds, the
+ * browser sends an incomplete or mixed set of chunks, which the next request rejects (an
+ * empty session with the reason) and deletes at its next commit.
  */
-export async function sessionFromJar<T, F = AnySessionData>(
+export function sessionFromJar<T, F = AnySessionData>(
   store: SessionStore<T, F>,
   jar: CookieJar,
 ): Promise<Session<T, F>> {
-  const port = portOf<T, F>(store);
-  const attributes = port.cookieAttributes;
-  const session = await port.load((name) => jarValue(jar.get(name)));
-  let written: Commit | undefined;
-  stateOf(session).sink = (commit: Commit) => {
-    // save() again answers with the same commit: its cookies are in the jar already.
-    if (commit === written) return;
-    written = commit;
-    for (const cookie of commit.cookies) {
-      try {
-        jar.set(cookie.name, cookie.value, jarOptions(attributes, cookie.maxAge));
-      } catch (error) {
-        throw new SessionReadOnlyError(
-          'the cookie jar refused to set the session cookie (a Next.js Server Component can ' +
-            'read cookies but not write them): change the session in a Server Action or Route ' +
-            `Handler, or refresh it from proxy.ts/middleware (${String((error as Error)?.message ?? error)})`,
-        );
-      }
-    }
-  };
-  return session;
+  return jarSession(store, jar, GENERIC_ADVICE);
 }

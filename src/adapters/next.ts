@@ -4,13 +4,14 @@ import { type Session, stateOf } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import { lockSession } from '../session/state.js';
 import type { AnySessionData } from '../types.js';
+import { jarSession } from './cookie-jar.js';
 import {
   type FetchSessionHandler,
   type WithSessionFetchOptions,
   withSessionFetch,
 } from './fetch.js';
 import { fetch500 } from './fetch-500.js';
-import { type CookieJar, sessionFromJar } from './jar.js';
+import type { CookieJar } from './jar.js';
 
 // `next` is an optional peer: it is imported only when a function below is called, so neither
 // the core nor an app that never uses this entry needs it, and its version is the app's own.
@@ -44,6 +45,10 @@ async function passThrough(): Promise<Response> {
   return NextResponse.next();
 }
 
+const READ_ONLY_COMPONENT =
+  'a Next.js Server Component can read cookies but not write them: change the session in a ' +
+  'Server Action or Route Handler, or refresh it from proxy.ts/middleware';
+
 /**
  * The request's session in a Server Component, a Server Action or a Route Handler, read
  * through `await cookies()` from `next/headers`.
@@ -71,7 +76,7 @@ export async function getSession<T, F = AnySessionData>(
 ): Promise<Session<T, F>> {
   // A wrong store is a programming error: say so before touching Next.js.
   portOf<T, F>(store);
-  return sessionFromJar(store, jar ?? (await requestCookies()));
+  return jarSession(store, jar ?? (await requestCookies()), READ_ONLY_COMPONENT);
 }
 
 /** What `sessionProxy` answers with: by default `NextResponse.next()`. */

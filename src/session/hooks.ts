@@ -1,5 +1,6 @@
 import { debug } from '../debug.js';
 import { type KeySize, SessionConfigError, type SessionRejectedError } from '../errors.js';
+import { describeThrown } from '../util/describe-thrown.js';
 
 /** Where a rejection happened: the store's cookie name. Never the token or its contents. */
 export interface RejectionContext {
@@ -65,16 +66,14 @@ export function resolveHooks(options: { onRejection?: unknown; onEvent?: unknown
 function guard(name: string, call: () => unknown): void {
   try {
     const result = call();
-    if (result instanceof Promise) {
-      result.catch((error: unknown) => debug(`${name} hook failed: ${describe(error)}`));
-    }
+    if (result instanceof Promise) result.then(undefined, (error: unknown) => failed(name, error));
   } catch (error) {
-    debug(`${name} hook failed: ${describe(error)}`);
+    failed(name, error);
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+function failed(name: string, error: unknown): void {
+  debug(`${name} hook failed: ${describeThrown(error)}`);
 }
 
 export function notifyRejection(

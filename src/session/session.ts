@@ -207,7 +207,6 @@ export class Session<T = AnySessionData, F = AnySessionData> {
    */
   async save(): Promise<void> {
     const state = this.#s;
-    const commit = await state.committer(state);
-    state.sink?.(commit);
+    await state.committer(state);
   }
 }

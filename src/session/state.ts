@@ -54,7 +54,11 @@ export interface SessionState {
   cookie: CookieInfo | undefined;
   /** The store's commit, so `session.save()` needs no adapter to reach it. */
   readonly committer: (state: SessionState) => Commit | Promise<Commit>;
-  /** Where an adapter writes a commit's cookies as soon as `save()` has them (a cookie jar). */
+  /**
+   * Where a commit's cookies are written before the commit is recorded (a cookie jar). If it
+   * throws, the commit fails as a too-large one does: nothing is recorded and the session
+   * stays open, so a later commit seals and writes every cookie again.
+   */
   sink: ((commit: Commit) => void) | undefined;
 }
 

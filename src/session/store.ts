@@ -238,7 +238,6 @@ class Store<T, F> implements SessionStore<T, F> {
   }
 
   #clearAll(state: SessionState): string[] {
-    state.cookie = undefined;
     return deletions(state.present, this.#config.cookie);
   }
 
@@ -257,9 +256,13 @@ class Store<T, F> implements SessionStore<T, F> {
     const plan = this.#plan(state);
     if (Array.isArray(plan)) {
       // Without a seal there is nothing to write but deletions (or nothing at all).
-      state.commit = commitOf(plan, () => 0);
+      const commit = commitOf(plan, () => 0);
+      state.sink?.(commit);
+      // Deletions: once they are written, the browser holds no cookie of this session.
+      if (plan.length > 0) state.cookie = undefined;
+      state.commit = commit;
       freezeData(state);
-      return state.commit;
+      return commit;
     }
     // Nothing was committed: the session is the app's again, to put right and commit.
     // What was frozen for the seal is replaced by a writable copy of the same values.
@@ -358,6 +361,17 @@ class Store<T, F> implements SessionStore<T, F> {
       );
       throw this.#tooLarge(written.bytes, budget.totalBytes, state);
     }
+    const stale = state.present.filter((name) => !written.names.includes(name));
+    // The usual commit: the same chunks as before (or none), so nothing to delete.
+    const commit =
+      stale.length === 0
+        ? commitOf(written.setCookies, () => maxAge)
+        : commitOf([...written.setCookies, ...deletions(stale, cookie)], (name) =>
+            stale.includes(name) ? 0 : maxAge,
+          );
+    // A cookie jar takes the cookies now. If it refuses, the commit fails here, before
+    // anything below: no re-seal is reported that was never written, nothing is cached.
+    state.sink?.(commit);
     if (oldKey) {
       debug(`cookie "${cookie.name}" re-sealed: key "${state.keyId}" -> "${codec.ring.primaryId}"`);
       notifyEvent(this.#config.hooks, {
@@ -374,13 +388,7 @@ class Store<T, F> implements SessionStore<T, F> {
     codec.cache?.set(token, { claims: next, keyId: codec.ring.primaryId, dataJson, flashJson });
     state.keyId = codec.ring.primaryId;
     state.cookie = this.#info(codec.ring.primaryId, next.exp, written.bytes, written.names.length);
-    const stale = state.present.filter((name) => !written.names.includes(name));
-    // The usual commit: the same chunks as before (or none), so nothing to delete.
-    if (stale.length === 0) return commitOf(written.setCookies, () => maxAge);
-    const deleted = new Set(stale);
-    return commitOf([...written.setCookies, ...deletions(stale, cookie)], (name) =>
-      deleted.has(name) ? 0 : maxAge,
-    );
+    return commit;
   }
 
   #tooLarge(size: number, limit: number, state: SessionState): SessionTooLargeError {

@@ -63,6 +63,10 @@ function makeApp(onErr?: ErrorRequestHandler) {
     sessions.of(req).destroy();
     res.redirect(303, '/');
   });
+  app.get('/throws', (req) => {
+    sessions.of(req).set('n', 13);
+    throw new Error('route failed');
+  });
   app.get('/same', (req, res) => {
     const same = (req as unknown as { session: unknown }).session === sessions.of(req);
     res.send(String(same));
@@ -135,6 +139,22 @@ describe('sessionMiddleware with express 5', () => {
     expect(big.status).toBe(500);
     expect(big.setCookies).toEqual([]);
     log.mockRestore();
+  });
+
+  // Pinned as decided in SECURITY.md ("Decided edge cases"): Express sends a route's error to
+  // the error handlers after it, never back to this middleware, so unlike the other adapters
+  // the session as the route left it goes out with the error answer.
+  it("commits the session of a route that threw with the error handler's answer", async () => {
+    const { app, errors } = makeApp((_error, _req, res, _next) => {
+      res.status(500).type('text').send('failed');
+    });
+    served = await serve(createServer(app));
+    const browser = new Browser(served.url);
+    const failed = await browser.request('/throws');
+    expect([failed.status, failed.body]).toEqual([500, 'failed']);
+    expect(errors).toHaveLength(1);
+    expect(sessionLines(failed.setCookies)).toHaveLength(1);
+    expect(JSON.parse((await browser.request('/read')).body)).toEqual({ n: 13 });
   });
 
   it('throws SessionCommittedError for a change after res.send', async () => {

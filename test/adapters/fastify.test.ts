@@ -99,6 +99,37 @@ describe('fastifySession', () => {
     expect(answer.setCookies).toEqual([]);
   });
 
+  it('withdraws the session cookie when an onSend hook after the plugin fails, keeping the app cookie', async () => {
+    const app = Fastify({ logger: false });
+    await app.register(fastifySession, { store: store() });
+    let failures = 0;
+    app.addHook('onSend', async (request) => {
+      if (request.url === '/ok') return;
+      if (request.url === '/always' || failures++ === 0) throw new Error('later hook failed');
+    });
+    app.setErrorHandler((_error, request, reply) =>
+      request.url === '/once' ? reply.code(200).send('handled') : reply.send(_error),
+    );
+    for (const path of ['/ok', '/always', '/once']) {
+      app.get(path, async (request, reply) => {
+        request.session.set('n', 1);
+        reply.header('set-cookie', 'app=1; Path=/');
+        return 'route';
+      });
+    }
+    const browser = await start(app);
+    const ok = await browser.request('/ok');
+    expect(sessionLines(ok.setCookies)).toHaveLength(1);
+    const fresh = new Browser(browser.base);
+    const always = await fresh.request('/always');
+    expect(always.status).toBe(500);
+    expect(always.setCookies).toEqual(['app=1; Path=/']);
+    const once = await fresh.request('/once');
+    expect([once.status, once.body]).toEqual([200, 'handled']);
+    expect(once.setCookies).toEqual(['app=1; Path=/']);
+    expect(fresh.jar.has('session')).toBe(false);
+  });
+
   it('logs a rejected cookie through request.log at debug, with the reason and never the token', async () => {
     const { app, log } = appWithLog();
     await app.register(fastifySession, { store: store() });

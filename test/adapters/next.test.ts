@@ -88,6 +88,20 @@ describe('getSession', () => {
     expect((error as Error).message).toMatch(/Server Action or Route[\s\S]*proxy\.ts/);
   });
 
+  // Pinned as decided in SECURITY.md ("Decided edge cases"): Next's jar hands over values
+  // percent-decoded, so a %-encoded copy of a token opens there, as the very token it decodes
+  // to, while the Cookie header path reads exact bytes and refuses it.
+  it('opens a %-encoded copy of the token through the jar; the Cookie header path refuses it', async () => {
+    const store = makeStore<Data>();
+    const header = await cookieWith(store, { user: 'ann' });
+    const encoded = header.replace('.', '%2E');
+    expect(encoded).not.toBe(header);
+    const session = await getSession(store, componentCookies(encoded));
+    expect(session.rejection).toBeUndefined();
+    expect(session.get('user')).toBe('ann');
+    expect((await store.load(encoded)).rejection?.reason).toBe('malformed');
+  });
+
   it('a Server Component that only reads saves nothing and throws nothing', async () => {
     const store = makeStore<Data>();
     const session = await getSession(store, componentCookies(await cookieWith(store, { n: 1 })));

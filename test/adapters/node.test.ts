@@ -184,6 +184,30 @@ describe('withSession: headers the app sets itself', () => {
   });
 });
 
+// Pinned as decided in SECURITY.md ("Decided edge cases"): `session.1` … `session.15` are the
+// store's chunk names, so a cookie of the app's under one of them is the store's to delete.
+describe("withSession: the chunk names are the store's", () => {
+  it('deletes a cookie named session.1 at the first response, never reading it', async () => {
+    const browser = await start(routes((res, body) => res.end(body)));
+    browser.jar.set('session.1', 'mine');
+    const first = await browser.request('/');
+    expect(first.body).toBe('{}');
+    expect(linesFor(first.setCookies, 'session.1')).toEqual([
+      expect.stringMatching(/^session\.1=; Max-Age=0;/),
+    ]);
+    expect(browser.jar.has('session.1')).toBe(false);
+
+    await browser.request('/?n=1');
+    browser.jar.set('session.1', 'mine');
+    // An unchanged session writes nothing, so the stray cookie waits for the next write.
+    expect((await browser.request('/')).setCookies).toEqual([]);
+    const write = await browser.request('/?n=2');
+    expect(write.body).toBe('{"n":2}');
+    expect(linesFor(write.setCookies, 'session.1')).toHaveLength(1);
+    expect(browser.jar.has('session.1')).toBe(false);
+  });
+});
+
 describe('withSession: save()', () => {
   it('commits early; a later change throws SessionCommittedError and the saved cookie is sent', async () => {
     const saved: (string | undefined)[] = [];

@@ -2,6 +2,7 @@
 // never fails the request.
 import { describe, expect, it } from 'vitest';
 import { withSessionFetch } from '../../src/adapters/fetch.js';
+import { withSession } from '../../src/adapters/node.js';
 import {
   type RejectionContext,
   SessionConfigError,
@@ -9,6 +10,7 @@ import {
   type SessionRejectedError,
   SessionTooLargeError,
 } from '../../src/index.js';
+import { Browser, serve } from '../adapters/support.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { keyEntry } from '../helpers/keys.js';
@@ -87,6 +89,79 @@ describe('onRejection', () => {
       new Request('http://x/', { headers: { cookie: 'session=garbage' } }),
     );
     expect(await response.text()).toBe('true');
+  });
+});
+
+/** Values a hook may throw that have no usable string form; fresh each call (a Proxy is revoked). */
+function oddValues(): [string, unknown][] {
+  const revocable = Proxy.revocable({}, {});
+  revocable.revoke();
+  const fail = () => {
+    throw new Error('no');
+  };
+  return [
+    ['a null-prototype object', Object.create(null)],
+    ['an object whose toString throws', { toString: fail }],
+    ['an object whose Symbol.toPrimitive throws', { [Symbol.toPrimitive]: fail }],
+    [
+      'an Error whose message getter throws',
+      Object.defineProperty(new Error(), 'message', { get: fail }),
+    ],
+    ['a revoked Proxy', revocable.proxy],
+    ['a symbol', Symbol('odd')],
+    ['undefined', undefined],
+  ];
+}
+
+describe('a hook that throws a value with no string form', () => {
+  it('never makes load() or commit throw', async () => {
+    for (const [what, value] of oddValues()) {
+      const throwing = () => {
+        throw value;
+      };
+      const store = makeStore({ onRejection: throwing, onEvent: throwing, maxTotalBytes: 2048 });
+      const session = await store.load('session=garbage');
+      expect(session.rejection?.reason, what).toBe('malformed');
+      session.set('big', 'x'.repeat(3000));
+      // The too-large event's hook throws too; the error the app sees is still its own.
+      expect(await rejected(() => store.commit(session)), what).toBeInstanceOf(
+        SessionTooLargeError,
+      );
+    }
+  });
+
+  it('leaves no rejection unhandled behind withSession on a real server, and keeps serving', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      for (const [what, value] of oddValues()) {
+        const store = makeStore({ onRejection: () => Promise.reject(value) });
+        const asyncStore = makeStore({
+          onRejection: async () => {
+            throw value;
+          },
+        });
+        for (const s of [store, asyncStore]) {
+          const served = await serve(
+            withSession(s, (_req, res, session) => res.end(String(session.isNew))),
+          );
+          try {
+            const answer = await new Browser(served.url).request('/', {
+              headers: { cookie: 'session=garbage' },
+            });
+            expect(answer.body, what).toBe('true');
+          } finally {
+            await served.close();
+          }
+        }
+      }
+      // An unhandled rejection is reported once the microtask queue has drained.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 });
 

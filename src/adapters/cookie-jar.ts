@@ -1,0 +1,55 @@
+import type { SerializeOptions } from 'cookie';
+import { SessionReadOnlyError } from '../errors.js';
+import type { Commit } from '../session/commit.js';
+import { portOf } from '../session/port.js';
+import { type Session, stateOf } from '../session/session.js';
+import type { SessionStore } from '../session/session-store.js';
+import type { AnySessionData } from '../types.js';
+import { describeThrown } from '../util/describe-thrown.js';
+import type { CookieJar, JarCookieOptions } from './jar.js';
+
+function jarOptions(attributes: SerializeOptions, maxAge: number | undefined): JarCookieOptions {
+  const options: JarCookieOptions = {
+    path: attributes.path ?? '/',
+    secure: attributes.secure === true,
+    httpOnly: attributes.httpOnly === true,
+    sameSite: (attributes.sameSite as JarCookieOptions['sameSite'] | undefined) ?? 'lax',
+  };
+  if (attributes.domain !== undefined) options.domain = attributes.domain;
+  if (maxAge !== undefined) options.maxAge = maxAge;
+  if (attributes.partitioned) options.partitioned = true;
+  if (attributes.priority !== undefined) options.priority = attributes.priority;
+  return options;
+}
+
+function jarValue(entry: ReturnType<CookieJar['get']>): string | undefined {
+  if (entry === null || entry === undefined) return undefined;
+  return typeof entry === 'string' ? entry : entry.value;
+}
+
+/**
+ * `sessionFromJar`, with the advice a refused write gives: only an entry that knows its
+ * framework (jwe-session/next) can say where that framework lets a request write cookies.
+ */
+export async function jarSession<T, F = AnySessionData>(
+  store: SessionStore<T, F>,
+  jar: CookieJar,
+  readOnlyAdvice: string,
+): Promise<Session<T, F>> {
+  const port = portOf<T, F>(store);
+  const attributes = port.cookieAttributes;
+  const session = await port.load((name) => jarValue(jar.get(name)));
+  // Called by the commit before it is recorded: a refusal fails the commit (see sink).
+  stateOf(session).sink = (commit: Commit) => {
+    for (const cookie of commit.cookies) {
+      try {
+        jar.set(cookie.name, cookie.value, jarOptions(attributes, cookie.maxAge));
+      } catch (error) {
+        throw new SessionReadOnlyError(
+          `the cookie jar refused to set the session cookie (${describeThrown(error)}): ${readOnlyAdvice}`,
+        );
+      }
+    }
+  };
+  return session;
+}
