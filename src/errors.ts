@@ -1,3 +1,5 @@
+import { oneLine, quote } from './util/printable.js';
+
 /**
  * Every error this library throws is a `SessionError` with a stable `code`.
  * Branch on `code` (or `instanceof`), never on message text: messages may be reworded.
@@ -14,11 +16,17 @@ export type SessionErrorCode =
 /**
  * Each class states its `name` as a string: taken from `constructor.name`, it would print as
  * `a` or `rI` once a bundler has minified the class names.
+ *
+ * Messages go to logs and may quote what a browser or an app sent: whatever an interpolation
+ * lets through, a message stays one line, its control and bidi characters escaped.
  */
 export abstract class SessionError extends Error {
   abstract readonly code: SessionErrorCode;
   override get name(): string {
     return 'SessionError';
+  }
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message === undefined ? undefined : oneLine(message), options);
   }
 }
 
@@ -74,7 +82,7 @@ export class SessionTooLargeError extends SessionError {
     readonly limit: number,
     readonly largestKeys: readonly KeySize[],
   ) {
-    const keys = largestKeys.map((k) => `${k.key} (${k.bytes} B)`).join(', ');
+    const keys = largestKeys.map((k) => `${quote(k.key)} (${k.bytes} B)`).join(', ');
     super(
       `session needs ${size} bytes of cookies but the limit is ${limit}` +
         (keys ? `; largest keys: ${keys}` : ''),
@@ -156,11 +164,14 @@ export class SessionRejectedError extends SessionError {
     return 'SessionRejectedError';
   }
   readonly code = 'ERR_SESSION_REJECTED' as const;
+  /** One line for a log, as the message: a detail can quote what the browser sent. */
+  readonly detail: string;
   constructor(
     readonly reason: RejectionReason,
-    readonly detail: string,
+    detail: string,
     readonly sealed?: SealedTimes,
   ) {
     super(`session cookie rejected (${reason}): ${detail}`);
+    this.detail = oneLine(detail);
   }
 }

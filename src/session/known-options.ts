@@ -1,5 +1,6 @@
 import type { CookieOptions } from '../cookie/attributes.js';
 import { SessionConfigError } from '../errors.js';
+import { nameShown, quote } from '../util/printable.js';
 
 /**
  * Every `cookie` option: one entry per property of CookieOptions, so a forgotten or extra name
@@ -75,10 +76,9 @@ export function refuseUnknown(options: object, known: readonly string[], prefix:
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     // An odd key is quoted, so it cannot break the message's line.
-    const shown = /^[\w$]+$/.test(name) ? name : JSON.stringify(name);
     throw new SessionConfigError(
-      `${prefix}${shown}`,
-      `is not an option: did you mean ${JSON.stringify(nearestName(name, known))}? The options are ${known.join(', ')}`,
+      `${prefix}${nameShown(name)}`,
+      `is not an option: did you mean ${quote(nearestName(name, known))}? The options are ${known.join(', ')}`,
     );
   }
 }
