@@ -55,7 +55,7 @@ const FAMILIAR_COOKIE = new Map([
 /** The known name closest to `name` (the first of equals, in the list's order). */
 export function nearestName(name: string, known: readonly string[]): string {
   const familiar = (known === KNOWN_COOKIE_OPTIONS ? FAMILIAR_COOKIE : FAMILIAR).get(name);
-  if (familiar !== undefined) return familiar;
+  if (familiar !== undefined && known.includes(familiar)) return familiar;
   let best = known[0] as string;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
@@ -71,13 +71,19 @@ export function nearestName(name: string, known: readonly string[]): string {
 /**
  * Refuses a property that is not an option: in plain JavaScript a typo (`idleTimout`,
  * `cokie`) would otherwise be ignored, and the default it meant to change kept silently.
+ * The setting is named `<prefix><name><suffix>`.
  */
-export function refuseUnknown(options: object, known: readonly string[], prefix: string): void {
+export function refuseUnknown(
+  options: object,
+  known: readonly string[],
+  prefix: string,
+  suffix = '',
+): void {
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     // An odd key is quoted, so it cannot break the message's line.
     throw new SessionConfigError(
-      `${prefix}${nameShown(name)}`,
+      `${prefix}${nameShown(name)}${suffix}`,
       `is not an option: did you mean ${quote(nearestName(name, known))}? The options are ${known.join(', ')}`,
     );
   }
