@@ -1,3 +1,5 @@
+import { oneLine, quote } from './util/printable.js';
+
 /**
  * Every error this library throws is a `SessionError` with a stable `code`.
  * Branch on `code` (or `instanceof`), never on message text: messages may be reworded.
@@ -11,14 +13,31 @@ export type SessionErrorCode =
   | 'ERR_SESSION_SERVER'
   | 'ERR_SESSION_REJECTED';
 
+// Sets a class's own `name` as a function's is set (read-only, not enumerable), where a
+// static field would leave it writable and enumerable (util.inspect would list it).
+function named(errorClass: object, name: string): void {
+  Object.defineProperty(errorClass, 'name', { value: name });
+}
+
 /**
- * Each class states its `name` as a string: taken from `constructor.name`, it would print as
- * `a` or `rI` once a bundler has minified the class names.
+ * Each class states its name as a string, twice: the instance's `name` (the first word of its
+ * stack) and the class's own `name`, which Node's util.inspect (and so console.error) prints
+ * before it. Taken from the class binding, they would read `cE` or `rI` once a bundler has
+ * minified the class names (`cE [SessionConfigError]` in a Next.js log).
+ *
+ * Messages go to logs and may quote what a browser or an app sent: whatever an interpolation
+ * lets through, a message stays one line, its control and bidi characters escaped.
  */
 export abstract class SessionError extends Error {
+  static {
+    named(SessionError, 'SessionError');
+  }
   abstract readonly code: SessionErrorCode;
   override get name(): string {
     return 'SessionError';
+  }
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message === undefined ? undefined : oneLine(message), options);
   }
 }
 
@@ -28,6 +47,9 @@ export abstract class SessionError extends Error {
  * `setting` names the option or variable; the message says how to fix it and never holds a secret.
  */
 export class SessionConfigError extends SessionError {
+  static {
+    named(SessionConfigError, 'SessionConfigError');
+  }
   override get name(): string {
     return 'SessionConfigError';
   }
@@ -43,6 +65,9 @@ export class SessionConfigError extends SessionError {
 
 /** A value JSON cannot carry faithfully (a Date, a BigInt, a cycle, …); `path` names where it is. */
 export class SessionValueError extends SessionError {
+  static {
+    named(SessionValueError, 'SessionValueError');
+  }
   override get name(): string {
     return 'SessionValueError';
   }
@@ -65,6 +90,9 @@ export interface KeySize {
  * so the cookie the browser already holds stays valid.
  */
 export class SessionTooLargeError extends SessionError {
+  static {
+    named(SessionTooLargeError, 'SessionTooLargeError');
+  }
   override get name(): string {
     return 'SessionTooLargeError';
   }
@@ -74,7 +102,7 @@ export class SessionTooLargeError extends SessionError {
     readonly limit: number,
     readonly largestKeys: readonly KeySize[],
   ) {
-    const keys = largestKeys.map((k) => `${k.key} (${k.bytes} B)`).join(', ');
+    const keys = largestKeys.map((k) => `${quote(k.key)} (${k.bytes} B)`).join(', ');
     super(
       `session needs ${size} bytes of cookies but the limit is ${limit}` +
         (keys ? `; largest keys: ${keys}` : ''),
@@ -84,6 +112,9 @@ export class SessionTooLargeError extends SessionError {
 
 /** The session was changed after its cookies were committed (headers sent, or destroyed). */
 export class SessionCommittedError extends SessionError {
+  static {
+    named(SessionCommittedError, 'SessionCommittedError');
+  }
   override get name(): string {
     return 'SessionCommittedError';
   }
@@ -95,6 +126,9 @@ export class SessionCommittedError extends SessionError {
  * read-only jar) cannot write. Nothing of this commit reached the browser.
  */
 export class SessionReadOnlyError extends SessionError {
+  static {
+    named(SessionReadOnlyError, 'SessionReadOnlyError');
+  }
   override get name(): string {
     return 'SessionReadOnlyError';
   }
@@ -108,6 +142,9 @@ export class SessionReadOnlyError extends SessionError {
  * because Fastify's default error handler answers with the error's message.
  */
 export class SessionServerError extends SessionError {
+  static {
+    named(SessionServerError, 'SessionServerError');
+  }
   override get name(): string {
     return 'SessionServerError';
   }
@@ -152,15 +189,21 @@ export interface SealedTimes {
  * issued in the future, or for another purpose).
  */
 export class SessionRejectedError extends SessionError {
+  static {
+    named(SessionRejectedError, 'SessionRejectedError');
+  }
   override get name(): string {
     return 'SessionRejectedError';
   }
   readonly code = 'ERR_SESSION_REJECTED' as const;
+  /** One line for a log, as the message: a detail can quote what the browser sent. */
+  readonly detail: string;
   constructor(
     readonly reason: RejectionReason,
-    readonly detail: string,
+    detail: string,
     readonly sealed?: SealedTimes,
   ) {
     super(`session cookie rejected (${reason}): ${detail}`);
+    this.detail = oneLine(detail);
   }
 }

@@ -3,6 +3,7 @@ import { chunkNames } from '../cookie/attributes.js';
 import { announcedChunks, readChunks, sentBytes } from '../cookie/chunking.js';
 import { MAX_NAME_HITS, scanCookies } from '../cookie/cookie-scan.js';
 import type { SessionRejectedError } from '../errors.js';
+import { quote } from '../util/printable.js';
 import { failure } from './io.js';
 
 /** Where the token came from: a bare cookie value, or this session's cookies in a header. */
@@ -17,11 +18,9 @@ export type DecodeInput =
   | { readonly token: string; readonly cookie: CookieSource | undefined }
   | { readonly rejection: SessionRejectedError; readonly cookie: CookieSource };
 
-// Cookie names come from pasted input: quote them so a control character shows as an escape.
+// Cookie names come from pasted input: quoted, so a control character shows as an escape.
 function names(cookies: Record<string, unknown>): string {
-  const list = Object.keys(cookies)
-    .slice(0, 10)
-    .map((n) => JSON.stringify(n));
+  const list = Object.keys(cookies).slice(0, 10).map(quote);
   return list.length ? list.join(', ') : 'none';
 }
 

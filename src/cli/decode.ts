@@ -31,15 +31,6 @@ interface Ending {
   readonly at: string | undefined;
 }
 
-// Bidi overrides and isolates, C1 controls, DEL and the line separators: JSON.stringify leaves
-// them raw, and a terminal acts on them (U+202E turns the rest of the line around, U+009B
-// starts an escape sequence). Output is made of our text and JSON, so escaping keeps it valid.
-const UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** Why and when the session ended, from its claims and the settings a request applies. */
 function endingOf(opened: Unsealed, refused: SessionRejectedError, config: StoreConfig): Ending {
   const { claims } = opened;
@@ -54,6 +45,10 @@ function endingOf(opened: Unsealed, refused: SessionRejectedError, config: Store
       : refused.detail;
   return { reason: refused.reason, detail, at: at === undefined ? undefined : iso(at) };
 }
+
+const NO_KEYS =
+  'no keys given (--keys, --keys-env, or SESSION_KEYS in the environment): the claims and ' +
+  'session data stay sealed, and whether the cookie is valid is unknown';
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
@@ -161,10 +156,6 @@ function toText(result: Decoded): string {
     lines.push(`  issued   ${sealed.issued}`);
     lines.push(`  expires  ${sealed.expires}`);
     lines.push(`  created  ${sealed.created}`);
-  } else if (!result.keys && !result.rejection) {
-    lines.push(
-      'no keys given (--keys, or SESSION_KEYS in the environment): the claims and session data stay sealed',
-    );
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
@@ -273,13 +264,16 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
     absoluteEnd: opened && opened.claims.ori + absoluteOf(config.codec, opened.claims),
     ended,
   };
+  // Without keys the header may be anybody's: exit 0 must mean "a request would accept it".
+  const sealed = !list && !rejection;
   if (parsed.values.json) {
-    io.out(terminalSafe(toJson(result)));
+    io.out(toJson(result));
   } else {
-    io.out(terminalSafe(toText(result)));
+    io.out(toText(result));
     if (rejection)
       io.err(`rejected: ${rejection.reason}: ${rejection.detail}${hintFor(result, config)}\n`);
     else if (ended) io.err(`not accepted now: ${ended.reason}: ${ended.detail}\n`);
+    else if (sealed) io.err(`${NO_KEYS}\n`);
   }
-  return rejection || ended ? EXIT_FAILED : EXIT_OK;
+  return rejection || ended || sealed ? EXIT_FAILED : EXIT_OK;
 }

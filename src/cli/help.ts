@@ -90,7 +90,8 @@ keeps it out of shell history).
 
 With keys (SESSION_KEYS, --keys or --keys-env) it prints the protected header (alg, enc,
 kid), the claims (purpose, issued, expires, created, as ISO times) and the session data
-and flash values. Without keys it prints the header only: the rest stays sealed.
+and flash values. Without keys it prints the header only (the rest stays sealed) and
+exits 1, as it cannot tell whether the cookie is valid.
 A rejected cookie prints its reason (malformed, too-large, unknown-key, tampered,
 wrong-purpose, expired, not-yet-valid, revoked) and detail on stderr, and exits 1.
 

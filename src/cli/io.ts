@@ -1,4 +1,5 @@
 import type { Env } from '../keys/from-env.js';
+import { terminalSafe } from '../util/printable.js';
 
 /** Where a command reads and writes; a parameter so `main` never touches globals directly. */
 export interface CliIo {
@@ -6,6 +7,19 @@ export interface CliIo {
   readonly err: (text: string) => void;
   readonly env: Env;
   readonly readStdin: () => Promise<string>;
+}
+
+/**
+ * What the CLI prints quotes pasted cookies, their names and session data: every write goes
+ * through the library's one escaping, so a control or bidi character shows as `\uXXXX`
+ * instead of acting on the terminal. JSON stays valid JSON (its strings get the escapes).
+ */
+export function terminalIo(io: CliIo): CliIo {
+  return {
+    ...io,
+    out: (text) => io.out(terminalSafe(text)),
+    err: (text) => io.err(terminalSafe(text)),
+  };
 }
 
 /** Exit codes, as documented in `jwe-session --help`. */

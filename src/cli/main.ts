@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { SessionConfigError } from '../errors.js';
 import { decode } from './decode.js';
 import { helpFor, isCommand } from './help.js';
-import { CliError, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, usageError } from './io.js';
+import {
+  CliError,
+  type CliIo,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  terminalIo,
+  usageError,
+} from './io.js';
 import { keygen } from './keygen.js';
 import { rotate } from './rotate.js';
 
@@ -79,7 +87,8 @@ function unknownCommand(name: string): CliError {
  * The `jwe-session` command line. Returns the exit code rather than exiting, so buffered
  * output is flushed; `bin/jwe-session.js` sets `process.exitCode` from it.
  */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], given: CliIo = processIo()): Promise<number> {
+  const io = terminalIo(given);
   try {
     return await run(argv, io);
   } catch (error) {

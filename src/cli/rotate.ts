@@ -1,4 +1,5 @@
 import { resolveLifetimes } from '../session/store-options.js';
+import { terminalSafe } from '../util/printable.js';
 import { describeDuration, durationOption, parseCommandArgs, stringOption } from './args.js';
 import { helpFor } from './help.js';
 import { type CliIo, EXIT_OK, failure, usageError } from './io.js';
@@ -146,6 +147,15 @@ export function rotate(args: readonly string[], io: CliIo): number {
       )}\n`,
     );
     return EXIT_OK;
+  }
+  // Everything printed is escaped for the terminal, which would change a passphrase holding
+  // a control or bidi character: the value copied would not be the key. JSON escapes it as
+  // JSON does, so a parser gets it back.
+  const unprintable = list.entries.findIndex((entry) => terminalSafe(entry) !== entry);
+  if (unprintable >= 0) {
+    throw failure(
+      `entry ${unprintable + 1} of ${list.source} holds a control or bidi character, which a terminal would act on: pass --json (its strings escape it) or replace that passphrase`,
+    );
   }
   const lines = [
     `Rotating ${variable}: new key "${id}" replaces ${list.ring.ids.map((k) => `"${k}"`).join(', ')}.`,

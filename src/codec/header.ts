@@ -1,5 +1,6 @@
 import { SessionRejectedError } from '../errors.js';
 import { decodeBase64url, isCanonicalBase64url } from '../util/base64url.js';
+import { quoteAscii } from '../util/printable.js';
 import { ALG, ENC, parseKid, ZIP } from './token-format.js';
 
 // The only header members a token of ours carries. Anything else (crit, jku, p2c, epk, …)
@@ -27,15 +28,6 @@ export interface ReadToken extends TokenHeader {
 
 function reject(detail: string): SessionRejectedError {
   return new SessionRejectedError('malformed', detail);
-}
-
-// Header values are the sender's and details go to logs: quote them, and escape everything
-// outside printable ASCII (JSON.stringify leaves DEL, C1 controls and U+2028 raw).
-function shown(value: unknown): string {
-  return String(JSON.stringify(value)).replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 // Every token sealed under one key in one hour carries the same header text, so what a header
@@ -99,13 +91,15 @@ function checkHeader(encoded: string, allowZip: boolean): TokenHeader | SessionR
   }
   for (const member of Object.keys(header)) {
     if (!ALLOWED_MEMBERS.has(member))
-      return reject(`header member ${shown(member)} is not allowed`);
+      return reject(`header member ${quoteAscii(member)} is not allowed`);
   }
   const { alg, enc, kid, zip } = header as Record<string, unknown>;
-  if (alg !== ALG) return reject(`alg ${shown(alg)} is not allowed`);
-  if (enc !== ENC) return reject(`enc ${shown(enc)} is not allowed`);
+  if (alg !== ALG) return reject(`alg ${quoteAscii(alg)} is not allowed`);
+  if (enc !== ENC) return reject(`enc ${quoteAscii(enc)} is not allowed`);
   if (zip !== undefined && (zip !== ZIP || !allowZip)) {
-    return reject(`zip ${shown(zip)} is not allowed${allowZip ? '' : ' (compression is off)'}`);
+    return reject(
+      `zip ${quoteAscii(zip)} is not allowed${allowZip ? '' : ' (compression is off)'}`,
+    );
   }
   const parsed = parseKid(kid);
   if (!parsed) return reject('kid is missing or not <key id>.<window>');

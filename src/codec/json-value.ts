@@ -1,4 +1,5 @@
 import { SessionValueError } from '../errors.js';
+import { nameShown } from '../util/printable.js';
 
 // Deep enough for any real session, shallow enough that neither this walk nor JSON.parse on
 // the way back can run out of stack.
@@ -7,7 +8,8 @@ export const MAX_DEPTH = 256;
 /** `path` and one key below it, as error messages spell paths: `session.cart`, `list[2]`. */
 export function keyPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  const shown = nameShown(key);
+  return shown === key ? `${path}.${key}` : `${path}[${shown}]`;
 }
 
 // Where the walk is, kept as a chain of keys and spelled out only for an error message:

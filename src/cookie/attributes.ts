@@ -1,5 +1,6 @@
 import { type SerializeOptions, serialize } from 'cookie';
 import { SessionConfigError } from '../errors.js';
+import { valueShown } from '../util/printable.js';
 import { MAX_CHUNKS } from './limits.js';
 
 export interface CookieOptions {
@@ -45,41 +46,77 @@ function bad(setting: string, message: string): never {
   throw new SessionConfigError(setting, message);
 }
 
+// In plain JavaScript `persistent: 'false'` is truthy and `secure: 0` falsy: taken as they
+// come, the one keeps a cookie the app meant to end with the browser, the other drops an
+// attribute without a word.
+function flag(
+  options: CookieOptions,
+  name: 'secure' | 'httpOnly' | 'partitioned' | 'persistent',
+  fallback: boolean,
+): boolean {
+  const value = options[name] === undefined ? fallback : options[name];
+  if (typeof value !== 'boolean')
+    bad(`cookie.${name}`, `${valueShown(value)} must be true or false`);
+  return value;
+}
+
+function oneOf<T extends string>(
+  name: keyof CookieOptions,
+  value: unknown,
+  allowed: readonly T[],
+): T {
+  if (!allowed.includes(value as T)) {
+    const choices = allowed.map((a) => `"${a}"`);
+    bad(
+      `cookie.${name}`,
+      `${valueShown(value)} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`,
+    );
+  }
+  return value as T;
+}
+
 /** Validates the cookie name and attributes once, at store creation. */
 export function resolveCookie(name: string, options: CookieOptions = {}): ResolvedCookie {
   if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
     bad(
       'cookieName',
-      `${JSON.stringify(name)} is not a valid cookie name (RFC 6265 token characters only)`,
+      `${valueShown(name)} is not a valid cookie name (RFC 6265 token characters only)`,
     );
   }
   if (CHUNK_SUFFIX.test(name))
-    bad('cookieName', `${JSON.stringify(name)} must not end in .<number>, which chunk names use`);
+    bad('cookieName', `${valueShown(name)} must not end in .<number>, which chunk names use`);
   if (name.length > 200) bad('cookieName', 'must be at most 200 characters');
-  const secure = options.secure ?? true;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    bad('cookie', `${valueShown(options)} must be an object of cookie options`);
+  }
+  const secure = flag(options, 'secure', true);
+  const httpOnly = flag(options, 'httpOnly', true);
+  const partitioned = flag(options, 'partitioned', false);
+  const persistent = flag(options, 'persistent', true);
   const path = options.path ?? '/';
-  const sameSite = options.sameSite ?? 'lax';
+  const sameSite =
+    options.sameSite === undefined
+      ? 'lax'
+      : oneOf('sameSite', options.sameSite, ['lax', 'strict', 'none']);
+  const priority =
+    options.priority === undefined
+      ? undefined
+      : oneOf('priority', options.priority, ['low', 'medium', 'high']);
   if (typeof path !== 'string' || !PATH.test(path)) {
     bad(
       'cookie.path',
-      `${JSON.stringify(path)} must start with "/" and contain no ";", "<", spaces or control characters`,
+      `${valueShown(path)} must start with "/" and contain no ";", "<", spaces or control characters`,
     );
   }
   if (
     options.domain !== undefined &&
     (typeof options.domain !== 'string' || !DOMAIN.test(options.domain))
   ) {
-    bad('cookie.domain', `${JSON.stringify(options.domain)} is not a valid domain name`);
-  }
-  if (!['lax', 'strict', 'none'].includes(sameSite)) {
-    bad('cookie.sameSite', `${JSON.stringify(sameSite)} must be "lax", "strict" or "none"`);
+    bad('cookie.domain', `${valueShown(options.domain)} is not a valid domain name`);
   }
   if (sameSite === 'none' && !secure)
     bad('cookie.sameSite', '"none" requires secure: true (browsers drop it otherwise)');
-  if (options.partitioned && !secure) bad('cookie.partitioned', 'requires secure: true');
-  if (options.priority !== undefined && !['low', 'medium', 'high'].includes(options.priority)) {
-    bad('cookie.priority', `${JSON.stringify(options.priority)} must be "low", "medium" or "high"`);
-  }
+  if (partitioned && !secure) bad('cookie.partitioned', 'requires secure: true');
   // RFC 6265bis §4.1.3: prefixes that browsers enforce; we refuse to write what they would drop.
   // Browsers match them case-insensitively (§5.7 step 21), so `__host-s` is held to them too.
   const prefix = name.toLowerCase();
@@ -91,17 +128,17 @@ export function resolveCookie(name: string, options: CookieOptions = {}): Resolv
     if (options.domain !== undefined) bad('cookieName', '__Host- cookies must not set a domain');
   }
   const attributes: SerializeOptions = {
-    httpOnly: options.httpOnly ?? true,
+    httpOnly,
     secure,
     sameSite,
     path,
     ...(options.domain !== undefined && { domain: options.domain }),
-    ...(options.partitioned && { partitioned: true }),
-    ...(options.priority !== undefined && { priority: options.priority }),
+    ...(partitioned && { partitioned: true }),
+    ...(priority !== undefined && { priority }),
   };
   // Let the cookie package have its say now, not on the first request.
   serialize(name, 'x', attributes);
-  return { name, persistent: options.persistent ?? true, attributes };
+  return { name, persistent, attributes };
 }
 
 /** `session`, `session.1`, `session.2`, …: exact names, never matched by prefix. */

@@ -3,6 +3,7 @@ import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { Unsealed } from '../codec/unseal.js';
 import { SessionConfigError, SessionRejectedError } from '../errors.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
+import { nameShown } from '../util/printable.js';
 
 /**
  * The shape of the session's data across deploys: a version, how to bring older data up to
@@ -117,10 +118,14 @@ function isRecord(value: unknown): value is SessionRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-// An issue's path names schema keys, never values: safe for logs, unlike its message, which a
-// custom schema may build from the value.
+// An issue's path names keys, never values: fit for logs, unlike its message, which a custom
+// schema may build from the value. A record's keys are data, though, so each key is quoted
+// unless it is a plain name or an index.
 function pathOf(issue: StandardSchemaV1.Issue | undefined): string {
-  const path = issue?.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+  const path = issue?.path
+    ?.map((p) => (typeof p === 'object' ? p.key : p))
+    .map((key) => (typeof key === 'number' ? key : nameShown(String(key))))
+    .join('.');
   return path ? ` at ${path}` : '';
 }
 

@@ -1,5 +1,6 @@
 import type { CookieOptions } from '../cookie/attributes.js';
 import { SessionConfigError } from '../errors.js';
+import { nameShown, quote } from '../util/printable.js';
 
 /**
  * Every `cookie` option: one entry per property of CookieOptions, so a forgotten or extra name
@@ -54,7 +55,7 @@ const FAMILIAR_COOKIE = new Map([
 /** The known name closest to `name` (the first of equals, in the list's order). */
 export function nearestName(name: string, known: readonly string[]): string {
   const familiar = (known === KNOWN_COOKIE_OPTIONS ? FAMILIAR_COOKIE : FAMILIAR).get(name);
-  if (familiar !== undefined) return familiar;
+  if (familiar !== undefined && known.includes(familiar)) return familiar;
   let best = known[0] as string;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
@@ -70,15 +71,20 @@ export function nearestName(name: string, known: readonly string[]): string {
 /**
  * Refuses a property that is not an option: in plain JavaScript a typo (`idleTimout`,
  * `cokie`) would otherwise be ignored, and the default it meant to change kept silently.
+ * The setting is named `<prefix><name><suffix>`.
  */
-export function refuseUnknown(options: object, known: readonly string[], prefix: string): void {
+export function refuseUnknown(
+  options: object,
+  known: readonly string[],
+  prefix: string,
+  suffix = '',
+): void {
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     // An odd key is quoted, so it cannot break the message's line.
-    const shown = /^[\w$]+$/.test(name) ? name : JSON.stringify(name);
     throw new SessionConfigError(
-      `${prefix}${shown}`,
-      `is not an option: did you mean ${JSON.stringify(nearestName(name, known))}? The options are ${known.join(', ')}`,
+      `${prefix}${nameShown(name)}${suffix}`,
+      `is not an option: did you mean ${quote(nearestName(name, known))}? The options are ${known.join(', ')}`,
     );
   }
 }

@@ -1,6 +1,8 @@
 import type { LifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims } from '../codec/token-format.js';
 import { SessionConfigError } from '../errors.js';
+import { valueShown } from '../util/printable.js';
+import { refuseUnknown } from './known-options.js';
 
 /** How long a session lasts, and whether its cookie outlives the browser session. */
 export interface SessionLifetime {
@@ -15,6 +17,14 @@ export interface SessionLifetime {
 /** What `session.options()` takes: any of the lifetimes, each at most the store's. */
 export type SessionLifetimeOptions = { readonly [K in keyof SessionLifetime]?: SessionLifetime[K] };
 
+// One entry per lifetime, so a forgotten or extra name is a type error.
+const LIFETIME_OPTIONS: { readonly [K in keyof SessionLifetime]: true } = {
+  persistent: true,
+  idleTimeout: true,
+  absoluteTimeout: true,
+};
+const KNOWN_LIFETIME_OPTIONS = Object.keys(LIFETIME_OPTIONS);
+
 const MIN_SECONDS = 60;
 
 function refuse(setting: string, message: string): never {
@@ -23,7 +33,7 @@ function refuse(setting: string, message: string): never {
 
 function seconds(setting: string, value: unknown, limit: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_SECONDS) {
-    refuse(setting, `${String(value)} is invalid: use whole seconds from ${MIN_SECONDS}`);
+    refuse(setting, `${valueShown(value)} is invalid: use whole seconds from ${MIN_SECONDS}`);
   }
   if (value > limit) {
     refuse(
@@ -44,13 +54,18 @@ export function chooseLifetime(
   current: LifetimeClaims,
   options: SessionLifetimeOptions,
 ): LifetimeClaims {
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     refuse('…', 'session.options() takes an object of persistent, idleTimeout, absoluteTimeout');
   }
+  // A typo would keep the store's lifetime: `{ persistant: false }` on a "remember me"
+  // unchecked path would leave the cookie persistent.
+  refuseUnknown(options, KNOWN_LIFETIME_OPTIONS, 'session.options({ ', ' })');
   const { persistent, idleTimeout, absoluteTimeout } = options;
   let { idl, abs, per } = current;
   if (persistent !== undefined) {
-    if (typeof persistent !== 'boolean') refuse('persistent', 'must be true or false');
+    if (typeof persistent !== 'boolean') {
+      refuse('persistent', `${valueShown(persistent)} is invalid: use true or false`);
+    }
     if (persistent && !store.persistent) {
       refuse(
         'persistent',

@@ -157,16 +157,26 @@ describe('jwe-session decode, with keys', () => {
 });
 
 describe('jwe-session decode, without keys', () => {
-  it('prints the header only, and says why', async () => {
+  it('prints the header only, says why on stderr, and exits 1 as its help says', async () => {
+    // Exit 0 would tell a script "a request accepts this cookie" of one nobody could open.
     const header = await cookieHeader(DATA, {}, ['notice', 'saved']);
     const r = await runCli(['decode', header]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^ {2}kid +main1\.\d+ /m);
-    expect(r.stdout).toContain('no keys given');
+    expect(r.stderr).toBe(
+      'no keys given (--keys, --keys-env, or SESSION_KEYS in the environment): the claims and ' +
+        'session data stay sealed, and whether the cookie is valid is unknown\n',
+    );
     for (const absent of ['ann-7f3a9c', 'admin', 'saved', 'issued', 'session\n{']) {
       expect(r.stdout).not.toContain(absent);
     }
-    const json = JSON.parse((await runCli(['decode', header, '--json'])).stdout);
+    expect((await runCli(['decode', '--help'])).stdout).toContain(
+      'Without keys it prints the header only (the rest stays sealed) and\nexits 1',
+    );
+    const jsonRun = await runCli(['decode', header, '--json']);
+    expect(jsonRun.code).toBe(1);
+    expect(jsonRun.stderr).toBe('');
+    const json = JSON.parse(jsonRun.stdout);
     expect(json).toMatchObject({ keys: null, valid: false, header: { keyId: 'main1' } });
     expect(json.session).toBeUndefined();
     expect(json.claims).toBeUndefined();
@@ -269,6 +279,22 @@ describe('jwe-session decode, rejections: reason on stderr, exit 1, never the ke
     expect(r.stderr).toContain(
       'no cookie named "session" in the Cookie header (it has "theme", "sid")',
     );
+  });
+
+  it('quotes and escapes the cookie names it echoes from a pasted header (issue 23, finding 10)', async () => {
+    // C1 controls and bidi overrides pass JSON.stringify raw; ESC does not, but is checked too.
+    const pasted = 'a\u009b31mb=1; \u202eevil=2; \u001b[2Jc=3; d\u2066\u0085e=4';
+    for (const args of [[pasted], ['-']]) {
+      const r = await runCli(['decode', ...args, '--keys', KEY], { stdin: pasted });
+      expect(r.code).toBe(1);
+      for (const c of ['\u009b', '\u202e', '\u001b', '\u2066', '\u0085']) {
+        expect(r.stderr).not.toContain(c);
+        expect(r.stdout).not.toContain(c);
+      }
+      expect(r.stderr).toContain(
+        '(it has "a\\u009b31mb", "\\u202eevil", "\\u001b[2Jc", "d\\u2066\\u0085e")',
+      );
+    }
   });
 
   it('an invalid key list: exit 1, the entry named, no secret shown', async () => {

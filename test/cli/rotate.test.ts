@@ -192,6 +192,23 @@ describe('jwe-session rotate', () => {
   });
 
   // Node's own parseArgs messages quote the argument: the CLI rewrites them.
+  it('will not print a passphrase that terminal escaping would change: --json escapes it losslessly', async () => {
+    // Everything the CLI prints is escaped for the terminal; a passphrase holding U+202E would
+    // be printed as \u202e, and the value copied from the screen would be another key.
+    const entry = 'pp1:passphrase:correct horse \u202ebattery staple zebra';
+    const text = await runCli(['rotate'], { env: { SESSION_KEYS: `${OLD},${entry}` } });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toBe(
+      'jwe-session: entry 2 of SESSION_KEYS holds a control or bidi character, which a terminal would act on: pass --json (its strings escape it) or replace that passphrase\n',
+    );
+    const json = await runCli(['rotate', '--json'], { env: { SESSION_KEYS: `${OLD},${entry}` } });
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toContain('\u202e');
+    const stages = (JSON.parse(json.stdout) as RotateJson).stages;
+    expect(stages[0]?.keys.startsWith(`${OLD},${entry},`)).toBe(true);
+  });
+
   it('does not echo a key passed as an argument', async () => {
     const r = await runCli(['rotate', OLD]);
     expect(r.code).toBe(2);

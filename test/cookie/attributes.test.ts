@@ -259,3 +259,72 @@ describe('cookie attributes', () => {
     );
   });
 });
+
+// Issue 23, finding 11: in plain JavaScript a truthy string or a falsy number was taken as
+// the boolean it is not: `persistent: 'false'` kept a persistent cookie, `secure: 0` and
+// `httpOnly: 0` dropped their attributes without a word.
+describe('cookie flags are booleans, enums one of their values', () => {
+  it.each([
+    ['persistent', 'false', '"false"'],
+    ['persistent', 0, '0'],
+    ['secure', 0, '0'],
+    ['secure', 'true', '"true"'],
+    ['httpOnly', 0, '0'],
+    ['httpOnly', 'false', '"false"'],
+    ['httpOnly', null, 'null'],
+    ['partitioned', 'no', '"no"'],
+    ['partitioned', 1, '1'],
+  ])('cookie.%s: %j is refused, naming the flag', (flag, value, shown) => {
+    const e = configError(
+      { cookie: { [flag]: value } as never },
+      `cookie.${flag}`,
+      `cookie.${flag}: ${shown} must be true or false`,
+    );
+    expect(e.problem).toBe(`${shown} must be true or false`);
+  });
+
+  it.each([
+    ['sameSite', 'Lax', '"Lax"'],
+    ['sameSite', 1, '1'],
+    ['sameSite', null, 'null'],
+    ['priority', 'HIGH', '"HIGH"'],
+    ['priority', true, 'true'],
+    ['priority', null, 'null'],
+  ])('cookie.%s: %j is refused, naming the setting', (name, value, shown) => {
+    configError(
+      { cookie: { [name]: value } as never },
+      `cookie.${name}`,
+      `cookie.${name}: ${shown} must be`,
+    );
+  });
+
+  it('undefined is the default, for every flag', async () => {
+    const line = await firstLine({
+      cookie: {
+        secure: undefined,
+        httpOnly: undefined,
+        partitioned: undefined,
+        persistent: undefined,
+      },
+    } as never);
+    expect(parseSetCookie(line)).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      maxAge: 7 * 24 * 3600,
+    });
+  });
+
+  it('false and true are taken as they are', async () => {
+    const line = await firstLine({ cookie: { secure: true, httpOnly: false, persistent: false } });
+    expect(line).not.toMatch(/HttpOnly|Max-Age/i);
+    expect(line).toMatch(/; Secure/);
+  });
+
+  it.each([
+    ['a string', 'secure', '"secure" must be an object of cookie options'],
+    ['null', null, 'null must be an object of cookie options'],
+    ['an array', [], 'an array must be an object of cookie options'],
+  ])('cookie as %s is refused', (_, cookie, message) => {
+    configError({ cookie: cookie as never }, 'cookie', message);
+  });
+});

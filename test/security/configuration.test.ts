@@ -119,6 +119,21 @@ describe('other options', () => {
     expectRefused({ cookie: { priority: 'urgent' as never } }, 'cookie.priority');
     expectRefused({ keysEnv: 'SESSION KEYS' }, 'keysEnv');
   });
+
+  it('takes every boolean option as a boolean only, every enum as one of its values (issue 23, finding 11)', () => {
+    // A string is truthy and 0 falsy: taken as they come, `'false'` would keep the cookie
+    // persistent and `0` drop Secure or HttpOnly without a word.
+    for (const value of ['false', 'true', 'no', 0, 1, null, {}]) {
+      for (const flag of ['secure', 'httpOnly', 'partitioned', 'persistent']) {
+        expectRefused({ cookie: { [flag]: value } as never }, `cookie.${flag}`);
+      }
+      // The store's other options take null as unset (compress: null is false, the default).
+      if (value !== null) expectRefused({ compress: value as never }, 'compress');
+      expectRefused({ engine: value as never }, 'engine');
+      expectRefused({ cookie: { sameSite: value as never } }, 'cookie.sameSite');
+      expectRefused({ cookie: { priority: value as never } }, 'cookie.priority');
+    }
+  });
 });
 
 describe('bad keys never print the secret', () => {

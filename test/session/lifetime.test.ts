@@ -2,7 +2,7 @@
 // carried in its token, and every later request enforces it. Never beyond the store's.
 import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
-import { SessionConfigError } from '../../src/index.js';
+import { SessionConfigError, type SessionLifetimeOptions } from '../../src/index.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { forge } from '../helpers/forge.js';
@@ -139,6 +139,87 @@ describe('session.options()', () => {
       idleTimeout: DAY,
       absoluteTimeout: 2 * DAY,
     });
+  });
+
+  it('refuses a member it does not know, naming the nearest (issue 23, finding 4)', async () => {
+    // A typo on the "remember me" unchecked path would keep the store's persistent cookie.
+    const clock = new Clock();
+    const store = makeStore({}, clock);
+    const cases: [object, string, string][] = [
+      [{ persistant: false }, 'persistant', 'persistent'],
+      [{ idleTimout: 600 }, 'idleTimout', 'idleTimeout'],
+      [{ maxAge: 600 }, 'maxAge', 'idleTimeout'],
+      [{ absolute: 600 }, 'absolute', 'absoluteTimeout'],
+      // A name only the store knows is no nearer: nothing outside this list is suggested.
+      [{ secret: 'x' }, 'secret', 'persistent'],
+    ];
+    for (const [options, name, suggestion] of cases) {
+      const { session, setCookies } = await visit(store, new Map(), (s) => {
+        s.set('user', 'ada');
+        const error = thrown(() => s.options(options as SessionLifetimeOptions));
+        expect(error).toBeInstanceOf(SessionConfigError);
+        expect((error as SessionConfigError).setting).toBe(`session.options({ ${name} })`);
+        expect((error as Error).message).toBe(
+          `session.options({ ${name} }): is not an option: did you mean "${suggestion}"? ` +
+            'The options are persistent, idleTimeout, absoluteTimeout',
+        );
+      });
+      // Nothing was chosen: the cookie keeps the store's lifetime, and says so.
+      expect(session.options()).toEqual({
+        persistent: true,
+        idleTimeout: 7 * DAY,
+        absoluteTimeout: 30 * DAY,
+      });
+      expect(maxAgeOf(setCookies)).toBe(7 * DAY);
+    }
+    // Known members beside an unknown one change nothing either: the call is refused whole.
+    const session = await store.load('');
+    thrown(() =>
+      session.options({ idleTimeout: HOUR, persistant: false } as SessionLifetimeOptions),
+    );
+    expect(session.options().idleTimeout).toBe(7 * DAY);
+    // An odd name is quoted, so it cannot break the message's line.
+    const odd = thrown(() =>
+      session.options({ 'persistent\r\n\u202e': false } as SessionLifetimeOptions),
+    ) as SessionConfigError;
+    expect(odd.setting).toBe('session.options({ "persistent\\r\\n\\u202e" })');
+  });
+
+  it('refuses a value not of its type, showing what it was given', async () => {
+    const session = await makeStore().load('');
+    const cases: [object, string][] = [
+      [
+        { persistent: 'false' },
+        'session.options({ persistent }): "false" is invalid: use true or false',
+      ],
+      [{ persistent: 0 }, 'session.options({ persistent }): 0 is invalid: use true or false'],
+      [{ persistent: null }, 'session.options({ persistent }): null is invalid: use true or false'],
+      [
+        { idleTimeout: '600' },
+        'session.options({ idleTimeout }): "600" is invalid: use whole seconds from 60',
+      ],
+      [
+        { absoluteTimeout: 600.5 },
+        'session.options({ absoluteTimeout }): 600.5 is invalid: use whole seconds from 60',
+      ],
+      [
+        { idleTimeout: [600] },
+        'session.options({ idleTimeout }): an array is invalid: use whole seconds from 60',
+      ],
+    ];
+    for (const [options, message] of cases) {
+      expect(
+        (thrown(() => session.options(options as SessionLifetimeOptions)) as Error).message,
+      ).toBe(message);
+    }
+    expect(
+      (thrown(() => session.options([] as SessionLifetimeOptions)) as SessionConfigError).message,
+    ).toContain('takes an object');
+    expect(session.options()).toEqual(
+      await makeStore()
+        .load('')
+        .then((s) => s.options()),
+    );
   });
 
   it("applies the store's bound to a choice read from a token: a lowered store limit wins", async () => {

@@ -24,7 +24,7 @@ describe('size limit', () => {
     expect(error.largestKeys.map((k) => k.key)).toEqual(['big', 'medium', 'user']);
     expect(error.largestKeys[0]).toEqual({ key: 'big', bytes: 3002 });
     expect(error.message).toBe(
-      `session needs ${error.size} bytes of cookies but the limit is 2048; largest keys: big (3002 B), medium (502 B), user (5 B)`,
+      `session needs ${error.size} bytes of cookies but the limit is 2048; largest keys: "big" (3002 B), "medium" (502 B), "user" (5 B)`,
     );
     // Nothing was written, so the browser keeps its cookie, which still opens as before.
     expect(jar).toEqual(before);
