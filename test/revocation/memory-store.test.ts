@@ -11,7 +11,7 @@ function started(maxEntries?: number) {
   return { clock, store };
 }
 
-describe('memoryRevocationStore', () => {
+describe('memoryRevocationStore', { timeout: 5000 }, () => {
   it('revokes one session id, and no other', async () => {
     const { store } = started();
     await store.revokeSession('sid-a', HOUR);

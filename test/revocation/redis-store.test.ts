@@ -220,7 +220,7 @@ describe.runIf(available)('redisRevocationStore on a real Redis', { timeout: 10_
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('the jwe-session/redis entry', () => {
+describe('the jwe-session/redis entry', { timeout: 5000 }, () => {
   it('loads neither redis nor node:* at run time: the app brings its own client', async () => {
     const { readFileSync } = await import('node:fs');
     const source = (file: string) =>

@@ -83,7 +83,7 @@ async function timed(result: RevocationResult | Promise<RevocationResult>) {
   return { value, ms: performance.now() - started, sync: !isPromise(result) };
 }
 
-describe('RevocationCheck: caching', () => {
+describe('RevocationCheck: caching', { timeout: 5000 }, () => {
   it('answers from the cache synchronously while the last answer is younger than recheckInterval', async () => {
     const { clock, store, check } = started();
     const first = check.verdict('sid-a', 'user-1', 100);
@@ -159,7 +159,7 @@ describe('RevocationCheck: caching', () => {
   });
 });
 
-describe('RevocationCheck: revoking', () => {
+describe('RevocationCheck: revoking', { timeout: 5000 }, () => {
   it('a revocation through this process applies at once, before the store has answered', async () => {
     const { store, check } = started();
     expect(await check.verdict('sid-a', 'user-1', 100)).toEqual(VALID);
@@ -235,7 +235,7 @@ describe('RevocationCheck: revoking', () => {
   });
 });
 
-describe('RevocationCheck: a store that is slow or down', () => {
+describe('RevocationCheck: a store that is slow or down', { timeout: 5000 }, () => {
   it('a hanging store never holds a request past `timeout`: unavailable, refused', async () => {
     const { store, check, events } = started({ timeout: 50 });
     store.mode = 'hang';
@@ -343,7 +343,7 @@ describe('RevocationCheck: a store that is slow or down', () => {
   });
 });
 
-describe('RevocationCheck: configuration', () => {
+describe('RevocationCheck: configuration', { timeout: 5000 }, () => {
   it('refuses bad options at construction, naming the setting', () => {
     const store = memoryRevocationStore();
     const bad: [RevocationCheckOptions, string][] = [
