@@ -51,13 +51,15 @@ export function memoryRevocationStore(options: MemoryRevocationStoreOptions = {}
     return undefined;
   };
 
+  // One pass drops every expired entry (so the next writes find room without a pass) and
+  // finds the live one that expires soonest, evicted only if nothing had expired.
   const makeRoom = (at: number): void => {
-    for (const [key, entry] of entries) if (entry.expiresAt <= at) entries.delete(key);
-    if (entries.size < maxEntries) return;
     let soonest: [string, Entry] | undefined;
-    for (const pair of entries)
-      if (!soonest || pair[1].expiresAt < soonest[1].expiresAt) soonest = pair;
-    if (soonest) entries.delete(soonest[0]);
+    for (const pair of entries) {
+      if (pair[1].expiresAt <= at) entries.delete(pair[0]);
+      else if (!soonest || pair[1].expiresAt < soonest[1].expiresAt) soonest = pair;
+    }
+    if (entries.size >= maxEntries && soonest) entries.delete(soonest[0]);
   };
 
   // The later value and the later expiry win, so a repeated or delayed write never undoes one.

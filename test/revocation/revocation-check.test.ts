@@ -201,9 +201,32 @@ describe('RevocationCheck: revoking', { timeout: 5000 }, () => {
     const { store, check } = started({ recheckInterval: 0 });
     await store.inner.revokeSubject('user-1', 150, HOUR);
     expect(await check.verdict('sid-a', 'user-1', 100)).toEqual(REVOKED);
+    // The store restarts empty. A session created after the cut-off asks it and hears of no
+    // cut-off; one created before is still refused.
     store.check = async () => ({ sessionRevoked: false, subjectRevokedBefore: undefined });
-    expect(await check.verdict('sid-b', 'user-1', 100)).toEqual(REVOKED);
     expect(await check.verdict('sid-c', 'user-1', 150)).toEqual(VALID);
+    expect(await check.verdict('sid-b', 'user-1', 100)).toEqual(REVOKED);
+  });
+
+  it('an answer asked for before a revocation here does not undo it', async () => {
+    const { store, check } = started();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    store.check = async () => {
+      await gate;
+      return { sessionRevoked: false, subjectRevokedBefore: undefined };
+    };
+    const pending = [check.verdict('sid-a', 'user-1', 100), check.verdict('sid-b', 'user-2', 100)];
+    // Revoked here while the lookups are out (the store writes fail: only this process knows).
+    store.mode = 'reject';
+    await check.revokeSession('sid-a', HOUR).catch(() => {});
+    await check.revokeSubject('user-2', 500, HOUR).catch(() => {});
+    release();
+    expect(await Promise.all(pending)).toEqual([REVOKED, REVOKED]);
+    expect(check.verdict('sid-a', 'user-1', 100)).toEqual(REVOKED);
+    expect(check.verdict('sid-c', 'user-2', 499)).toEqual(REVOKED);
   });
 
   it('a failed store write rejects, and the revocation still holds in this process', async () => {
