@@ -6,25 +6,26 @@ export type { RevocationState, RevocationStore } from './revocation-store.js';
 
 /**
  * The one method this store uses of a Redis client: a node-redis client (`createClient()`
- * from `redis` 4, 5 or 6) has it as is. Any other client fits with a wrapper, e.g. ioredis:
+ * from `redis` 5 or 6) has it as is. Any other client fits with a wrapper, e.g. ioredis:
  * `{ sendCommand: ([name, ...args]) => redis.call(name, ...args) }`.
  *
- * The client is the app's: it connects it, listens to its `error` event and closes it. For a
- * revocation check that fails fast when Redis is down, create it with
+ * The client is the app's: it connects it, listens to its `error` event and closes it. So
+ * that commands fail fast while Redis is away, create it with
  *
  * - `disableOfflineQueue: true`: while the client reconnects, a command is refused at once
- *   instead of queued in memory until Redis is back (node-redis queues by default, without a
- *   bound unless `commandsQueueMaxLength` is set);
- * - `socket.reconnectStrategy` left to retry (the default, `retries => Math.min(retries * 50,
- *   500)` ms, or a number): returning `false` or an Error closes the client for good, and every
- *   later command fails until the app connects it again;
+ *   (`ClientOfflineError`) instead of queued in memory until Redis is back (node-redis
+ *   queues by default, without a bound unless `commandsQueueMaxLength` is set);
+ * - `socket.reconnectStrategy` left to retry (the default waits `Math.min(retries * 50, 500)`
+ *   ms; a number works too): returning `false` or an Error closes the client for good, and
+ *   every later command fails until the app connects it again;
  * - with `redis` 6, `commandOptions: { timeout: 100, rejectInFlight: true }` (below
- *   `RevocationCheck`'s `timeout`): a command to a server that stopped answering without
- *   closing the connection is rejected instead of waiting for ever.
+ *   `RevocationCheck`'s `timeout`; `rejectInFlight` is experimental there): a command to a
+ *   server that stopped answering but keeps the connection open is rejected
+ *   (`TimeoutReadError`) instead of waiting for ever.
  *
- * `RevocationCheck` bounds every check by its own `timeout` whatever the client does, so none
- * of these settings is needed for requests to keep being answered; they keep commands from
- * piling up in the client while Redis is away.
+ * `RevocationCheck` bounds every check by its own `timeout` whatever the client does, so no
+ * setting is needed for requests to keep being answered; these keep commands from piling up
+ * in the client while Redis is away.
  */
 export interface RedisRevocationClient {
   sendCommand(args: readonly string[]): Promise<unknown>;
@@ -68,9 +69,9 @@ return 1`;
  *
  * Each revocation is one string key with a TTL (`SET … EX`), so Redis forgets it once no
  * cookie it could refuse is valid any more; a check is one `MGET` of the session's key and
- * its subject's. Needs Redis 2.6 or later (or a server with `EVAL`: Valkey, KeyDB, …). On a
- * Redis Cluster, the two keys of a check live in different slots: use a client for one node
- * (or a prefix the app routes), not a cluster client.
+ * its subject's. Needs Redis 2.6.12 or later, or a server with `EVAL` (Valkey, KeyDB, …). The
+ * two keys of a check would live in different slots of a Redis Cluster: give revocations a
+ * single Redis (replicas and Sentinel are fine), not a cluster client.
  *
  * @param client a connected node-redis client (see `RedisRevocationClient` for the settings
  *   that make it fail fast).
