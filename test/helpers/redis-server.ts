@@ -126,6 +126,10 @@ export async function startRedis(): Promise<RedisServer> {
     clearTimeout(timer);
   };
 
+  // A test run that ends early (a timeout, a crashed worker) must not leave a server behind.
+  const orphan = () => child?.kill('SIGKILL');
+  process.once('exit', orphan);
+
   await launch();
   return {
     port,
@@ -135,6 +139,7 @@ export async function startRedis(): Promise<RedisServer> {
     kill: () => end('SIGKILL'),
     restart: launch,
     async stop() {
+      process.off('exit', orphan);
       await end('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
