@@ -68,6 +68,9 @@ describe('package surface', () => {
         "./node": [
           "withSession",
         ],
+        "./redis": [
+          "redisRevocationStore",
+        ],
       }
     `);
   });
