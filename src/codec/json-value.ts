@@ -160,7 +160,7 @@ function walkedObject(obj: object, walk: Walk): unknown {
   return copy ?? obj;
 }
 
-function walk(value: unknown, path: string, copying: boolean): unknown {
+function walkJson(value: unknown, path: string, copying: boolean): unknown {
   const state: Walk = { copying, ancestors: [], problem: '', keys: undefined };
   const result = walked(value, state);
   if (result !== REFUSED) return result;
@@ -175,12 +175,12 @@ function walk(value: unknown, path: string, copying: boolean): unknown {
  * parsing it again.
  */
 export function copyJsonValue<V>(value: V, path: string): V {
-  return walk(value, path, true) as V;
+  return walkJson(value, path, true) as V;
 }
 
 /** Throws SessionValueError unless `value` survives JSON unchanged. */
 export function assertJsonValue(value: unknown, path: string): void {
-  walk(value, path, false);
+  walkJson(value, path, false);
 }
 
 /**
