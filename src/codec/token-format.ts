@@ -2,6 +2,7 @@
 // the header checks, the store, the CLI, the node:crypto engine) takes its constants and
 // layouts from here, so a change to the format is a change to this file and the vectors.
 import { KEY_ID } from '../keys/key-entry.js';
+import { isRecord } from './json-value.js';
 import { type OptionalClaims, optionalClaimsJson, readOptionalClaims } from './optional-claims.js';
 
 /** Key management: the window key is the content key (no encrypted key segment). */
@@ -86,10 +87,6 @@ export function plaintextOf(claims: Claims, body: SealBody): string {
     (body.flashJson === undefined ? '' : `,"f":${body.flashJson}`) +
     `,"d":${body.dataJson}}`
   );
-}
-
-function isRecord(value: unknown): value is SessionRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isTime(value: unknown): value is number {

@@ -2,7 +2,7 @@ import { compactDecrypt } from 'jose';
 import { type RejectionReason, SessionRejectedError } from '../errors.js';
 import type { CodecConfig } from './codec-config.js';
 import { type ReadToken, readHeader } from './header.js';
-import { MAX_DEPTH } from './json-value.js';
+import { MAX_DEPTH, parseRecord } from './json-value.js';
 import type { Opened } from './token-cache.js';
 import {
   ALG,
@@ -127,13 +127,6 @@ function checkClaims(
   });
 }
 
-/** A JSON object text as a fresh record with a null prototype. */
-function recordOf(json: string): SessionRecord {
-  const record = JSON.parse(json) as SessionRecord;
-  Object.setPrototypeOf(record, null);
-  return record;
-}
-
 type Result = Unsealed | SessionRejectedError;
 
 /**
@@ -160,8 +153,8 @@ export function unseal(config: CodecConfig, token: string): Result | Promise<Res
     const problem = checkClaims(config, cached, now);
     if (problem) return problem;
     const { claims, keyId, dataJson, flashJson } = cached;
-    const flash = flashJson === undefined ? undefined : recordOf(flashJson);
-    return { claims, keyId, dataJson, data: recordOf(dataJson), flash };
+    const flash = flashJson === undefined ? undefined : parseRecord(flashJson);
+    return { claims, keyId, dataJson, data: parseRecord(dataJson), flash };
   }
 
   const header = readHeader(token, config.compress);

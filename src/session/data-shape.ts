@@ -1,4 +1,4 @@
-import { assertJsonValue } from '../codec/json-value.js';
+import { assertJsonValue, isRecord, parseRecord } from '../codec/json-value.js';
 import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { Unsealed } from '../codec/unseal.js';
 import { SessionConfigError, SessionRejectedError } from '../errors.js';
@@ -114,10 +114,6 @@ function refuse(opened: Unsealed, detail: string): SessionRejectedError {
   });
 }
 
-function isRecord(value: unknown): value is SessionRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // An issue's path names keys, never values: fit for logs, unlike its message, which a custom
 // schema may build from the value. A record's keys are data, though, so each key is quoted
 // unless it is a plain name or an index.
@@ -216,7 +212,7 @@ function finish(opened: Unsealed, data: unknown, migratedFrom: number | undefine
   }
   const dataJson = JSON.stringify(data);
   // A fresh record with a null prototype, whatever the migration or schema built.
-  const record: SessionRecord = Object.setPrototypeOf(JSON.parse(dataJson), null);
+  const record: SessionRecord = parseRecord(dataJson);
   const reshaped = migratedFrom !== undefined || dataJson !== opened.dataJson;
   return { ...opened, data: record, dataJson, reshaped, migratedFrom };
 }

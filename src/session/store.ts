@@ -1,5 +1,5 @@
 import type { CodecConfig } from '../codec/codec-config.js';
-import { toJson } from '../codec/json-value.js';
+import { parseRecord, toJson } from '../codec/json-value.js';
 import { seal } from '../codec/seal.js';
 import { type Claims, plaintextOf, type SessionRecord } from '../codec/token-format.js';
 import { maxInflatedBytes, type Unsealed, unseal } from '../codec/unseal.js';
@@ -72,11 +72,6 @@ function newState(
     committer,
     sink: undefined,
   };
-}
-
-/** A fresh, writable record from JSON the session produced itself. */
-function recordFrom(json: string): SessionRecord {
-  return Object.setPrototypeOf(JSON.parse(json), null);
 }
 
 type Opening = Unsealed | Shaped | SessionRejectedError;
@@ -268,9 +263,9 @@ class Store<T, F> implements SessionStore<T, F> {
     // What was frozen for the seal is replaced by a writable copy of the same values.
     const unlock = (error: unknown): never => {
       state.commit = undefined;
-      state.data = recordFrom(plan.dataJson);
+      state.data = parseRecord(plan.dataJson);
       state.exposed = undefined;
-      if (plan.flashJson !== undefined) state.outgoingFlash = recordFrom(plan.flashJson);
+      if (plan.flashJson !== undefined) state.outgoingFlash = parseRecord(plan.flashJson);
       throw error;
     };
     const finish = (token: string): Commit => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Cookie, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoProcess, newKeyEntry, startDemo, stopAllDemos } from './demo-process.js';
+import { type AppProcess, newKeyEntry, startDemo, stopAllApps } from '../helpers/app-process.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -59,7 +59,7 @@ function keyIdOf(cookies: Cookie[]): string {
 describe.skipIf(!available)(title, () => {
   const oldKey = newKeyEntry('old');
   const newKey = newKeyEntry('new');
-  let demo: DemoProcess;
+  let demo: AppProcess;
   let userDataDir: string;
   let context: BrowserContext;
   let page: Page;
@@ -80,7 +80,7 @@ describe.skipIf(!available)(title, () => {
 
   afterAll(async () => {
     await context?.close().catch(() => {});
-    await stopAllDemos();
+    await stopAllApps();
     if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 

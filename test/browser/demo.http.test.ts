@@ -1,96 +1,23 @@
 // The demo over plain HTTP (fetch, no browser): input checks, size limits and what the
 // session endpoint shows for a missing or bad cookie. Runs the real `examples/demo/server.js`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoProcess, newKeyEntry, startDemo, stopAllDemos } from './demo-process.js';
+import { type AppProcess, newKeyEntry, startDemo, stopAllApps } from '../helpers/app-process.js';
+import { cookieHeader, demoHttp, demoHttpRuns } from '../helpers/demo-http.js';
 
-let demo: DemoProcess;
+let demo: AppProcess;
 
 beforeAll(async () => {
   demo = await startDemo({ SESSION_KEYS: newKeyEntry('http1') });
 });
 
 afterAll(async () => {
-  await stopAllDemos();
+  await stopAllApps();
 });
 
-function at(path: string): string {
-  return new URL(path, demo.url).href;
-}
-
-/** The Cookie header a browser would send back after these Set-Cookie lines. */
-function cookieHeader(setCookies: string[]): string {
-  return setCookies
-    .map((line) => line.split(';', 1)[0] as string)
-    .filter((pair) => !pair.endsWith('='))
-    .join('; ');
-}
-
-function post(path: string, form: Record<string, string>, cookie?: string): Promise<Response> {
-  return fetch(at(path), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(cookie !== undefined && { cookie }),
-    },
-    body: new URLSearchParams(form).toString(),
-  });
-}
-
-async function sessionJson(cookie?: string): Promise<unknown> {
-  const response = await fetch(at('/session.json'), {
-    headers: cookie === undefined ? {} : { cookie },
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  return response.json();
-}
-
-/** A session holding one calculation (2, 3), as the Cookie header to send. */
-async function calculated(): Promise<string> {
-  const response = await post('/calculate', { a: '2', b: '3' });
-  expect(response.status).toBe(303);
-  expect(response.headers.get('location')).toBe('/result');
-  const cookie = cookieHeader(response.headers.getSetCookie());
-  expect(cookie).toMatch(/^session=/);
-  return cookie;
-}
+const { at, post, sessionJson } = demoHttp(() => demo);
 
 describe('demo over HTTP', () => {
-  it('computes from a form post and shows it on /result and in /session.json', async () => {
-    const cookie = await calculated();
-    expect(await sessionJson(cookie)).toMatchObject({
-      calculation: { a: 2, b: 3, sum: 5, difference: -1, product: 6, quotient: 2 / 3 },
-    });
-    const page = await fetch(at('/result'), { headers: { cookie } });
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain('<td>6</td>');
-    expect(html).toContain('id="key-id">http1</code>');
-  });
-
-  it.each([
-    [{ a: 'abc', b: '3' }, 'a is not a number: &quot;abc&quot;.'],
-    [{ a: '2' }, 'b is missing: enter a number.'],
-    [{ a: '', b: '3' }, 'a is missing: enter a number.'],
-    [{ a: '0x1f', b: '3' }, 'a is not a number: &quot;0x1f&quot;.'],
-    [{ a: '1e400', b: '1' }, 'a is too large: 1e400.'],
-    [{ a: '1e300', b: '1e300' }, 'The result is too large to compute.'],
-  ])('answers 400 to %j and leaves the session unchanged', async (form, message) => {
-    const cookie = await calculated();
-    const before = await sessionJson(cookie);
-    const response = await post('/calculate', form, cookie);
-    expect(response.status).toBe(400);
-    expect(response.headers.getSetCookie()).toEqual([]);
-    expect(await response.text()).toContain(`<p id="error" class="warn">${message}</p>`);
-    expect(await sessionJson(cookie)).toEqual(before);
-  });
-
-  it('shows {} at /session.json with no cookie, and with a garbage one', async () => {
-    expect(await sessionJson()).toEqual({});
-    expect(await sessionJson('session=garbage')).toEqual({});
-    expect(await sessionJson('session=3~a.b.c.d.e; session.1=x')).toEqual({});
-  });
+  demoHttpRuns(() => demo, 'http1');
 
   it('says on the page that a cookie was rejected, and logs the detail only on the server', async () => {
     const response = await fetch(at('/'), { headers: { cookie: 'session=garbage' } });
@@ -152,46 +79,6 @@ describe('demo over HTTP', () => {
       '<li>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;</li>',
     );
     expect(html).not.toContain('<script>');
-  });
-
-  it('answers 413 with no Set-Cookie when a note would pass the size limit', async () => {
-    let cookie = '';
-    let full: Response | undefined;
-    // 500-character notes: about 700 bytes of cookie each, so the 6144-byte limit is ~9 notes away.
-    for (let i = 0; i < 20 && !full; i++) {
-      const response = await post('/notes', { note: `${i}:${'n'.repeat(500)}` }, cookie);
-      if (response.status === 413) full = response;
-      else {
-        expect(response.status).toBe(303);
-        cookie = cookieHeader(response.headers.getSetCookie());
-      }
-    }
-    if (!full) throw new Error('no 413 after 20 notes');
-    expect(cookie).toContain('session.1=');
-    expect(full.headers.getSetCookie()).toEqual([]);
-    expect(await full.text()).toMatch(/over its 6144-byte limit, so it was not saved/);
-    const kept = (await sessionJson(cookie)) as { notes: string[] };
-    expect(kept.notes.length).toBeGreaterThan(4);
-    expect(kept.notes.at(-1)).toMatch(/^\d+:n{500}$/);
-  });
-
-  it('answers 413 to a request body over 16 KB without touching the session', async () => {
-    const cookie = await calculated();
-    const response = await post('/notes', { note: 'x'.repeat(20_000) }, cookie);
-    expect(response.status).toBe(413);
-    expect(response.headers.getSetCookie()).toEqual([]);
-    expect(await response.text()).toContain('The form data is over 16 KB');
-    expect(await sessionJson(cookie)).not.toHaveProperty('notes');
-  });
-
-  it('deletes every chunk on logout', async () => {
-    const cookie = await calculated();
-    const response = await post('/logout', {}, `${cookie}; session.1=stale`);
-    expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/');
-    const lines = response.headers.getSetCookie();
-    expect(lines.map((line) => line.split('=', 1)[0]).sort()).toEqual(['session', 'session.1']);
-    for (const line of lines) expect(line).toMatch(/Max-Age=0/);
   });
 
   it('answers 404 and 405', async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SessionValueError } from '../../src/errors.js';
+import { SessionTooLargeError, SessionValueError } from '../../src/errors.js';
+import type { Session, SessionStore } from '../../src/index.js';
 import type { AnySessionData } from '../../src/types.js';
+import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
-import { makeStore, rejected, thrown } from '../helpers/store.js';
+import { makeStore, rejected, thrown, visit } from '../helpers/store.js';
 
 class Point {
   x = 1;
@@ -141,5 +143,51 @@ describe('values JSON would silently trim', () => {
   it('documents -0: JSON gives back 0 (accepted, since Math.round can make it)', async () => {
     const store = makeStore({}, new Clock());
     expect(await store.unseal(await store.seal({ n: -0 }))).toEqual({ n: 0 });
+  });
+});
+
+// Session data read back from JSON has no prototype, so a key named "__proto__" stays a key:
+// on an ordinary object, `data.__proto__ = value` would replace the prototype and the value
+// would never be saved.
+describe('records read back from JSON', () => {
+  async function protoKeptAfter(
+    store: SessionStore,
+    jar: Jar,
+    before: (session: Session<AnySessionData>) => Promise<void> = async () => {},
+  ): Promise<unknown> {
+    await visit(store, jar, async (session) => {
+      await before(session);
+      session.set('__proto__', { a: 1 });
+    });
+    return (await visit(store, jar)).session.get('__proto__');
+  }
+
+  it('keeps "__proto__" a key in a session loaded from a cookie', async () => {
+    const store = makeStore();
+    const jar: Jar = new Map();
+    await visit(store, jar, (session) => session.set('n', 1));
+    expect(await protoKeptAfter(store, jar)).toEqual({ a: 1 });
+  });
+
+  it('keeps "__proto__" a key in a session a migration replaced on read', async () => {
+    const jar: Jar = new Map();
+    await visit(makeStore(), jar, (session) => session.set('n', 1));
+    const store = makeStore({
+      version: 2,
+      migrate: (data) => ({ ...data, v2: true }) as AnySessionData,
+    });
+    expect(await protoKeptAfter(store, jar)).toEqual({ a: 1 });
+  });
+
+  it('keeps "__proto__" a key in a session given back after a commit that failed', async () => {
+    const store = makeStore();
+    const jar: Jar = new Map();
+    await visit(store, jar, (session) => session.set('n', 1));
+    const kept = await protoKeptAfter(store, jar, async (session) => {
+      session.set('big', 'x'.repeat(20_000));
+      await expect(store.commit(session)).rejects.toThrow(SessionTooLargeError);
+      session.set('big', undefined);
+    });
+    expect(kept).toEqual({ a: 1 });
   });
 });

@@ -4,15 +4,20 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, sessionLines } from '../adapters/support.js';
-import { type DemoProcess, newKeyEntry, stopAllDemos } from '../browser/demo-process.js';
-import { BUILDING_STARTUP_MS, startExample, stopAllExamples } from './example-process.js';
+import {
+  type AppProcess,
+  BUILDING_STARTUP_MS,
+  newKeyEntry,
+  startExample,
+  stopAllApps,
+} from '../helpers/app-process.js';
 
 const EXAMPLES = ['demo', 'fastify', 'hono', 'next'];
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 afterAll(async () => {
-  await Promise.all([stopAllExamples(), stopAllDemos()]);
+  await stopAllApps();
 });
 
 function post(browser: Browser, path: string, form: Record<string, string>) {
@@ -74,7 +79,7 @@ const MALFORMED_PATHS = [
 ];
 
 describe.each(EXAMPLES)('example %s on the demo contract', (name) => {
-  let app: DemoProcess;
+  let app: AppProcess;
   const base = () => app.url.replace(/\/$/, '');
   const browser = () => new Browser(base());
 

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appEnv, signalGroup } from './example-process.js';
+import { appEnv, signalGroup } from '../helpers/app-process.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');

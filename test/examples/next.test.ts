@@ -7,129 +7,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoProcess, newKeyEntry } from '../browser/demo-process.js';
-import { BUILDING_STARTUP_MS, startExample, stopAllExamples } from './example-process.js';
+import {
+  type AppProcess,
+  BUILDING_STARTUP_MS,
+  newKeyEntry,
+  startExample,
+  stopAllApps,
+} from '../helpers/app-process.js';
+import { demoHttp, demoHttpRuns } from '../helpers/demo-http.js';
 
 const NEXT_STARTUP_MS = BUILDING_STARTUP_MS.next;
 const startNextExample = (env: Record<string, string> = {}) => startExample('next', env);
 
-let app: DemoProcess;
+let app: AppProcess;
 
 beforeAll(async () => {
   app = await startNextExample({ SESSION_KEYS: newKeyEntry('next1') });
 }, NEXT_STARTUP_MS);
 
 afterAll(async () => {
-  await stopAllExamples();
+  await stopAllApps();
 });
 
-const at = (path: string, base = app.url) => new URL(path, base).href;
-
-/** The Cookie header a browser would send back after these Set-Cookie lines. */
-function cookieHeader(setCookies: string[]): string {
-  return setCookies
-    .map((line) => line.split(';', 1)[0] as string)
-    .filter((pair) => !pair.endsWith('='))
-    .join('; ');
-}
-
-function post(path: string, form: Record<string, string>, cookie?: string, base?: string) {
-  return fetch(at(path, base), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(cookie !== undefined && { cookie }),
-    },
-    body: new URLSearchParams(form).toString(),
-  });
-}
-
-async function sessionJson(cookie?: string): Promise<unknown> {
-  const response = await fetch(at('/session.json'), { headers: cookie ? { cookie } : {} });
-  expect(response.status).toBe(200);
-  return response.json();
-}
-
-async function calculated(base?: string): Promise<string> {
-  const response = await post('/calculate', { a: '2', b: '3' }, undefined, base);
-  expect(response.status).toBe(303);
-  expect(response.headers.get('location')).toBe('/result');
-  const cookie = cookieHeader(response.headers.getSetCookie());
-  expect(cookie).toMatch(/^session=/);
-  return cookie;
-}
+const { at, calculated } = demoHttp(() => app);
 
 describe('examples/next over HTTP', () => {
-  it('computes from a form post and shows it on /result and in /session.json; reads set no cookie', async () => {
-    const cookie = await calculated();
-    expect(await sessionJson(cookie)).toMatchObject({
-      calculation: { a: 2, b: 3, sum: 5, difference: -1, product: 6, quotient: 2 / 3 },
-    });
-    const page = await fetch(at('/result'), { headers: { cookie } });
-    expect(page.status).toBe(200);
-    expect(page.headers.getSetCookie()).toEqual([]);
-    const html = await page.text();
-    expect(html).toContain('<td>6</td>');
-    expect(html).toContain('id="key-id">next1</code>');
-    const home = await fetch(at('/'), { headers: { cookie } });
-    expect(home.headers.getSetCookie()).toEqual([]);
-  });
+  demoHttpRuns(() => app, 'next1');
 
-  it.each([
-    [{ a: 'abc', b: '3' }, 'a is not a number: &quot;abc&quot;.'],
-    [{ a: '2' }, 'b is missing: enter a number.'],
-    [{ a: '1e300', b: '1e300' }, 'The result is too large to compute.'],
-  ])('answers 400 to %j and leaves the session unchanged', async (form, message) => {
-    const cookie = await calculated();
-    const before = await sessionJson(cookie);
-    const response = await post('/calculate', form, cookie);
-    expect(response.status).toBe(400);
-    expect(response.headers.getSetCookie()).toEqual([]);
-    expect(await response.text()).toContain(`<p id="error" class="warn">${message}</p>`);
-    expect(await sessionJson(cookie)).toEqual(before);
-  });
-
-  it('grows into chunks, then answers 413 with no Set-Cookie and the session kept', async () => {
-    let cookie = '';
-    let full: Response | undefined;
-    for (let i = 0; i < 20 && !full; i++) {
-      const response = await post('/notes', { note: `${i}:${'n'.repeat(500)}` }, cookie);
-      if (response.status === 413) full = response;
-      else {
-        expect(response.status).toBe(303);
-        cookie = cookieHeader(response.headers.getSetCookie());
-      }
-    }
-    if (!full) throw new Error('no 413 after 20 notes');
-    expect(cookie).toContain('session.1=');
-    expect(full.headers.getSetCookie()).toEqual([]);
-    expect(await full.text()).toMatch(/over its 6144-byte limit, so it was not saved/);
-    const kept = (await sessionJson(cookie)) as { notes: string[] };
-    expect(kept.notes.length).toBeGreaterThan(4);
-  });
-
-  it('answers 413 to a body over 16 KB without touching the session', async () => {
-    const cookie = await calculated();
-    const response = await post('/notes', { note: 'x'.repeat(20_000) }, cookie);
-    expect(response.status).toBe(413);
-    expect(response.headers.getSetCookie()).toEqual([]);
-  });
-
-  it('deletes every chunk on logout', async () => {
-    const cookie = await calculated();
-    const response = await post('/logout', {}, `${cookie}; session.1=stale`);
-    expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/');
-    const lines = response.headers.getSetCookie();
-    expect(lines.map((line) => line.split('=', 1)[0]).sort()).toEqual(['session', 'session.1']);
-    for (const line of lines) expect(line).toMatch(/Max-Age=0/);
-  });
-
-  it('gives an empty session for garbage cookies, and deletes them on a page view', async () => {
-    expect(await sessionJson()).toEqual({});
-    expect(await sessionJson('session=garbage')).toEqual({});
-    expect(await sessionJson('session=3~a.b.c.d.e; session.1=x')).toEqual({});
+  it('deletes a garbage cookie on a page view', async () => {
     const page = await fetch(at('/'), { headers: { cookie: 'session=garbage' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('rejected (<b>malformed</b>)');

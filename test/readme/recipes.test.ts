@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Browser, sessionLines } from '../adapters/support.js';
-import { newKeyEntry } from '../browser/demo-process.js';
+import { newKeyEntry } from '../helpers/app-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const README = readFileSync(`${ROOT}README.md`, 'utf8');

@@ -1,9 +1,13 @@
+// The example apps as processes, started as a user starts them and stopped with their whole
+// process group, for the tests that drive them over HTTP or in a browser.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { type DemoProcess, startDemo } from '../browser/demo-process.js';
-import { waitForUrl } from '../helpers/wait-for-url.js';
+import { waitForUrl } from './wait-for-url.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The demo as `npm start` runs it; it imports the package by name, so it runs against dist/. */
+const DEMO_SERVER = fileURLToPath(new URL('../../examples/demo/server.js', import.meta.url));
 /** The contract gives an app 30 s from `npm start` to answer (a framework may build first). */
 const STARTUP_MS = 30_000;
 /**
@@ -13,7 +17,20 @@ const STARTUP_MS = 30_000;
 export const BUILDING_STARTUP_MS: Readonly<Record<string, number>> = { next: 150_000 };
 const SHUTDOWN_MS = 5_000;
 
-const running = new Set<DemoProcess>();
+/** A SESSION_KEYS entry: `<id>:<32 random bytes, base64url>`, as `jwe-session keygen` prints. */
+export function newKeyEntry(id: string): string {
+  return `${id}:${randomBytes(32).toString('base64url')}`;
+}
+
+export interface AppProcess {
+  /** The URL the app printed, e.g. `http://127.0.0.1:41234/`. */
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** SIGTERM to its process group, then SIGKILL if it has not exited in time; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
 
 /**
  * The environment an example app starts with, as a user's shell would give it: `env` over
@@ -41,20 +58,22 @@ export function signalGroup(target: ChildProcess, name: NodeJS.Signals): void {
   }
 }
 
+const running = new Set<AppProcess>();
+
 /**
- * Starts an example app as a user would: `npm start` in `examples/<name>` (its dependencies
- * come from the root's install), on a free loopback port, and waits for the URL it prints.
- * `demo` has no folder of its own to start from: it is started as test/browser does.
- * SESSION_KEYS is passed only when `env` has it, so the ephemeral key is used only on request.
+ * Runs `command` in `cwd` on a free loopback port, in a process group of its own (so stopping
+ * it stops npm and the server npm started), and waits for the URL it prints.
  */
-export function startExample(name: string, env: Record<string, string> = {}): Promise<DemoProcess> {
-  if (name === 'demo') return startDemo(env);
-  const limit = BUILDING_STARTUP_MS[name] ?? STARTUP_MS;
-  const childEnv = appEnv({ PORT: '0', HOST: '127.0.0.1', ...env });
-  // Its own process group, so stopping it stops npm and the server npm started.
-  const child = spawn('npm', ['start'], {
-    cwd: fileURLToPath(new URL(`examples/${name}/`, `file://${ROOT}`)),
-    env: childEnv,
+function startApp(
+  name: string,
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<AppProcess> {
+  const child = spawn(command, args, {
+    cwd,
+    env: appEnv({ PORT: '0', HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -65,8 +84,8 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
   });
-  const handle = (url: string): DemoProcess => {
-    const app: DemoProcess = {
+  const handle = (url: string): AppProcess => {
+    const app: AppProcess = {
       url,
       child,
       stderr: () => stderr,
@@ -86,13 +105,29 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
   return waitForUrl(
     child,
     name,
-    limit,
+    BUILDING_STARTUP_MS[name] ?? STARTUP_MS,
     () => stderr,
-    (sig) => signalGroup(child, sig),
+    (signal) => signalGroup(child, signal),
   ).then(handle);
 }
 
-/** Stops every example still running (for afterAll), so no test leaves a process behind. */
-export async function stopAllExamples(): Promise<void> {
+/** `node examples/demo/server.js`, as the package's `npm start` runs it once dist/ is built. */
+export function startDemo(env: Record<string, string> = {}): Promise<AppProcess> {
+  return startApp('demo', process.execPath, [DEMO_SERVER], ROOT, env);
+}
+
+/**
+ * An example app as a user starts it: `npm start` in `examples/<name>` (its dependencies
+ * come from the root's install). `demo` has no folder of its own to start from: it is
+ * started as `startDemo` does.
+ */
+export function startExample(name: string, env: Record<string, string> = {}): Promise<AppProcess> {
+  if (name === 'demo') return startDemo(env);
+  const cwd = fileURLToPath(new URL(`../../examples/${name}/`, import.meta.url));
+  return startApp(name, 'npm', ['start'], cwd, env);
+}
+
+/** Stops every app still running: for afterAll, so no test leaves a process behind. */
+export async function stopAllApps(): Promise<void> {
   await Promise.all([...running].map((app) => app.stop()));
 }
