@@ -1,30 +1,9 @@
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
-import { jarSession } from './cookie-jar.js';
+import { type CookieJar, jarSession } from './cookie-jar.js';
 
-/**
- * A framework's cookie object, structurally: Next.js `await cookies()`, SvelteKit
- * `event.cookies`, Astro `Astro.cookies`, or two functions over h3/Nuxt's getCookie/setCookie.
- */
-export interface CookieJar {
-  /** The cookie's value as the browser sent it, or `{ value }` (Next.js, Astro). */
-  get(name: string): string | { readonly value: string } | null | undefined;
-  set(name: string, value: string, options: JarCookieOptions): void;
-}
-
-/** The attributes of one cookie, in the shape every such jar takes. */
-export interface JarCookieOptions {
-  path: string;
-  domain?: string;
-  secure: boolean;
-  httpOnly: boolean;
-  sameSite: 'lax' | 'strict' | 'none';
-  /** Seconds; 0 deletes the cookie. Absent for a browser-session cookie. */
-  maxAge?: number;
-  partitioned?: boolean;
-  priority?: 'low' | 'medium' | 'high';
-}
+export type { CookieJar, JarCookieOptions } from './cookie-jar.js';
 
 const GENERIC_ADVICE =
   'save the session where the framework lets the request set cookies, before the response ' +
