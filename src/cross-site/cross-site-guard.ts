@@ -63,15 +63,11 @@ function schemeOf(request: CrossSiteRequest): 'http' | 'https' | undefined {
   return request.secure === undefined ? undefined : request.secure ? 'https' : 'http';
 }
 
+const AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
+
 /** The Host header, or the authority of an absolute `url` when a request has none. */
 function hostOf(request: CrossSiteRequest): string {
-  const host = request.header('host');
-  if (host) return host;
-  const url = request.url;
-  const start = url.indexOf('://');
-  if (url.startsWith('/') || start < 0) return '';
-  const end = url.slice(start + 3).search(/[/?#]/);
-  return end < 0 ? url.slice(start + 3) : url.slice(start + 3, start + 3 + end);
+  return request.header('host') || (AUTHORITY.exec(request.url)?.[1] ?? '');
 }
 
 function isTrusted(origin: string | null | undefined, settings: CrossSiteSettings): boolean {

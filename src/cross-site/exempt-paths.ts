@@ -7,25 +7,9 @@ import { SessionConfigError } from '../errors.js';
 const PLAIN_REQUEST_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,=:@/]*$/;
 const PLAIN_ENTRY = /^\/[A-Za-z0-9\-._~!$&'()+,=:@/]*$/;
 
-/**
- * The path of a request target: Node's `req.url` (`/path?query`) or an absolute URL (a fetch
- * Request's `url`); undefined for anything else (`*`, an authority).
- */
-export function targetPath(url: string): string | undefined {
-  let start = 0;
-  if (!url.startsWith('/')) {
-    const scheme = url.indexOf('://');
-    if (scheme < 0) return undefined;
-    start = url.indexOf('/', scheme + 3);
-    if (start < 0) return undefined;
-  }
-  let end = url.length;
-  const query = url.indexOf('?', start);
-  if (query >= 0) end = query;
-  const fragment = url.indexOf('#', start);
-  if (fragment >= 0 && fragment < end) end = fragment;
-  return url.slice(start, end);
-}
+// The path of a request target, origin-form (`/path?query`) or absolute (`https://host/path`).
+// The authority ends at the first '/', '?' or '#', so a '/' in a query is never taken for a path.
+const TARGET_PATH = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)?(\/[^?#]*)/;
 
 /**
  * A path every router serves as written. A '.' or '..' segment, or an empty one ('//'), may be
@@ -74,7 +58,7 @@ export function exemptPaths(
     else exact.add(path);
   });
   return (url) => {
-    const path = targetPath(url);
+    const path = TARGET_PATH.exec(url)?.[1];
     if (path === undefined) return false;
     const listed = exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix));
     return listed && isPlain(path);

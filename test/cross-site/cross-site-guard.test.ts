@@ -218,6 +218,11 @@ describe("the request's own origin", () => {
     expect(noHost('https://example.com/a?b', 'https://example.com')).toBe('allow');
     expect(noHost('https://example.com', 'https://example.com')).toBe('allow');
     expect(noHost('https://example.com?b', 'https://example.com')).toBe('allow');
+    expect(noHost('https://example.com#b', 'https://example.com')).toBe('allow');
+    expect(noHost('https://example.com?@evil.example', 'https://example.com')).toBe('allow');
+    expect(noHost('https://evil.example?example.com', 'https://example.com')).toBe(
+      'origin-mismatch',
+    );
     expect(noHost('https://example.com/a', 'https://evil.example')).toBe('origin-mismatch');
     expect(noHost('/a', 'https://example.com')).toBe('origin-mismatch');
     // An Origin with no host is not the own origin of a request with no host.
@@ -299,6 +304,9 @@ describe('exempt requests', () => {
     expect(at('/account?next=/webhooks/')).toBe('cross-site');
     expect(at('https://example.com/account?/webhooks/')).toBe('cross-site');
     expect(at('https://example.com')).toBe('cross-site');
+    expect(at('https://example.com?next=/webhooks/')).toBe('cross-site');
+    expect(at('https://example.com#/webhooks/')).toBe('cross-site');
+    expect(at('/api/ping#x')).toBe('allow');
     expect(at('*')).toBe('cross-site');
   });
 
