@@ -79,20 +79,15 @@ function isTrusted(origin: string | null | undefined, settings: CrossSiteSetting
   return 'origin' in canonical && settings.trustedOrigins.has(canonical.origin);
 }
 
-function isExempt(request: CrossSiteRequest, settings: CrossSiteSettings): boolean {
-  // Only `true` exempts: an async function by mistake returns a promise, which is truthy.
-  return settings.exempt !== undefined && settings.exempt(request) === true;
-}
-
-function refuse(
+/** Whether a request the headers would refuse passes anyway: a trusted Origin, or exempt. */
+function lifted(
   request: CrossSiteRequest,
   settings: CrossSiteSettings,
   origin: string | null | undefined,
-  reason: CrossSiteReason,
-  detail: string,
-): CrossSiteRefusal | undefined {
-  if (isTrusted(origin, settings) || isExempt(request, settings)) return undefined;
-  return { reason, detail };
+): boolean {
+  if (isTrusted(origin, settings)) return true;
+  // Only `true` exempts: an async function by mistake returns a promise, which is truthy.
+  return settings.exempt !== undefined && settings.exempt(request) === true;
 }
 
 /**
@@ -124,46 +119,40 @@ export function checkCrossSite(
   const site = request.header('sec-fetch-site');
   if (site) {
     if (site === 'same-origin' || site === 'none') return undefined;
-    const sameSite = site === 'same-site';
-    return refuse(
-      request,
-      settings,
-      request.header('origin'),
-      sameSite ? 'same-site' : 'cross-site',
-      sameSite || site === 'cross-site'
-        ? `Sec-Fetch-Site: ${site}, and the Origin is not trusted`
-        : `Sec-Fetch-Site has a value browsers never send (${quote(site)}); taken as cross-site`,
-    );
+    const origin = request.header('origin');
+    if (lifted(request, settings, origin)) return undefined;
+    const from = origin ? `Origin ${quote(origin)}` : 'no Origin';
+    if (site === 'same-site' || site === 'cross-site') {
+      return { reason: site, detail: `Sec-Fetch-Site: ${site}, ${from}, not trusted` };
+    }
+    return {
+      reason: 'cross-site',
+      detail: `Sec-Fetch-Site has a value browsers never send (${quote(site)}), taken as cross-site; ${from}, not trusted`,
+    };
   }
   const origin = request.header('origin');
   if (!origin) {
-    if (!settings.token) return undefined;
-    return refuse(
-      request,
-      settings,
-      undefined,
-      'token-required',
-      'neither Sec-Fetch-Site nor Origin, and crossSite.token is on: the request needs a valid token',
-    );
+    if (!settings.token || lifted(request, settings, undefined)) return undefined;
+    return {
+      reason: 'token-required',
+      detail:
+        'neither Sec-Fetch-Site nor Origin, and crossSite.token is on: the request needs a valid token',
+    };
   }
   if (origin === 'null') {
-    return refuse(
-      request,
-      settings,
-      undefined,
-      'origin-null',
-      'Origin: null (a sandboxed frame, a file: page or a cross-site redirect) and no Sec-Fetch-Site',
-    );
+    if (lifted(request, settings, undefined)) return undefined;
+    return {
+      reason: 'origin-null',
+      detail:
+        'Origin: null (a sandboxed frame, a file: page or a cross-site redirect) and no Sec-Fetch-Site',
+    };
   }
   const scheme = schemeOf(request);
   const host = hostOf(request);
-  if (isOwnOrigin(origin, scheme, host)) return undefined;
+  if (isOwnOrigin(origin, scheme, host) || lifted(request, settings, origin)) return undefined;
   const own = host === '' ? 'unknown: no Host header' : quote(`${scheme ?? 'http(s)'}://${host}`);
-  return refuse(
-    request,
-    settings,
-    origin,
-    'origin-mismatch',
-    `Origin ${quote(origin)} is not this server's (${own}) nor trusted, and no Sec-Fetch-Site`,
-  );
+  return {
+    reason: 'origin-mismatch',
+    detail: `Origin ${quote(origin)} is not this server's (${own}) nor trusted, and no Sec-Fetch-Site`,
+  };
 }

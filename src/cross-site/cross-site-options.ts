@@ -37,6 +37,15 @@ export interface CrossSiteOptions {
   readonly token?: boolean;
 }
 
+/**
+ * The `crossSite` store option. Left out, the check runs and trusts no other origin. `false`
+ * turns it off, and with it the only defence this library gives against a page on a sibling
+ * subdomain (same-site, so a `SameSite=Lax` cookie still goes along) or, with
+ * `sameSite: 'none'`, on any site, posting forms and requests to the app as the signed-in user.
+ * Turn it off only where something else checks every state-changing request.
+ */
+export type CrossSiteOption = false | CrossSiteOptions;
+
 /** Every member of CrossSiteOptions: a forgotten or extra name is a type error. */
 const MEMBERS: { readonly [K in keyof Required<CrossSiteOptions>]: true } = {
   trustedOrigins: true,

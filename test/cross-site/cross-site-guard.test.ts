@@ -140,7 +140,14 @@ describe('the header matrix', () => {
     expect(odd?.detail).not.toMatch(/\n/);
     expect(
       checkCrossSite(request('POST', { 'sec-fetch-site': 'same-site' }), DEFAULT)?.detail,
-    ).toBe('Sec-Fetch-Site: same-site, and the Origin is not trusted');
+    ).toBe('Sec-Fetch-Site: same-site, no Origin, not trusted');
+    const cross = request('POST', {
+      'sec-fetch-site': 'cross-site',
+      origin: 'https://evil.example',
+    });
+    expect(checkCrossSite(cross, DEFAULT)?.detail).toBe(
+      'Sec-Fetch-Site: cross-site, Origin "https://evil.example", not trusted',
+    );
   });
 });
 
