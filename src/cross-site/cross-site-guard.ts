@@ -100,14 +100,14 @@ function lifted(
  * - `Sec-Fetch-Site: same-origin` or `none` (the user typed the address) passes; `same-site`,
  *   `cross-site` and any other value are refused, unless the Origin is trusted or the request
  *   exempt.
- * - Without Sec-Fetch-Site (browsers before 2023, and plain-HTTP pages other than localhost,
- *   which browsers send no Fetch metadata to), an Origin other than this server's own is
+ * - Without Sec-Fetch-Site (browsers before 2023, and any browser on a plain-HTTP site other
+ *   than localhost, which gets no Fetch metadata), an Origin other than this server's own is
  *   refused, `null` included, unless trusted or exempt. Its own origin is the Host header with
  *   the scheme of `url` (or `secure`): behind a proxy that ends TLS, the app sees `http` where
  *   the browser saw `https`, so such an app lists its public origin in `trustedOrigins`.
  *   X-Forwarded-Host and X-Forwarded-Proto are never read: without a proxy that overwrites
  *   them, the client chooses them.
- * - With neither header (curl, server-to-server calls, very old browsers) the request passes,
+ * - With neither header (curl, server-to-server calls, browsers older than about 2020) it passes,
  *   or with `token` on is refused as `token-required` until a valid token lifts it.
  */
 export function checkCrossSite(

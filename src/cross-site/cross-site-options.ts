@@ -29,10 +29,10 @@ export interface CrossSiteOptions {
   readonly exempt?: readonly string[] | ((request: CrossSiteRequest) => boolean);
   /**
    * Also require a token (the session's, as a `_csrf` form field or an `x-csrf-token` header)
-   * on requests that carry neither Sec-Fetch-Site nor Origin: browsers from before 2020 on
-   * plain-HTTP sites. Clients that are not browsers send neither header either, so with this
-   * on they need the token too, or an `exempt` entry. A token never lifts a refusal the
-   * headers gave. Default false.
+   * on requests that carry neither Sec-Fetch-Site nor Origin, as a form post from browsers
+   * older than about 2020 (Firefox before 70, Internet Explorer) does, from any site. Clients
+   * that are not browsers send neither header either, so with this on they need the token
+   * too, or an `exempt` entry. A token never lifts a refusal the headers gave. Default false.
    */
   readonly token?: boolean;
 }
