@@ -62,6 +62,7 @@ describe('package surface', () => {
           "sessionFromJar",
         ],
         "./next": [
+          "checkSessionKeys",
           "getSession",
           "sessionProxy",
         ],

@@ -12,6 +12,10 @@ import {
 import { fetch500 } from './fetch-500.js';
 import { type CookieJar, sessionFromJar } from './jar.js';
 
+// Route modules are imported by `next build`, so nothing here checks keys when wired: the
+// app's instrumentation.ts calls this at server start instead.
+export { checkSessionKeys } from './startup-keys.js';
+
 // `next` is an optional peer: it is imported only when a function below is called, so neither
 // the core nor an app that never uses this entry needs it, and its version is the app's own.
 // The `.js` paths resolve the same files as `next/headers` under Node's ESM rules too.
