@@ -62,8 +62,8 @@ describe('package surface', () => {
           "sessionFromJar",
         ],
         "./next": [
-          "checkSessionKeys",
           "getSession",
+          "requireSessionKeys",
           "sessionProxy",
         ],
         "./node": [

@@ -7,17 +7,6 @@ import type { SessionStore } from '../session/session-store.js';
  * first use, so that a build step which imports the app without secrets (`next build`) works;
  * the adapters call this when the app is wired, so a server without keys refuses to start
  * instead of passing its health check and answering 500 to every request.
- *
- * Exported by `jwe-session/next` for `instrumentation.ts`, whose `register()` Next.js calls
- * once when the server starts (not during `next build`):
- *
- * ```ts
- * // instrumentation.ts (next to app/)
- * import { checkSessionKeys } from 'jwe-session/next';
- * import { store } from './lib/session';
- *
- * export const register = () => checkSessionKeys(store);
- * ```
  */
 export function checkSessionKeys<T, F>(store: SessionStore<T, F>): void {
   // A wrong object is a TypeError of its own before anything is resolved.

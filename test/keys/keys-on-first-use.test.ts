@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createSessionStore,
+  type JsonValue,
   type SessionStore,
   type SessionStoreOptions,
 } from '../../src/index.js';
@@ -131,7 +132,7 @@ describe('NODE_ENV other than unset, empty, development or test, without keys', 
 });
 
 /** Seals `data` with `store`, and the cookie header a browser sends back. */
-async function cookieFrom(store: SessionStore, data: Record<string, unknown>): Promise<string> {
+async function cookieFrom(store: SessionStore, data: Record<string, JsonValue>): Promise<string> {
   const session = await store.load(undefined);
   for (const [key, value] of Object.entries(data)) session.set(key, value);
   const lines = await store.commit(session);
