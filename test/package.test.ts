@@ -63,6 +63,7 @@ describe('package surface', () => {
         ],
         "./next": [
           "getSession",
+          "requireSessionKeys",
           "sessionProxy",
         ],
         "./node": [

@@ -8,7 +8,8 @@
 //   PORT          port to listen on (default 3000; 0 picks a free one)
 //   HOST          address to listen on (default 127.0.0.1)
 //   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
-//                 Unset: a random key for this process only, with a warning on stderr.
+//                 Unset: a random key for this process only, with a warning on stderr; but
+//                 with NODE_ENV set to anything but development or test, no start at all.
 
 import { createServer } from 'node:http';
 import { createSessionStore, SessionConfigError, SessionTooLargeError } from 'jwe-session';
@@ -39,6 +40,13 @@ const host = process.env.HOST ?? '127.0.0.1';
  *   notes?: string[],
  * }>}
  */
+/** A bad or missing SESSION_KEYS: its message (never the secret) on stderr, and no server. */
+function refuseToStart(error) {
+  if (!(error instanceof SessionConfigError)) throw error;
+  console.error(`jwe-session demo: ${error.message}`);
+  process.exit(1);
+}
+
 let store;
 try {
   store = createSessionStore({
@@ -50,9 +58,7 @@ try {
   });
 } catch (error) {
   // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
-  if (!(error instanceof SessionConfigError)) throw error;
-  console.error(`jwe-session demo: ${error.message}`);
-  process.exit(1);
+  refuseToStart(error);
 }
 
 // ---- small HTTP helpers -------------------------------------------------------------------
@@ -212,8 +218,11 @@ async function app(req, res, session) {
 
 // ---- server -------------------------------------------------------------------------------
 
-const server = createServer(
-  withSession(store, app, {
+let handler;
+try {
+  // Wiring checks the keys: missing ones (outside development) stop the demo here, before it
+  // listens, rather than at its first request.
+  handler = withSession(store, app, {
     // Anything the routes did not handle. Log it (the error, never the cookie) and answer 500;
     // the adapter has not sent the session cookie, so the browser keeps the one it had.
     onError(error, _req, res) {
@@ -228,8 +237,12 @@ const server = createServer(
       });
       res.end('Internal error.\n');
     },
-  }),
-);
+  });
+} catch (error) {
+  refuseToStart(error);
+}
+
+const server = createServer(handler);
 
 server.listen(port, host, () => {
   const address = server.address();

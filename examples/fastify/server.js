@@ -5,7 +5,8 @@
 //   PORT          port to listen on (default 3000; 0 picks a free one)
 //   HOST          address to listen on (default 127.0.0.1)
 //   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
-//                 Unset: a random key for this process only, with a warning on stderr.
+//                 Unset: a random key for this process only, with a warning on stderr; but
+//                 with NODE_ENV set to anything but development or test, no start at all.
 //   LOG_LEVEL     Fastify's log level (default warn, which shows rejected cookies)
 
 import Fastify from 'fastify';
@@ -30,6 +31,13 @@ const NAME = 'jwe-session fastify example';
 const port = listenPort(process.env.PORT ?? '3000', NAME);
 const host = process.env.HOST ?? '127.0.0.1';
 
+/** A bad or missing SESSION_KEYS: its message (never the secret) on stderr, and no server. */
+function refuseToStart(error) {
+  if (!(error instanceof SessionConfigError)) throw error;
+  console.error(`${NAME}: ${error.message}`);
+  process.exit(1);
+}
+
 let store;
 try {
   // Secure is off only because this example runs over plain HTTP on localhost; keep the
@@ -37,9 +45,7 @@ try {
   store = createSessionStore({ cookieName: 'session', cookie: { secure: false } });
 } catch (error) {
   // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
-  if (!(error instanceof SessionConfigError)) throw error;
-  console.error(`${NAME}: ${error.message}`);
-  process.exit(1);
+  refuseToStart(error);
 }
 
 const app = Fastify({
@@ -55,8 +61,13 @@ app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
 });
 
 // A refused cookie (expired, tampered, from another key…) is logged through request.log with
-// its reason and detail, never the cookie; the visitor gets an empty session.
-await app.register(fastifySession, { store, rejectionLogLevel: 'warn' });
+// its reason and detail, never the cookie; the visitor gets an empty session. Registering
+// checks the keys: missing ones (outside development) stop the example here, before it listens.
+try {
+  await app.register(fastifySession, { store, rejectionLogLevel: 'warn' });
+} catch (error) {
+  refuseToStart(error);
+}
 
 /**
  * Sends a page. No save() here: the plugin commits the session in onSend, which is what every

@@ -7,7 +7,8 @@
 //   PORT          port to listen on (default 3000; 0 picks a free one)
 //   HOST          address to listen on (default 127.0.0.1)
 //   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
-//                 Unset: a random key for this process only, with a warning on stderr.
+//                 Unset: a random key for this process only, with a warning on stderr; but
+//                 with NODE_ENV set to anything but development or test, no start at all.
 
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -34,6 +35,13 @@ const NAME = 'jwe-session hono example';
 const port = listenPort(process.env.PORT ?? '3000', NAME);
 const host = process.env.HOST ?? '127.0.0.1';
 
+/** A bad or missing SESSION_KEYS: its message (never the secret) on stderr, and no server. */
+function refuseToStart(error) {
+  if (!(error instanceof SessionConfigError)) throw error;
+  console.error(`${NAME}: ${error.message}`);
+  process.exit(1);
+}
+
 let store;
 try {
   // Secure is off only because this example runs over plain HTTP on localhost; keep the
@@ -41,9 +49,7 @@ try {
   store = createSessionStore({ cookieName: 'session', cookie: { secure: false } });
 } catch (error) {
   // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
-  if (!(error instanceof SessionConfigError)) throw error;
-  console.error(`${NAME}: ${error.message}`);
-  process.exit(1);
+  refuseToStart(error);
 }
 
 /**
@@ -69,7 +75,13 @@ const limited = bodyLimit({
 });
 
 const app = new Hono();
-app.use(honoSession(store));
+try {
+  // Wiring checks the keys: missing ones (outside development) stop the example here, before
+  // it listens.
+  app.use(honoSession(store));
+} catch (error) {
+  refuseToStart(error);
+}
 app.use(async (c, next) => {
   const { rejection } = c.get('session');
   if (rejection) {

@@ -3,10 +3,12 @@
 //   PORT          port to listen on (default 3000; 0 picks a free one)
 //   HOST          address to listen on (default 127.0.0.1)
 //   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
-//                 Unset: a random key for this process only, with a warning on stderr.
+//                 Unset: a random key for this process only, with a warning on stderr; but
+//                 with NODE_ENV set to anything but development or test, no start at all
+//                 (instrumentation.js ends the server as it starts).
 //
-// The build runs without SESSION_KEYS on purpose: a store resolves its keys at the first
-// request, so `next build` needs no secret.
+// The build runs without SESSION_KEYS on purpose: a store resolves its keys at first use
+// (here, instrumentation.js as the server starts), so `next build` needs no secret.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ const SOURCES = [
   'app',
   'lib',
   'proxy.js',
+  'instrumentation.js',
   'next.config.mjs',
   'package.json',
   '../demo/calculator.js',
@@ -126,9 +129,12 @@ function build() {
 
 if (isStale()) await withBuildLock(async () => (isStale() ? build() : undefined));
 
-if (!process.env.SESSION_KEYS?.trim()) {
+// What the library allows a made-up key under; `next start` below always runs as production.
+const development = [undefined, '', 'development', 'test'].includes(process.env.NODE_ENV);
+if (!process.env.SESSION_KEYS?.trim() && development) {
   // One key for the whole server, set before Next.js loads the app: every bundle that imports
   // lib/session.js (pages, Route Handlers, Server Actions, proxy) must seal with the same key.
+  // Under any other NODE_ENV, no key is made up: instrumentation.js stops the server.
   process.env.SESSION_KEYS = `dev-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64url')}`;
   console.error(
     'jwe-session Next.js example: SESSION_KEYS is not set: using a random key for this process. ' +
@@ -146,6 +152,7 @@ server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.me
 await new Promise((resolve) => server.listen(port, host, resolve));
 const address = server.address();
 const app = next({ dev: false, dir: here, hostname: host, port: address.port });
+// Runs instrumentation.js, which ends the process here when the keys are missing.
 await app.prepare();
 const handle = app.getRequestHandler();
 server.on('request', (req, res) => {

@@ -5,6 +5,7 @@ import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
 import { sendDefault500 } from './error-response.js';
 import { holdResponse } from './response-hold.js';
+import { checkSessionKeys } from './startup-keys.js';
 
 // Express sets `req.app` to the application, whose `handle` runs the router.
 function isExpress(req: IncomingMessage): boolean {
@@ -63,12 +64,16 @@ export interface SessionMiddleware<T, F = AnySessionData> {
  * answers, and the session as the route left it is committed with that answer (Express routes
  * the error past this middleware, and nothing on `req` or `res` marks it; SECURITY.md,
  * "Decided edge cases"). Make changes after the step that can fail.
+ *
+ * Missing keys (`SESSION_KEYS` unset outside development) throw SessionConfigError here, when
+ * the app is wired, not at its first request.
  */
 export function sessionMiddleware<T, F = AnySessionData>(
   store: SessionStore<T, F>,
   options: SessionMiddlewareOptions = {},
 ): SessionMiddleware<T, F> {
   const port = portOf<T, F>(store);
+  checkSessionKeys(store);
   const sessions = new WeakMap<IncomingMessage, Session<T, F>>();
   const middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
     // Mounted twice on one path: the first one already holds the response.

@@ -6,6 +6,7 @@ import { type Session, stateOf } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import { lockSession } from '../session/state.js';
 import type { AnySessionData } from '../types.js';
+import { checkSessionKeys } from './startup-keys.js';
 
 export { SessionServerError } from '../errors.js';
 
@@ -70,6 +71,12 @@ function withdraw(reply: FastifyReply, lines: readonly string[]): void {
 
 const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, done) => {
   const port = portOf<FastifySessionType>(options.store);
+  try {
+    checkSessionKeys(options.store);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
   const level = options.rejectionLogLevel ?? 'debug';
   // Requests that failed: their session is locked and sends nothing, even with the error reply.
   const failed = new WeakSet<FastifyRequest>();
@@ -204,6 +211,8 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
  *   carries no session cookie, even when the failing hook is an onSend hook that runs after
  *   the plugin's.
  * - Writing to `reply.raw` or `reply.hijack()` skips `onSend`, and with it the commit.
+ * - Missing keys (`SESSION_KEYS` unset outside development) fail the registration (and so
+ *   `app.ready()` and `app.listen()`) with a SessionConfigError, before any request.
  */
 export const fastifySession: FastifyPluginCallback<FastifySessionOptions> = Object.assign(plugin, {
   // What `fastify-plugin` would set, without depending on it: no encapsulation, a name in

@@ -5,6 +5,7 @@ import { type Session, stateOf } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import { lockSession } from '../session/state.js';
 import type { AnySessionData } from '../types.js';
+import { checkSessionKeys } from './startup-keys.js';
 
 /** The context variables the middleware sets: `c.get('session')`, `c.var.session`. */
 export interface SessionVariables<T = AnySessionData, F = AnySessionData> {
@@ -55,11 +56,14 @@ function appendCookies(c: Context, lines: readonly string[]): void {
  * - A failed commit (SessionTooLargeError, SessionValueError) is thrown into Hono's error
  *   handling: `app.onError` gets it, or Hono's default answers a bare 500. No session cookie
  *   goes with that answer, so the browser keeps the cookie it had.
+ * - Missing keys (`SESSION_KEYS` unset outside development) throw SessionConfigError here,
+ *   when the app is wired, not at its first request.
  */
 export function honoSession<T, F = AnySessionData>(
   store: SessionStore<T, F>,
 ): MiddlewareHandler<SessionEnv<T, F>> {
   const port = portOf<T, F>(store);
+  checkSessionKeys(store);
   return async (c, next) => {
     const loaded = port.load(c.req.header('cookie'));
     // A session that needs no decryption (no cookie, a token-cache hit) is attached at once.

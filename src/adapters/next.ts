@@ -12,6 +12,7 @@ import {
 } from './fetch.js';
 import { fetch500 } from './fetch-500.js';
 import type { CookieJar } from './jar.js';
+import { checkSessionKeys } from './startup-keys.js';
 
 // `next` is an optional peer: it is imported only when a function below is called, so neither
 // the core nor an app that never uses this entry needs it, and its version is the app's own.
@@ -77,6 +78,38 @@ export async function getSession<T, F = AnySessionData>(
   // A wrong store is a programming error: say so before touching Next.js.
   portOf<T, F>(store);
   return jarSession(store, jar ?? (await requestCookies()), READ_ONLY_COMPONENT);
+}
+
+/**
+ * Refuses to start a Next.js server whose store has no keys (`SESSION_KEYS` unset outside
+ * development): call it from the `register()` of `instrumentation.ts`, which Next.js runs once
+ * when the server starts and never during `next build`.
+ *
+ * ```ts
+ * // instrumentation.ts (next to app/)
+ * import { requireSessionKeys } from 'jwe-session/next';
+ * import { store } from './lib/session';
+ *
+ * export const register = () => requireSessionKeys(store);
+ * ```
+ *
+ * Next.js only logs an error thrown by `register()`, then answers 500 to every request. So
+ * where the process can be ended (the Node.js runtime), the SessionConfigError's message goes
+ * to stderr and the process exits with code 1, before it has answered anything; elsewhere (the
+ * Edge runtime) the error is thrown. Nothing here runs when route modules are imported, which
+ * is why `getSession`, `sessionProxy` and `withSessionFetch` check no keys themselves.
+ */
+export function requireSessionKeys<T, F>(store: SessionStore<T, F>): void {
+  try {
+    checkSessionKeys(store);
+  } catch (error) {
+    const proc = (globalThis as { process?: { exit?: (code: number) => never } }).process;
+    // By code, not class: the store may come from another copy of the library in the bundle.
+    const misconfigured = (error as { code?: unknown } | null)?.code === 'ERR_SESSION_CONFIG';
+    if (!misconfigured || typeof proc?.exit !== 'function') throw error;
+    console.error(`jwe-session: ${(error as Error).message}`);
+    proc.exit(1);
+  }
 }
 
 /** What `sessionProxy` answers with: by default `NextResponse.next()`. */

@@ -5,6 +5,7 @@ import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
 import { sendDefault500 } from './error-response.js';
 import { holdResponse } from './response-hold.js';
+import { checkSessionKeys } from './startup-keys.js';
 
 /** A request with its session attached, typed by the store's data type. */
 export type SessionRequest<
@@ -64,6 +65,9 @@ export interface WithSessionOptions {
  *
  * The returned promise never rejects; it resolves when the handler has finished and the
  * response it started (if any) has been committed or reported.
+ *
+ * Missing keys (`SESSION_KEYS` unset outside development) throw SessionConfigError here, when
+ * the server is wired, not at its first request.
  */
 export function withSession<T, F = AnySessionData>(
   store: SessionStore<T, F>,
@@ -72,6 +76,7 @@ export function withSession<T, F = AnySessionData>(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { onError } = options;
   const port = portOf<T, F>(store);
+  checkSessionKeys(store);
   return async (req, res) => {
     const report = async (error: unknown): Promise<void> => {
       try {

@@ -30,6 +30,9 @@ export interface ParsedKey {
 // Key ids go into the JWE `kid` as `<id>.<window>`, so no dots; short, so cookies stay small.
 export const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 export const KEY_BYTES = 32;
+// 32 bytes in base64url without padding.
+const KEY_CHARS = 43;
+const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
 export const MIN_PASSPHRASE_LENGTH = 32;
 // A 32-character passphrase of two letters repeated is not a secret; ask for some variety.
 const MIN_PASSPHRASE_DISTINCT = 8;
@@ -43,6 +46,17 @@ export interface EntryOrigin {
 
 function fail(origin: EntryOrigin, problem: string): never {
   throw new SessionConfigError(origin.setting, `entry ${origin.position} ${problem}`);
+}
+
+// `"k1:…"`: what `docker run --env-file` passes for a value written with quotes, which it
+// keeps as they are. Neither an id nor a key can hold a quote, so say what happened.
+function refuseQuotes(text: string, origin: EntryOrigin): void {
+  if (/^["']|["']$/.test(text)) {
+    fail(
+      origin,
+      'is quoted, and the quotes became part of the value (docker run --env-file, for one, keeps them as written). Remove the quotes: no key entry starts or ends with one',
+    );
+  }
 }
 
 function checkId(id: string, origin: EntryOrigin): void {
@@ -108,6 +122,7 @@ function checkKey(id: string, key: Uint8Array, origin: EntryOrigin): Uint8Array<
 /** Parses one `id:secret` text entry. Throws SessionConfigError naming the setting and position. */
 export function parseKeyEntry(entry: string, origin: EntryOrigin): ParsedKey {
   if (entry === '') fail(origin, 'is empty: remove the extra comma');
+  if (/^["']/.test(entry)) refuseQuotes(entry, origin);
   const colon = entry.indexOf(':');
   if (colon < 0) {
     fail(
@@ -121,18 +136,27 @@ export function parseKeyEntry(entry: string, origin: EntryOrigin): ParsedKey {
 }
 
 /**
- * The part of a text entry after `<id>:`. Spaces, tabs and line breaks around it are never
- * part of the secret, wherever the text came from: `SESSION_KEYS` (where a trailing newline
- * or a space after a comma is common), a list entry, or a `{ secret }` string. So the same
- * text always opens the same cookies.
+ * The part of a text entry after `<id>:`. Spaces, tabs and line breaks around it, and around
+ * a passphrase after its `passphrase:` marker, are never part of the secret, wherever the
+ * text came from: `SESSION_KEYS` (where a trailing newline or a space after a comma is
+ * common), a list entry, or a `{ secret }` string. So the same text always opens the same
+ * cookies.
  */
 function parseSecretText(id: string, text: string, origin: EntryOrigin): ParsedKey {
   const rest = text.trim();
   if (rest.startsWith(PASSPHRASE_MARKER)) {
-    const material = checkPassphrase(id, rest.slice(PASSPHRASE_MARKER.length), origin);
-    return { id, kind: 'passphrase', material };
+    const passphrase = rest.slice(PASSPHRASE_MARKER.length).trim();
+    return { id, kind: 'passphrase', material: checkPassphrase(id, passphrase, origin) };
   }
+  refuseQuotes(rest, origin);
   const key = decodeBase64url(rest);
+  if (!key && BASE64URL_TEXT.test(rest) && rest.length !== KEY_CHARS) {
+    // Too short or long to be any whole number of bytes (`k1:short`): the length is the problem.
+    fail(
+      origin,
+      `(id "${id}") has a key of ${rest.length} characters; a key is exactly ${KEY_CHARS} base64url characters (${KEY_BYTES} random bytes), and a passphrase is written passphrase:<text>. Generate a key with: npx jwe-session keygen`,
+    );
+  }
   if (!key) {
     fail(
       origin,

@@ -30,7 +30,44 @@ export function weakness(units: ArrayLike<number>, kind: 'key' | 'passphrase'): 
       ? 'is a counting sequence (each byte a fixed step from the one before)'
       : 'is a counting sequence (each character a fixed step from the one before)';
   }
+  if (kind === 'passphrase' && predictableSteps(units) * 4 > (length - 1) * 3) {
+    return 'is mostly repeated characters, runs (abcd, 1234) and keyboard rows (qwerty)';
+  }
   return undefined;
+}
+
+// What a person runs a finger along: the alphabet, the digits, the rows of a US keyboard.
+const RUNS = [
+  'abcdefghijklmnopqrstuvwxyz',
+  '0123456789',
+  '`1234567890-=',
+  '~!@#$%^&*()_+',
+  'qwertyuiop[]\\',
+  "asdfghjkl;'",
+  'zxcvbnm,./',
+];
+// Each pair of neighbours in a run, both ways round.
+const NEIGHBOURS = new Set(
+  RUNS.flatMap((run) =>
+    Array.from(run.slice(1), (c, i) => [`${run[i]}${c}`, `${c}${run[i]}`]).flat(),
+  ),
+);
+
+/**
+ * How many characters a person typing a pattern would give after the one before: the same
+ * character again, or its neighbour in a run (either case). A random character is that with
+ * probability about 1 in 5 even for lowercase letters only, so more than 3 in 4 of them means
+ * `aaaa…abcdefgh` or `qwertyuiopasdfgh…`, not chance; dictionary words are not caught.
+ */
+function predictableSteps(units: ArrayLike<number>): number {
+  let count = 0;
+  let previous = String.fromCodePoint(units[0] as number).toLowerCase();
+  for (let i = 1; i < units.length; i++) {
+    const current = String.fromCodePoint(units[i] as number).toLowerCase();
+    if (current === previous || NEIGHBOURS.has(previous + current)) count++;
+    previous = current;
+  }
+  return count;
 }
 
 /** The shortest p ≤ max such that units[i] === units[i - p] throughout, if any. */

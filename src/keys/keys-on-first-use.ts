@@ -1,26 +1,31 @@
-import { type Env, keyRingFromEnv } from './from-env.js';
-import type { KeyRing } from './key-ring.js';
+import { configuredKeys, developmentKey, type Env, keyRingFromEnv } from './from-env.js';
+import { type EphemeralKey, KeyRing } from './key-ring.js';
 
 /**
  * The key ring a store reads from the environment, as a function the store calls whenever it
  * needs keys.
  *
  * Keys that are present are parsed now, so a malformed entry is still an error at startup.
- * Keys that are missing in production are an error only when first needed: a framework that
- * imports route modules while building (`next build` runs with NODE_ENV=production and no
- * secrets) can then create the store, and a server without keys still fails, at its first
- * request, with the message that says how to make one. Outside production the missing keys
- * give an ephemeral ring (and its warning) at once, as before.
+ * Missing keys are looked for again at every call until they appear, in every mode: an app
+ * may load `.env` or receive its secrets after creating the store, and must then seal with
+ * them. Until they do, outside development every call throws the error that says how to make
+ * a key (so a framework that imports route modules while building, `next build`, can still
+ * create the store; the adapters check at startup), and in development it gets the process's
+ * made-up key, never pinned: the first configured key replaces it.
  */
 export function keysOnFirstUse(variable: string, env: Env): () => KeyRing {
-  if (env[variable]?.trim() || env.NODE_ENV !== 'production') {
-    const ring = keyRingFromEnv(variable, env);
-    return () => ring;
-  }
-  let ring: KeyRing | undefined;
-  // Read again at first use (the variable may have been set since), and until it succeeds.
+  let configured = configuredKeys(variable, env) ? keyRingFromEnv(variable, env) : undefined;
+  let development: { readonly key: EphemeralKey; readonly ring: KeyRing } | undefined;
   return () => {
-    ring ??= keyRingFromEnv(variable, env);
-    return ring;
+    if (configured) return configured;
+    if (configuredKeys(variable, env)) {
+      configured = keyRingFromEnv(variable, env);
+      development = undefined;
+      return configured;
+    }
+    // NODE_ENV is read again too: set to production since, it makes missing keys an error.
+    const key = developmentKey(variable, env);
+    if (development?.key !== key) development = { key, ring: KeyRing.ephemeral(key) };
+    return development.ring;
   };
 }

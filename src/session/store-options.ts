@@ -92,7 +92,10 @@ export interface StoreConfig {
   readonly budget: ChunkBudget;
   readonly refreshAfter: number;
   readonly hooks: Hooks;
-  /** The key ring; environment keys missing in production throw here, at first use. */
+  /**
+   * The key ring, read at every call until configured keys are found; environment keys
+   * missing outside development throw here, at first use.
+   */
   readonly keys: () => KeyRing;
 }
 
@@ -228,15 +231,20 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   // (idle timeout plus clock tolerance on both sides, and the windows at either end).
   const windowSpan = Math.ceil((idleTimeout + 2 * clockTolerance) / WINDOW_SECONDS) + 2;
   given?.fitWindowCache(windowSpan);
-  // Fitted once, at first resolution; every request and seal after that gets the same ring.
-  let fitted: KeyRing | undefined;
+  const cacheSize = integer('cacheSize', options.cacheSize, 1000, 0, 1_000_000);
+  let cache = cacheSize > 0 ? new TokenCache(cacheSize) : undefined;
+  // The ring changes at most once: from the made-up development key to the configured one,
+  // when that arrives after the store was created. Tokens the old ring opened or sealed must
+  // not be served from the cache any more, so the cache starts again with the new ring.
+  let current: KeyRing | undefined;
   const keys = (): KeyRing => {
-    if (fitted === undefined) {
-      const ring = ringOf();
+    const ring = ringOf();
+    if (ring !== current) {
       ring.fitWindowCache(windowSpan);
-      fitted = ring;
+      if (current !== undefined && cache !== undefined) cache = new TokenCache(cacheSize);
+      current = ring;
     }
-    return fitted;
+    return ring;
   };
   const cookieBytes = integer(
     'maxCookieBytes',
@@ -254,7 +262,6 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
   );
   const compress = options.compress ?? false;
   if (typeof compress !== 'boolean') bad('compress', 'must be true or false');
-  const cacheSize = integer('cacheSize', options.cacheSize, 1000, 0, 1_000_000);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') bad('now', 'must be a function returning milliseconds');
   const engine = resolveEngine(options.engine);
@@ -282,7 +289,9 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
       absoluteTimeout,
       clockTolerance,
       notBefore,
-      cache: cacheSize > 0 ? new TokenCache(cacheSize) : undefined,
+      get cache() {
+        return cache;
+      },
       now,
     },
     cookie,

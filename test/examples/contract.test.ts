@@ -9,6 +9,7 @@ import {
   BUILDING_STARTUP_MS,
   newKeyEntry,
   startExample,
+  startExpectingRefusal,
   stopAllApps,
 } from '../helpers/app-process.js';
 
@@ -229,4 +230,24 @@ describe.each(EXAMPLES)('example %s on the demo contract', (name) => {
       }
     }
   });
+});
+
+// A deploy without keys must not come up: no health check passed, no 500 to every request,
+// but a non-zero exit whose message names the variable (issue 23, C). For the demo this is
+// `npm start` at the repository root; a build step before the server may pass.
+describe.each(EXAMPLES)('example %s with NODE_ENV=production and no SESSION_KEYS', (name) => {
+  it(
+    'exits non-zero before answering any request, naming SESSION_KEYS and how to make a key',
+    async () => {
+      const refused = await startExpectingRefusal(name, { NODE_ENV: 'production' });
+      expect(refused.answered, refused.stdout).toBe(false);
+      // Node, Fastify and Hono check when the app is wired, before listening.
+      if (name !== 'next') expect(refused.stdout).not.toMatch(/listening on/);
+      expect(refused.code, refused.stderr).not.toBe(0);
+      expect(refused.code, refused.stderr).not.toBeNull();
+      expect(refused.stderr).toMatch(/SESSION_KEYS: is not set, and NODE_ENV is "production"/);
+      expect(refused.stderr).toContain('npx jwe-session keygen');
+    },
+    (BUILDING_STARTUP_MS[name] ?? 30_000) + 20_000,
+  );
 });

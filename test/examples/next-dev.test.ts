@@ -24,7 +24,7 @@ let base: string;
 beforeAll(async () => {
   // Beside examples/next, so its relative imports (../../demo, ../../dist) still resolve.
   dir = mkdtempSync(join(EXAMPLES, 'next-dev-'));
-  for (const entry of ['app', 'lib', 'proxy.js', 'next.config.mjs']) {
+  for (const entry of ['app', 'lib', 'proxy.js', 'instrumentation.js', 'next.config.mjs']) {
     cpSync(join(EXAMPLES, 'next', entry), join(dir, entry), { recursive: true });
   }
   const manifest = JSON.parse(readFileSync(join(EXAMPLES, 'next', 'package.json'), 'utf8'));

@@ -34,8 +34,8 @@ export interface AppProcess {
 
 /**
  * The environment an example app starts with, as a user's shell would give it: `env` over
- * this one, without the test run's own settings. SESSION_KEYS is kept only when `env` has it,
- * so the ephemeral key is used only on request.
+ * this one, without the test run's own settings. SESSION_KEYS and NODE_ENV are kept only when
+ * `env` has them, so the ephemeral key is used only on request.
  */
 export function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
@@ -45,7 +45,7 @@ export function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   delete childEnv.NODE_DEBUG;
   delete childEnv.SESSION_NOT_BEFORE;
   // Vitest sets NODE_ENV=test; a user's `npm start` has none, and the app decides its own.
-  delete childEnv.NODE_ENV;
+  if (!('NODE_ENV' in env)) delete childEnv.NODE_ENV;
   return childEnv;
 }
 
@@ -125,6 +125,72 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
   if (name === 'demo') return startDemo(env);
   const cwd = fileURLToPath(new URL(`../../examples/${name}/`, import.meta.url));
   return startApp(name, 'npm', ['start'], cwd, env);
+}
+
+export interface Refusal {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Whether a request sent once it printed its URL (if it did) got any answer. */
+  readonly answered: boolean;
+}
+
+/** How long an app that printed its URL is given to exit after all. */
+const REFUSAL_GRACE_MS = 10_000;
+
+/**
+ * Runs `npm start` for an app expected to refuse to start, and resolves when it has exited:
+ * an example in `examples/<name>`, or the demo as the repository's README starts it, with
+ * `npm start` at the root. If it prints its URL after all, one request is sent there (a
+ * framework may listen before it finds out) and it is killed if still running
+ * REFUSAL_GRACE_MS later; one still running after the start-up limit is killed and rejects.
+ */
+export function startExpectingRefusal(name: string, env: Record<string, string>): Promise<Refusal> {
+  const limit = BUILDING_STARTUP_MS[name] ?? STARTUP_MS;
+  const cwd =
+    name === 'demo' ? ROOT : fileURLToPath(new URL(`examples/${name}/`, `file://${ROOT}`));
+  const child = spawn('npm', ['start'], {
+    cwd,
+    env: appEnv({ PORT: '0', HOST: '127.0.0.1', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  let answered = false;
+  let probe: Promise<void> | undefined;
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+    const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+    if (url && !probe) {
+      // Settles when an answer comes or the process dies with the connection.
+      probe = fetch(url, { redirect: 'manual' }).then(
+        () => {
+          answered = true;
+        },
+        () => {},
+      );
+      setTimeout(() => signalGroup(child, 'SIGKILL'), REFUSAL_GRACE_MS).unref();
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signalGroup(child, 'SIGKILL');
+      reject(
+        new Error(`${name} still ran after ${limit} ms; stdout:\n${stdout}\nstderr:\n${stderr}`),
+      );
+    }, limit);
+    child.once('exit', async (code) => {
+      clearTimeout(timer);
+      // Anything npm started in the group (it should have ended with npm) goes too.
+      signalGroup(child, 'SIGKILL');
+      await probe;
+      resolve({ code, stdout, stderr, answered });
+    });
+  });
 }
 
 /** Stops every app still running: for afterAll, so no test leaves a process behind. */

@@ -73,9 +73,52 @@ describe('keyRingFromEnv', () => {
     expect(error).toBeInstanceOf(SessionConfigError);
     expect(error.code).toBe('ERR_SESSION_CONFIG');
     expect(error.setting).toBe('SESSION_KEYS');
-    expect(error.message).toContain('SESSION_KEYS: is not set, and NODE_ENV is production');
+    expect(error.message).toContain('SESSION_KEYS: is not set, and NODE_ENV is "production"');
     expect(error.message).toContain('npx jwe-session keygen');
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  // Only these exact values mean "development": a deploy under any other NODE_ENV may be a
+  // real server, where a made-up key would silently change at every restart (issue 23, A).
+  it.each([
+    'staging',
+    'prod',
+    'Production',
+    'PRODUCTION',
+    ' production',
+    'production\n',
+    'development ',
+    'Development',
+    'TEST',
+  ])('NODE_ENV %j without keys is an error naming the variable and keygen', async (nodeEnv) => {
+    const keyRingFromEnv = await freshKeyRingFromEnv();
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    for (const variable of ['SESSION_KEYS', 'APP_KEYS']) {
+      const error = thrown(() => keyRingFromEnv(variable, { NODE_ENV: nodeEnv })) as InstanceType<
+        typeof SessionConfigError
+      >;
+      expect(error).toBeInstanceOf(SessionConfigError);
+      expect(error.setting).toBe(variable);
+      // The value as JSON, so a stray space or newline shows.
+      expect(error.message).toContain(
+        `${variable}: is not set, and NODE_ENV is ${JSON.stringify(nodeEnv)}`,
+      );
+      expect(error.message).toContain('only when NODE_ENV is unset, empty, development or test');
+      expect(error.message).toContain('npx jwe-session keygen');
+    }
+    expect(warn).not.toHaveBeenCalled();
+    expect((globalThis as Record<symbol, unknown>)[EPHEMERAL_KEYS]).toBeUndefined();
+  });
+
+  it.each([
+    ['unset', {}],
+    ['empty', { NODE_ENV: '' }],
+    ['development', { NODE_ENV: 'development' }],
+    ['test', { NODE_ENV: 'test' }],
+  ])('NODE_ENV %s without keys gives the made-up key', async (_, env) => {
+    const keyRingFromEnv = await freshKeyRingFromEnv();
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    expect(keyRingFromEnv('SESSION_KEYS', env).ephemeral).toBe(true);
   });
 
   it('outside production, gives an ephemeral ring with exactly one warning', async () => {

@@ -58,6 +58,46 @@ describe('key entry text', () => {
     expect(e.message).toContain('is not a base64url key');
   });
 
+  // `k1:short` used to say "is not a base64url key": its characters are base64url, but 5 of
+  // them are no whole number of bytes (issue 23, D).
+  it.each(['short', 'Zq9xK', 'Q', secretFor('long').repeat(2).slice(0, 45)])(
+    'says a key of base64url characters that is no whole number of bytes has the wrong length',
+    (secret) => {
+      const e = configError(`k1:${secret}`, 1, secret);
+      expect(e.message).toContain(
+        `(id "k1") has a key of ${secret.length} characters; a key is exactly 43 base64url characters (32 random bytes)`,
+      );
+      expect(e.message).toContain('npx jwe-session keygen');
+    },
+  );
+
+  // `docker run --env-file` keeps quotes: SESSION_KEYS="k1:…" arrives with them (issue 23, D).
+  it.each([
+    ['double quotes', (entry: string) => `"${entry}"`],
+    ['single quotes', (entry: string) => `'${entry}'`],
+    ['quotes around the key', (entry: string) => `${entry.replace(':', ':"')}"`],
+    ['an opening quote only', (entry: string) => `"${entry}`],
+  ])('says a value in %s is quoted, and to remove the quotes', (_, quote) => {
+    const e = configError(quote(keyEntry('k1')), 1, secretFor('k1'));
+    expect(e.message).toContain('entry 1 is quoted');
+    expect(e.message).toContain('Remove the quotes');
+    expect(e.message).not.toContain('invalid key id');
+  });
+
+  it('says a quoted list is quoted, naming its first entry, without any secret', () => {
+    const e = configError(`"${keyEntry('a')},${keyEntry('b')}"`, 1, secretFor('a'));
+    expect(e.message).toContain('entry 1 is quoted');
+    expect(e.message).not.toContain(secretFor('b'));
+  });
+
+  it('says a quoted { secret } text is quoted', () => {
+    const error = thrown(() =>
+      KeyRing.from([{ id: 'k1', secret: `"${secretFor('k1')}"` }], 'keys'),
+    ) as SessionConfigError;
+    expect(error.message).toMatch(/^keys: entry 1 is quoted/);
+    expect(error.message).not.toContain(secretFor('k1'));
+  });
+
   it('rejects a key shorter than 32 bytes, giving its length', () => {
     const secret = Buffer.from(keyBytesFor('short').slice(0, 16)).toString('base64url');
     const e = configError(`k1:${secret}`, 1, secret);

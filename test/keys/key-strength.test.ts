@@ -71,6 +71,35 @@ describe('weak keys', () => {
     );
   });
 
+  // 8 distinct characters and no whole-length period: these passed before (issue 23, E).
+  it.each([
+    ['a run after repeats', `${'a'.repeat(24)}abcdefgh`],
+    ['repeats around a run', `${'z'.repeat(12)}abcdefgh${'9'.repeat(12)}`],
+    ['a keyboard walk', 'qwertyuiopasdfghjklzxcvbnm123456'],
+    ['a keyboard walk, back and forth', 'qwertyuioppoiuytrewqasdfghjkllkjhgfdsa'],
+    ['shifted digits and a row in capitals', '!@#$%^&*()QWERTYUIOPASDFGHJKL:ZXCV'],
+    ['the alphabet and the digits', 'abcdefghijklmnopqrstuvwxyz0123456789'],
+  ])('refuses a passphrase that is %s', (_, phrase) => {
+    refused(`k:passphrase:${phrase}`, 'is mostly repeated characters, runs');
+  });
+
+  it('accepts a passphrase with some runs among random characters', () => {
+    expect(() => KeyRing.from('k:passphrase:qwerty-7Hd2-x9Lq-Rt4m-Vb8n-Jk3w-Pz6s')).not.toThrow();
+    expect(() => KeyRing.from('k:passphrase:correct horse battery staple 1234')).not.toThrow();
+  });
+
+  it('never refuses a random 32-character passphrase of lowercase letters or of digits', () => {
+    // The alphabets where a neighbour or a repeat comes up most often by chance.
+    for (const alphabet of ['abcdefghijklmnopqrstuvwxyz', '0123456789', '0123456789abcdef']) {
+      for (let i = 0; i < 3000; i++) {
+        const bytes = crypto.getRandomValues(new Uint8Array(32));
+        const codes = Array.from(bytes, (b) => alphabet.charCodeAt(b % alphabet.length));
+        if (new Set(codes).size < 8) continue;
+        expect(weakness(codes, 'passphrase'), String.fromCharCode(...codes)).toBeUndefined();
+      }
+    }
+  });
+
   it('accepts the test keys and passphrases', () => {
     for (const label of ['k1', 'k2', 'main', 'old', 'live', 'block']) {
       expect(() => KeyRing.from(`k:${secretFor(label)}`)).not.toThrow();

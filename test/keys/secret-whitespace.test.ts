@@ -37,6 +37,25 @@ describe('whitespace around a text secret', () => {
     ]);
   });
 
+  // SECURITY.md says whitespace around a passphrase is dropped: after its marker too (issue 23, E).
+  it('is dropped between passphrase: and the passphrase', () => {
+    for (const padded of [
+      `passphrase: ${phrase}`,
+      `passphrase:\t${phrase} `,
+      ` passphrase:  ${phrase}`,
+    ]) {
+      expect(text(parseKeySpec({ id: 'p', secret: padded }, origin).material)).toBe(phrase);
+      expect(text(parseKeyEntry(`p:${padded}`, origin).material)).toBe(phrase);
+    }
+  });
+
+  it('counts no spaces after passphrase: toward its length', () => {
+    const short = phrase.slice(0, 30);
+    expect(() => parseKeyEntry(`p:passphrase:   ${short}`, origin)).toThrow(
+      'has a passphrase of 30 characters; at least 32',
+    );
+  });
+
   it('keeps whitespace inside a passphrase', () => {
     const inner = `${phrase.slice(0, 20)}  ${phrase.slice(20)}`;
     expect(text(parseKeySpec({ id: 'p', secret: `passphrase:${inner}` }, origin).material)).toBe(

@@ -67,7 +67,7 @@ describe('store options are validated at construction, errors naming the option'
   });
 
   it('names the keys option for a bad key given in code', () => {
-    configError({ keys: 'k1:short' }, 'keys', 'entry 1 (id "k1") is not a base64url key');
+    configError({ keys: 'k1:short' }, 'keys', 'entry 1 (id "k1") has a key of 5 characters');
   });
 
   it('names the custom keys variable for a bad key from the environment', () => {

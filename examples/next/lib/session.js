@@ -1,6 +1,6 @@
 // The one session store of the app. Created when the module is first imported, which
 // `next build` also does: with keys resolved on first use, a build needs no SESSION_KEYS,
-// and a server without them fails at its first request, saying how to make a key.
+// and instrumentation.js stops a server without them as it starts, saying how to make a key.
 import { createSessionStore } from 'jwe-session';
 
 export const store = createSessionStore({
