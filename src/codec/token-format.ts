@@ -122,13 +122,51 @@ export function readPlaintext(body: unknown): PlaintextBody | undefined {
  * text that JSON.stringify produced at seal time, which re-serialising the parse would give
  * back unchanged; any other layout falls back to JSON.stringify, so the worst a surprise can
  * do is make an unchanged session look changed once.
+ *
+ * Another writer may put members after "d" or repeat it (FORMAT.md: readers must not depend on
+ * the order), and JSON.parse then reads the last "d": the text after `"d":` is the data's JSON
+ * only when the object it opens closes right where the plaintext does. Checked by a scan of
+ * the data's text (about 1 ns a character), not by parsing it again.
  */
 export function dataJsonOf(plaintext: string, body: PlaintextBody): string {
   if (body.flash === undefined) {
     const head = plaintextOf(body.claims, { dataJson: '', flashJson: undefined }).slice(0, -1);
-    if (plaintext.startsWith(head) && plaintext.endsWith('}')) {
+    if (
+      plaintext.startsWith(head) &&
+      plaintext.charCodeAt(head.length) === 0x7b /* { */ &&
+      closeOf(plaintext, head.length) === plaintext.length - 1
+    ) {
       return plaintext.slice(head.length, -1);
     }
   }
   return JSON.stringify(body.data);
+}
+
+/**
+ * The index just past the object or array that opens at `start`, in a text JSON.parse accepted
+ * (-1 if it does not close): brackets are counted outside strings, and each string is skipped
+ * whole with a native search for its closing quote.
+ */
+function closeOf(json: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      i = closingQuote(json, i);
+      if (i < 0) return -1;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** Where the string that opens at `open` ends: the next quote after an even run of backslashes. */
+function closingQuote(json: string, open: number): number {
+  let at = json.indexOf('"', open + 1);
+  for (;;) {
+    let backslashes = 0;
+    while (json.charCodeAt(at - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+    if (at < 0 || backslashes % 2 === 0) return at;
+    at = json.indexOf('"', at + 1);
+  }
 }
