@@ -24,10 +24,12 @@ const LAYOUTS: Record<string, string> = {
   '"d" twice, the first a string of braces': `{${CLAIMS},"d":"}{","d":{"user":"last"}}`,
   '"d" twice, identical': `{${CLAIMS},"d":{"user":"u1"},"d":{"user":"u1"}}`,
   '"d" twice, each with a nested "d"': `{${CLAIMS},"d":{"d":{"d":1}},"d":{"d":{"d":2}}}`,
-  // Read with every quote taken as the end of a string, its brackets would balance at the end.
+  // A reader taking every quote for the end of a string would find its brackets balanced.
   'a member after data whose strings hold escaped quotes': `{${CLAIMS},"d":${JSON.stringify({ '"': '\\[]:' })},"x":${JSON.stringify([['{"d', ']'], ''])}}`,
   'whitespace around "d"': `{${CLAIMS}, "d" : {"user":"u1"} }`,
   'data holding "d" keys, nothing after': `{${CLAIMS},"d":{"d":{"d":[{"d":"}"}]}}}`,
+  'flash before "d", as ours': `{${CLAIMS},"f":{"notice":"saved"},"d":{"user":"u1"}}`,
+  'flash holding a "d" of its own': `{${CLAIMS},"f":{"m":{"a":1,"d":2}},"d":{"user":"u1"}}`,
 };
 
 /** What a session holds, as plain JSON. */
@@ -75,37 +77,45 @@ describe.each(Object.entries(LAYOUTS))('an authentic token with %s', (_, text) =
   });
 });
 
-// What a scan of the data's text could trip on: quotes, backslashes, brackets, "d".
+// What could mislead a reader that cuts the data's text out of the plaintext: quotes,
+// backslashes, brackets, commas, colons and "d", in keys and strings at any depth.
 const unit = fc.constantFrom('"', '\\', '{', '}', '[', ']', ',', ':', 'd', ' ');
 const json = fc.jsonValue({ maxDepth: 3, stringUnit: unit });
 const record = fc.dictionary(fc.string({ unit, maxLength: 4 }), json, { maxKeys: 4 });
-// Members after "d": another "d" (also spelled with an escape), or anything else.
-const after = fc.array(fc.tuple(fc.constantFrom('d', '\\u0064', 'x'), fc.oneof(record, json)), {
-  maxLength: 2,
-});
+// Members around the data: flash (whose values may hold a "d" of their own), "d" again (also
+// spelled with an escape), or a member of nobody's.
+const members = fc.array(
+  fc.tuple(fc.constantFrom('d', '\\u0064', 'f', 'x'), fc.oneof(record, json)),
+  { maxLength: 2 },
+);
+const text = (list: [string, unknown][]): string =>
+  list.map(([name, value]) => `,"${name}":${JSON.stringify(value)}`).join('');
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-describe('any data, with any members after "d"', () => {
+describe('any data, with any members before and after "d"', () => {
   it('opens to what JSON.parse reads, or is refused, alike with the cache on and off', async () => {
     const cached = makeStore({ cacheSize: 1000 });
     const uncached = makeStore({ cacheSize: 0 });
     await fc.assert(
-      fc.asyncProperty(record, after, async (data, members) => {
-        const text = `{${CLAIMS},"d":${JSON.stringify(data)}${members
-          .map(([name, value]) => `,"${name}":${JSON.stringify(value)}`)
-          .join('')}}`;
-        const d = JSON.parse(text).d;
-        const token = await forge(cached, text);
+      fc.asyncProperty(members, record, members, async (before, data, after) => {
+        const plaintext = `{${CLAIMS}${text(before)},"d":${JSON.stringify(data)}${text(after)}}`;
+        const { d, f } = JSON.parse(plaintext);
+        const token = await forge(cached, plaintext);
         for (const store of [uncached, cached, cached, cached]) {
           const session = await store.load(`session=${token}`);
-          if (typeof d === 'object' && d !== null && !Array.isArray(d)) {
-            expect(session.rejection).toBeUndefined();
-            expect(dataOf(session)).toEqual(d);
-          } else {
+          if (!isRecord(d) || (f !== undefined && !isRecord(f))) {
             expect(session.rejection?.reason).toBe('malformed');
+            continue;
+          }
+          expect(session.rejection).toBeUndefined();
+          expect(dataOf(session)).toEqual(d);
+          for (const [key, value] of Object.entries(f ?? {})) {
+            expect(session.getFlash(key)).toEqual(value);
           }
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });
