@@ -20,7 +20,7 @@ export interface Unsealed {
   readonly keyId: string;
   readonly data: SessionRecord;
   readonly flash: SessionRecord | undefined;
-  /** `data` as JSON, for change detection: for a token of ours, what `JSON.stringify(data)` gives. */
+  /** `data` as JSON, for change detection (for a token of ours, what JSON.stringify gives). */
   readonly dataJson: string;
 }
 

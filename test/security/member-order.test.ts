@@ -13,19 +13,22 @@ const decoder = new TextDecoder();
 
 const CLAIMS = `"pur":"session","iat":${NOW},"exp":${NOW + 3600},"ori":${NOW}`;
 
+const ESCAPED_D = '"\\u0064":{"user":"last"}';
+const ESCAPES = `${JSON.stringify({ '"': '\\[]:' })},"x":${JSON.stringify([['{"d', ']'], ''])}`;
+
 // Each is the whole plaintext; its data is what JSON.parse reads as "d".
 const LAYOUTS: Record<string, string> = {
   'a member after "d"': `{${CLAIMS},"d":{"user":"u1"},"x":2}`,
   'an object member after "d"': `{${CLAIMS},"d":{"user":"u1"},"x":{"y":{}}}`,
   'a claim repeated after "d"': `{${CLAIMS},"d":{"user":"u1"},"iat":${NOW}}`,
   '"d" twice': `{${CLAIMS},"d":{"user":"first"},"d":{"user":"last"}}`,
-  '"d" twice, the second spelled with an escape': `{${CLAIMS},"d":{"user":"first"},"\\u0064":{"user":"last"}}`,
+  '"d" twice, the second spelled with an escape': `{${CLAIMS},"d":{"user":"first"},${ESCAPED_D}}`,
   '"d" twice, the first not an object': `{${CLAIMS},"d":"first","d":{"user":"last"}}`,
   '"d" twice, the first a string of braces': `{${CLAIMS},"d":"}{","d":{"user":"last"}}`,
   '"d" twice, identical': `{${CLAIMS},"d":{"user":"u1"},"d":{"user":"u1"}}`,
   '"d" twice, each with a nested "d"': `{${CLAIMS},"d":{"d":{"d":1}},"d":{"d":{"d":2}}}`,
   // A reader taking every quote for the end of a string would find its brackets balanced.
-  'a member after data whose strings hold escaped quotes': `{${CLAIMS},"d":${JSON.stringify({ '"': '\\[]:' })},"x":${JSON.stringify([['{"d', ']'], ''])}}`,
+  'a member after data whose strings hold escaped quotes': `{${CLAIMS},"d":${ESCAPES}}`,
   'whitespace around "d"': `{${CLAIMS}, "d" : {"user":"u1"} }`,
   'data holding "d" keys, nothing after': `{${CLAIMS},"d":{"d":{"d":[{"d":"}"}]}}}`,
   'flash before "d", as ours': `{${CLAIMS},"f":{"notice":"saved"},"d":{"user":"u1"}}`,
