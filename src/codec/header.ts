@@ -1,6 +1,7 @@
 import { SessionRejectedError } from '../errors.js';
 import { decodeBase64url, isCanonicalBase64url } from '../util/base64url.js';
 import { quoteAscii } from '../util/printable.js';
+import { detached } from './detached.js';
 import { ALG, ENC, parseKid, ZIP } from './token-format.js';
 
 // The only header members a token of ours carries. Anything else (crit, jku, p2c, epk, …)
@@ -57,7 +58,8 @@ export function readHeader(token: string, allowZip: boolean): ReadToken | Sessio
     const read = checkHeader(encoded, allowZip);
     if (read instanceof SessionRejectedError) return read;
     if (known.size >= MAX_KNOWN_HEADERS) known.clear();
-    known.set(encoded, read);
+    // A copy: `encoded` is cut from the request's Cookie header, which it would keep alive.
+    known.set(detached(encoded), read);
     header = read;
   }
   // jose decodes the other segments leniently (atob skips whitespace and '=', ignores stray

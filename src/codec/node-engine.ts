@@ -5,6 +5,7 @@
 // makes a commit synchronous end to end. node:crypto is reached at run time through
 // process.getBuiltinModule, never a static import, so the core still loads on any runtime.
 import { decodeCanonicalBase64url, encodeBase64url } from '../util/base64url.js';
+import { detached } from './detached.js';
 import type { TokenSegments } from './header.js';
 import type { ProtectedHeader } from './token-format.js';
 
@@ -122,7 +123,8 @@ export class NodeEngine {
     if (aad === undefined) {
       aad = encoder.encode(encodedHeader);
       if (this.#openedHeaders.size >= MAX_HEADERS) this.#openedHeaders.clear();
-      this.#openedHeaders.set(encodedHeader, aad);
+      // A copy: the text is cut from the request's Cookie header, which it would keep alive.
+      this.#openedHeaders.set(detached(encodedHeader), aad);
     }
     return aad;
   }

@@ -1,3 +1,4 @@
+import { detached } from './detached.js';
 import type { Claims } from './token-format.js';
 
 /** What a token opened to, kept as text: each hit parses the data afresh for its request. */
@@ -31,6 +32,8 @@ export class TokenCache {
   // 4 KB cookie, a new string on every request, cost more to hash than the rest of a hit
   // (bench:write-path). A hit still needs the exact token, so a string that only shares a
   // tag with a cached token is a miss, decrypted and refused as usual.
+  // Every string kept (token and tag) is the entry's own copy, never the caller's: a token
+  // read from a request is a slice of its Cookie header, and would keep the header alive.
   #young = new Map<string, CacheEntry>();
   #old = new Map<string, CacheEntry>();
   // Each generation holds half; with an odd maximum the extra entry goes unused.
@@ -47,14 +50,16 @@ export class TokenCache {
     const older = this.#old.get(tag);
     if (older === undefined || older.token !== token) return undefined;
     this.#old.delete(tag);
-    this.#add(tag, older);
+    // Keyed again by its own tag: `tag` is cut from this request's token.
+    this.#add(tagOf(older.token), older);
     return older.opened;
   }
 
   set(token: string, opened: Opened): void {
-    const tag = tagOf(token);
+    const own = detached(token);
+    const tag = tagOf(own);
     this.#old.delete(tag);
-    this.#add(tag, { token, opened });
+    this.#add(tag, { token: own, opened });
   }
 
   #add(tag: string, entry: CacheEntry): void {

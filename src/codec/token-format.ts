@@ -97,10 +97,19 @@ export interface PlaintextBody {
   readonly claims: Claims;
   readonly data: SessionRecord;
   readonly flash: SessionRecord | undefined;
+  /**
+   * The data's JSON, for change detection and for the token cache to parse on each hit: for a
+   * token of ours, the text JSON.stringify gave at seal time, which serialising the data again
+   * would give back unchanged.
+   */
+  readonly dataJson: string;
 }
 
-/** Reads a parsed plaintext as the layout `plaintextOf` writes, or undefined if it is not. */
-export function readPlaintext(body: unknown): PlaintextBody | undefined {
+/**
+ * Reads a parsed plaintext as the layout `plaintextOf` writes, or undefined if it is not;
+ * `dataJson` is the text the data parsed from, when it was parsed on its own.
+ */
+function readBody(body: unknown, dataJson: string | undefined): PlaintextBody | undefined {
   if (!isRecord(body)) return undefined;
   const { pur, iat, exp, ori, d, f } = body;
   if (typeof pur !== 'string' || !isTime(iat) || !isTime(exp) || !isTime(ori)) return undefined;
@@ -110,22 +119,45 @@ export function readPlaintext(body: unknown): PlaintextBody | undefined {
   // A null prototype means a key named "constructor" or "__proto__" is only ever data.
   Object.setPrototypeOf(d, null);
   if (f) Object.setPrototypeOf(f, null);
-  return { claims: { pur, iat, exp, ori, ...optional }, data: d, flash: f };
+  const claims = { pur, iat, exp, ori, ...optional };
+  return { claims, data: d, flash: f, dataJson: dataJson ?? JSON.stringify(d) };
 }
 
+/** JSON.parse, with undefined (which no JSON text gives) for a text that is not JSON. */
+function parsed(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
+const DATA_MEMBER = ',"d":';
+
 /**
- * The data's JSON, cut from the plaintext when it has the layout `plaintextOf` writes (claims,
- * then `"d"` last) instead of serialising the data again on every request. The cut is the
- * text that JSON.stringify produced at seal time, which re-serialising the parse would give
- * back unchanged; any other layout falls back to JSON.stringify, so the worst a surprise can
- * do is make an unchanged session look changed once.
+ * Reads a plaintext (its depth already checked), or undefined if it is not a session payload.
+ *
+ * The layout `plaintextOf` writes is parsed as two texts, split at the first `,"d":`: the
+ * members before it, and the data after it up to the closing brace. The data's JSON is then
+ * that text, cut from the plaintext instead of serialising the data again, and exactly what
+ * the data parsed from. `,"d":` never occurs inside a JSON string (a quote there is escaped),
+ * so the split is at a member named "d"; the two texts both parse only when it is the
+ * top-level "d" and nothing follows its value. Anything else another writer may send
+ * (FORMAT.md: readers must not depend on the order), such as a member after "d" or "d" twice,
+ * is parsed whole, and the data serialised. Either way the result is what JSON.parse reads
+ * from the whole plaintext, a repeated member counting as its last occurrence.
  */
-export function dataJsonOf(plaintext: string, body: PlaintextBody): string {
-  if (body.flash === undefined) {
-    const head = plaintextOf(body.claims, { dataJson: '', flashJson: undefined }).slice(0, -1);
-    if (plaintext.startsWith(head) && plaintext.endsWith('}')) {
-      return plaintext.slice(head.length, -1);
+export function readPlaintext(plaintext: string): PlaintextBody | undefined {
+  const at = plaintext.indexOf(DATA_MEMBER);
+  if (at > 0 && plaintext.endsWith('}')) {
+    const members = parsed(`${plaintext.slice(0, at)}}`);
+    const dataJson = plaintext.slice(at + DATA_MEMBER.length, -1);
+    const data = members === undefined ? undefined : parsed(dataJson);
+    if (isRecord(members) && data !== undefined) {
+      // As JSON.parse would have it: the "d" that comes last wins.
+      members.d = data;
+      return readBody(members, dataJson);
     }
   }
-  return JSON.stringify(body.data);
+  return readBody(parsed(plaintext), undefined);
 }
