@@ -2,6 +2,12 @@
 // escapeHtml: the session holds what users typed, and a page that printed it raw would let
 // one note run script in the next visitor's page.
 
+import { readFileSync } from 'node:fs';
+
+// Inlined rather than served: the pages' CSP allows no stylesheet from anywhere but the page,
+// and the fastify and hono examples render these same pages without a route for it.
+const STYLE = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
+
 /** Escapes text for use in HTML content and in quoted attribute values. */
 export function escapeHtml(value) {
   return String(value)
@@ -12,43 +18,131 @@ export function escapeHtml(value) {
     .replaceAll("'", '&#39;');
 }
 
-/**
- * The session cookie: size, chunks, key id, expiry, rejection. `session.cookie` is the cookie
- * the request brought (the adapter commits when the response starts, after this page is
- * rendered); a cookie sealed with an older key is re-sealed by this response, and says so.
- */
-function cookiePanel(session, sealingKeyId) {
-  const lines = [];
-  const info = session.cookie;
-  if (info) {
-    const chunks = info.chunks === 1 ? '1 chunk' : `${info.chunks} chunks`;
-    const resealed = sealingKeyId !== undefined && info.keyId !== sealingKeyId;
-    const key = resealed
-      ? `key id <code id="key-id">${escapeHtml(sealingKeyId)}</code> (this response re-seals it; ` +
-        `your browser sent it sealed with <code>${escapeHtml(info.keyId)}</code>)`
-      : `key id <code id="key-id">${escapeHtml(info.keyId)}</code>`;
-    lines.push(
-      `<p id="cookie-info">Session cookie: <b id="cookie-bytes">${info.bytes}</b> bytes in ` +
-        `<b id="cookie-chunks">${escapeHtml(chunks)}</b> (limit ${info.limit} bytes) · ${key} · ` +
-        `expires <time id="expires" datetime="${info.expiresAt.toISOString()}">` +
-        `${info.expiresAt.toISOString()}</time>${resealed ? ' (moved later by the re-seal)' : ''}</p>`,
-    );
-  } else {
-    lines.push('<p id="cookie-info">No session cookie: nothing is stored yet.</p>');
-  }
-  if (session.rejection) {
-    // Only the reason, one of a fixed list (malformed, expired, tampered…): the detail is for
-    // the server's log, which is where the server writes it.
-    lines.push(
-      `<p id="rejection" class="warn">The cookie your browser sent was rejected ` +
-        `(<b>${escapeHtml(session.rejection.reason)}</b>). You start with an empty session.</p>`,
-    );
-  }
-  return lines.join('\n');
+// ---- times people read ----------------------------------------------------------------------
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const UNITS = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** "6 days, 23 hours": the two largest units, the second left out when it is 0. */
+function duration(ms) {
+  const first = UNITS.findIndex(([, size]) => ms >= size);
+  if (first === -1) return undefined;
+  const [word, size] = UNITS[first];
+  const parts = [plural(Math.floor(ms / size), word)];
+  const next = UNITS[first + 1];
+  const rest = next && Math.floor((ms % size) / next[1]);
+  if (rest) parts.push(plural(rest, next[0]));
+  return parts.join(', ');
 }
 
-/** A whole page: title, body, the cookie panel and the note about the Secure attribute. */
-export function page(title, body, session, sealingKeyId) {
+/** "Sun 13 Dec, 14:02 UTC", with the year when it is not this one. Written out by hand so
+ * every server, whatever its locale data, prints the same. */
+function clock(date, now) {
+  const year = date.getUTCFullYear() === now.getUTCFullYear() ? '' : ` ${date.getUTCFullYear()}`;
+  const hh = String(date.getUTCHours()).padStart(2, '0');
+  const mm = String(date.getUTCMinutes()).padStart(2, '0');
+  return `${DAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}${year}, ${hh}:${mm} UTC`;
+}
+
+/** "in 6 days, 23 hours (Sun 13 Dec, 14:02 UTC)" or "3 minutes ago (…)", as a <time>. */
+function timeElement(date, id) {
+  const now = new Date();
+  const diff = date.getTime() - now.getTime();
+  const span = duration(Math.abs(diff));
+  const relative = span === undefined ? 'just now' : diff > 0 ? `in ${span}` : `${span} ago`;
+  const idAttribute = id ? ` id="${id}"` : '';
+  return `<time${idAttribute} datetime="${date.toISOString()}">${relative} <span class="nowrap">(${clock(date, now)})</span></time>`;
+}
+
+// ---- the session panel ------------------------------------------------------------------------
+
+/**
+ * The session cookie: size, chunks, key id, expiry, who is signed in. `session.cookie`
+ * is the cookie the request brought (the adapter commits when the response starts, after this
+ * page is rendered); a cookie sealed with an older key is re-sealed by this response, and says so.
+ */
+function sessionPanel(session, sealingKeyId) {
+  const info = session.cookie;
+  const user = session.get('user');
+  const signedIn =
+    typeof user === 'string' && user !== '' ? `<b>${escapeHtml(user)}</b>` : 'not signed in';
+  const facts = [['User', `<span id="signed-in">${signedIn}</span>`]];
+  let size;
+  if (info) {
+    const chunks = info.chunks === 1 ? '1 chunk' : `${info.chunks} chunks`;
+    const share = Math.min(100, (info.bytes / info.limit) * 100);
+    size =
+      `<p class="size"><b id="cookie-bytes">${info.bytes}</b> bytes in ` +
+      `<b id="cookie-chunks">${escapeHtml(chunks)}</b></p>\n` +
+      `<div class="meter${share > 75 ? ' high' : ''}" aria-hidden="true">` +
+      `<span style="width: ${share.toFixed(1)}%"></span></div>\n` +
+      `<p class="meter-caption"><span>${Math.round(share)}% of the limit</span>` +
+      `<span>limit ${info.limit} bytes</span></p>`;
+    const resealed = sealingKeyId !== undefined && info.keyId !== sealingKeyId;
+    facts.push([
+      'Key id',
+      resealed
+        ? `<code id="key-id">${escapeHtml(sealingKeyId)}</code> <span class="note">this response ` +
+          `re-seals it; your browser sent it sealed with <code>${escapeHtml(info.keyId)}</code></span>`
+        : `<code id="key-id">${escapeHtml(info.keyId)}</code>`,
+    ]);
+    facts.push([
+      'Expires',
+      timeElement(info.expiresAt, 'expires') +
+        (resealed ? ' <span class="note">moved later by the re-seal</span>' : ''),
+    ]);
+    facts.push([
+      'Kept',
+      `<span id="cookie-lifetime">${
+        session.options().persistent ? 'after the browser closes' : 'until the browser closes'
+      }</span>`,
+    ]);
+  } else {
+    size = '<p class="empty">No session cookie: nothing is stored yet.</p>';
+  }
+  const rows = facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('\n');
+  return `<aside class="card panel" id="session-panel" aria-labelledby="session-title">
+<h2 id="session-title">Your session <span class="badge">encrypted cookie</span></h2>
+<div id="cookie-info">
+${size}
+</div>
+<dl class="facts">
+${rows}
+</dl>
+<form method="post" action="/logout">
+  <button type="submit" id="logout" class="danger">Forget me</button>
+</form>
+</aside>`;
+}
+
+/**
+ * A rejected cookie, at the top of the page where it is seen. Only the reason, one of a fixed
+ * list (malformed, expired, tampered…): the detail is for the server's log, which is where the
+ * server writes it.
+ */
+function rejectionNote(session) {
+  if (!session.rejection) return '';
+  return (
+    `<p id="rejection" class="warn">The cookie your browser sent was rejected ` +
+    `(<b>${escapeHtml(session.rejection.reason)}</b>). You start with an empty session.</p>\n`
+  );
+}
+
+// ---- pages ------------------------------------------------------------------------------------
+
+/**
+ * A whole page: header, the title and `body`, the session panel, and the footer with the note
+ * about the Secure attribute. `lead` is an optional paragraph under the title.
+ */
+export function page(title, body, session, sealingKeyId, lead) {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56,18 +150,26 @@ export function page(title, body, session, sealingKeyId) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · jwe-session demo</title>
 <style>
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
-  form { margin: 1rem 0; } input[type=text] { width: 8rem; } textarea { width: 100%; }
-  footer { margin-top: 2rem; border-top: 1px solid #ccc; font-size: 0.9rem; color: #444; }
-  th { text-align: left; padding-right: 1rem; } .warn { color: #a00; }
-  code { background: #f3f3f3; padding: 0 0.2rem; }
-</style>
+${STYLE}</style>
 </head>
 <body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site-header">
+<div class="inner">
+<a class="brand" href="/"><span class="mark" aria-hidden="true"></span>jwe-session <span class="sub">demo</span></a>
+<nav aria-label="Session data"><a href="/session.json">Session as JSON</a></nav>
+</div>
+</header>
+<main id="main" class="layout">
+<div class="content">
+<div class="intro">
 <h1>${escapeHtml(title)}</h1>
-${body}
-<footer>
-${cookiePanel(session, sealingKeyId)}
+${lead ? `<p>${lead}</p>\n` : ''}</div>
+${rejectionNote(session)}${body}
+</div>
+${sessionPanel(session, sealingKeyId)}
+</main>
+<footer class="site-footer">
 <p>The whole session lives in the encrypted <code>session</code> cookie: no database.
 See it as JSON at <a href="/session.json">/session.json</a>.</p>
 <p id="secure-note">This demo sets the cookie without the <code>Secure</code> attribute only because it
@@ -78,39 +180,44 @@ runs over plain HTTP on localhost. A real app serves HTTPS and keeps the default
 `;
 }
 
-/** GET /: the calculator form, the notes form and list, and the forget-me button. */
+/** GET /: the calculator form, the notes form and list. */
 export function homePage(session, sealingKeyId) {
   const notes = session.get('notes') ?? [];
   const items = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('\n');
   const calculation = session.get('calculation');
+  const last = calculation
+    ? `Last: a = ${escapeHtml(calculation.a)}, b = ${escapeHtml(calculation.b)} · ` +
+      '<a href="/result" id="result-link">See the last result</a>'
+    : 'No calculation yet.';
   return page(
-    'jwe-session demo',
-    `<p>Enter two numbers: the result is computed on the server, kept in your session cookie,
-and shown on the next page.</p>
-<form method="post" action="/calculate">
-  <label>a <input type="text" inputmode="decimal" name="a" required></label>
-  <label>b <input type="text" inputmode="decimal" name="b" required></label>
+    'A session that lives in a cookie',
+    `<section class="card" aria-labelledby="calculator-title">
+<h2 id="calculator-title">Calculator</h2>
+<p class="hint">Enter two numbers: the result is computed on the server, kept in your session
+cookie, and shown on the next page.</p>
+<form method="post" action="/calculate" class="fields">
+  <div class="field"><label for="a">Number a</label><input type="text" inputmode="decimal" id="a" name="a" autocomplete="off" required></div>
+  <div class="field"><label for="b">Number b</label><input type="text" inputmode="decimal" id="b" name="b" autocomplete="off" required></div>
   <button type="submit" id="calculate">Calculate</button>
 </form>
-<p>${calculation ? '<a href="/result" id="result-link">See the last result</a>' : 'No calculation yet.'}</p>
-<h2>Notes</h2>
-<p>Each note is added to the session. Add long ones to watch the cookie split into chunks
-(<code>session</code>, <code>session.1</code>, …) and then reach its size limit.</p>
+<p class="last-result">${last}</p>
+</section>
+<section class="card" aria-labelledby="notes-title">
+<h2 id="notes-title">Notes</h2>
+<p class="hint">Each note is added to the session. Add long ones to watch the cookie split into
+chunks (<code>session</code>, <code>session.1</code>, …) and then reach its size limit.</p>
 <form method="post" action="/notes">
-  <textarea name="note" rows="3" required></textarea>
-  <input type="hidden" name="remember" value="0">
-  <label><input type="checkbox" name="remember" value="1" id="remember"${session.options().persistent ? ' checked' : ''}> Remember me (unchecked: the cookie ends when the browser closes)</label>
-  <button type="submit" id="add-note">Add note</button>
+  <label for="note">New note</label>
+  <textarea id="note" name="note" rows="3" required></textarea>
+  <div class="actions"><button type="submit" id="add-note">Add note</button></div>
 </form>
-<p id="note-count">${notes.length === 1 ? '1 note' : `${notes.length} notes`}</p>
-<ol id="notes">
-${items}
-</ol>
-<form method="post" action="/logout">
-  <button type="submit" id="logout">Forget me</button>
-</form>`,
+<p class="count" id="note-count">${notes.length === 1 ? '1 note' : `${notes.length} notes`}</p>
+<ol id="notes" class="notes">${items ? `\n${items}\n` : ''}</ol>
+</section>`,
     session,
     sealingKeyId,
+    'Everything here is kept in one encrypted cookie, with no database behind it. Compute ' +
+      'something, add notes, and watch the cookie grow, split into chunks and reach its limit.',
   );
 }
 
@@ -120,7 +227,8 @@ export function resultPage(session, sealingKeyId) {
   if (!calc) {
     return page(
       'Result',
-      '<p id="result">No calculation yet.</p><p><a href="/">Back</a></p>',
+      '<section class="card"><p id="result">No calculation yet.</p>' +
+        '<p><a href="/" class="back"><span aria-hidden="true">←</span> Back to the calculator</a></p></section>',
       session,
       sealingKeyId,
     );
@@ -132,16 +240,20 @@ export function resultPage(session, sealingKeyId) {
     ['a × b', calc.product],
     ['a ÷ b', quotient],
   ]
-    .map(([label, value]) => `<tr><th>${label}</th><td>${escapeHtml(value)}</td></tr>`)
+    .map(([label, value]) => `<tr><th scope="row">${label}</th><td>${escapeHtml(value)}</td></tr>`)
     .join('\n');
+  const at = new Date(calc.at);
+  const computed = Number.isNaN(at.getTime()) ? escapeHtml(calc.at) : timeElement(at);
   return page(
     'Result',
-    `<p id="result">For a = <b>${escapeHtml(calc.a)}</b> and b = <b>${escapeHtml(calc.b)}</b>:</p>
-<table id="results">
+    `<section class="card">
+<p id="result">For a = <b>${escapeHtml(calc.a)}</b> and b = <b>${escapeHtml(calc.b)}</b>:</p>
+<table id="results" class="results">
 ${rows}
 </table>
-<p>Computed at ${escapeHtml(calc.at)}, read back from your session cookie.</p>
-<p><a href="/" id="back">Back</a></p>`,
+<p class="hint">Computed ${computed}, read back from your session cookie.</p>
+<p><a href="/" id="back" class="back"><span aria-hidden="true">←</span> Back</a></p>
+</section>`,
     session,
     sealingKeyId,
   );
@@ -151,7 +263,10 @@ ${rows}
 export function errorPage(title, message, session, sealingKeyId) {
   return page(
     title,
-    `<p id="error" class="warn">${escapeHtml(message)}</p><p><a href="/">Back</a></p>`,
+    `<section class="card">
+<p id="error" class="warn">${escapeHtml(message)}</p>
+<p><a href="/" class="back"><span aria-hidden="true">←</span> Back</a></p>
+</section>`,
     session,
     sealingKeyId,
   );

@@ -123,6 +123,16 @@ function bodyTooLarge(res, session) {
 
 // ---- routes -------------------------------------------------------------------------------
 
+/**
+ * A "remember me" box on any form that posts one (sign-in is where it belongs): the hidden "0"
+ * plus the checkbox's "1" tells unchecked from absent. Absent keeps the session's choice,
+ * which the token carries, so forms without the box do not reset it.
+ */
+function remember(session, form) {
+  const values = form.getAll('remember');
+  if (values.length > 0) session.options({ persistent: values.includes('1') });
+}
+
 /** POST /calculate: compute from a and b, keep inputs and results in the session, 303 to /result. */
 async function calculate(req, res, session) {
   const form = await readForm(req);
@@ -131,6 +141,7 @@ async function calculate(req, res, session) {
   // Bad input: answer 400 and leave the session alone. Nothing was set, so no cookie is sent.
   if (problem) return sendError(res, session, 400, 'Bad input', problem);
   session.set('calculation', result);
+  remember(session, form);
   // No save() needed: the adapter seals the session before this 303 goes out.
   redirect(res, '/result');
 }
@@ -143,9 +154,7 @@ async function addNote(req, res, session) {
   if (problem) return sendError(res, session, 400, 'Bad input', problem);
   const notes = session.get('notes');
   session.set('notes', [...(notes ?? []), note]);
-  // Optional field: the hidden "0" plus the checkbox's "1" tells unchecked from absent.
-  const remember = form.getAll('remember');
-  if (remember.length > 0) session.options({ persistent: remember.includes('1') });
+  remember(session, form);
   try {
     // Commit now rather than when the response starts, so a session grown past its limit
     // fails at this line, where the app can answer it.

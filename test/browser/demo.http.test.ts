@@ -123,9 +123,9 @@ describe('demo process', () => {
     });
   });
 
-  it('"remember me" on the notes form: unchecked gives a browser-session cookie that stays one', async () => {
-    const postNote = (fields: [string, string][], cookie?: string) =>
-      fetch(at('/notes'), {
+  it('"remember me" on a form post: unchecked gives a browser-session cookie that stays one', async () => {
+    const postTo = (path: string, fields: [string, string][], cookie?: string) =>
+      fetch(at(path), {
         method: 'POST',
         redirect: 'manual',
         headers: {
@@ -134,6 +134,8 @@ describe('demo process', () => {
         },
         body: new URLSearchParams(fields).toString(),
       });
+    const postNote = (fields: [string, string][], cookie?: string) =>
+      postTo('/notes', fields, cookie);
     const maxAge = (response: Response) =>
       /Max-Age=\d+/i.test(response.headers.getSetCookie().join('\n'));
     // The hidden "0" alone: the box was unchecked.
@@ -147,8 +149,10 @@ describe('demo process', () => {
     // A later note without the field keeps the choice, carried in the token.
     const later = await postNote([['note', 'b']], cookie);
     expect(maxAge(later)).toBe(false);
+    // The panel says so; the notes form has no box of its own (it belongs to sign-in).
     const home = await (await fetch(at('/'), { headers: { cookie } })).text();
-    expect(home).toMatch(/id="remember">/);
+    expect(home).toContain('<span id="cookie-lifetime">until the browser closes</span>');
+    expect(home).not.toContain('name="remember"');
     // Checked ("0" and "1"): persistent again.
     const remembering = await postNote(
       [
@@ -161,5 +165,13 @@ describe('demo process', () => {
     expect(maxAge(remembering)).toBe(true);
     // No field at all, as the contract's clients post: persistent, as before.
     expect(maxAge(await postNote([['note', 'd']]))).toBe(true);
+    // Any form that posts the field: the calculator's too.
+    const calculated = await postTo('/calculate', [
+      ['a', '1'],
+      ['b', '2'],
+      ['remember', '0'],
+    ]);
+    expect(calculated.status).toBe(303);
+    expect(maxAge(calculated)).toBe(false);
   });
 });
