@@ -1,43 +1,20 @@
 // The demo in a real browser: Debian's headless Chromium driven by playwright-core. Only a
 // browser says whether the cookies really work: that it stores them, sends every chunk back,
 // drops the deleted ones, and follows the 303s with the cookie the POST set.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Cookie, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, newKeyEntry, startDemo, stopAllApps } from '../helpers/app-process.js';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  chromiumAvailable,
+  chromiumSuiteTitle,
+} from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-// In CI a missing browser is a failure (.ci/run installs it); on a workstation, a skip.
-it.runIf(!available && process.env.CI)('has Chromium installed (required in CI)', () => {
-  throw new Error(
-    `no Chromium at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM_PATH`,
-  );
-});
-
-if (!available && !process.env.CI) {
-  console.warn(
-    `skipping the browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
-  );
-}
-
-const title = available
-  ? 'demo in headless Chromium'
-  : `demo in headless Chromium (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium, or set CHROMIUM_PATH)`;
+const title = chromiumSuiteTitle('demo in headless Chromium');
 
 /** The session's cookies in the browser, by name, base first. */
 async function sessionCookies(context: BrowserContext): Promise<Cookie[]> {
@@ -56,7 +33,7 @@ function keyIdOf(cookies: Cookie[]): string {
   return String(header.kid).split('.')[0] as string;
 }
 
-describe.skipIf(!available)(title, () => {
+describe.skipIf(!chromiumAvailable)(title, () => {
   const oldKey = newKeyEntry('old');
   const newKey = newKeyEntry('new');
   let demo: AppProcess;
@@ -71,7 +48,7 @@ describe.skipIf(!available)(title, () => {
       chromium.launchPersistentContext(userDataDir, {
         executablePath: CHROMIUM,
         headless: true,
-        args: ARGS,
+        args: CHROMIUM_ARGS,
       }),
     ]);
     page = context.pages()[0] ?? (await context.newPage());
