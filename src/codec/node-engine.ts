@@ -42,9 +42,15 @@ const MAX_HEADERS = 16;
 const encoder = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The part of `process` that leads to node:crypto. */
+export interface ProcessLike {
+  readonly getBuiltinModule?: (id: string) => unknown;
+}
+
 /** node:crypto, if this runtime has it and lets it be reached without an import. */
-export function reachNodeCrypto(): NodeCrypto | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+export function reachNodeCrypto(
+  proc: ProcessLike | undefined = (globalThis as { process?: ProcessLike }).process,
+): NodeCrypto | undefined {
   try {
     const found = proc?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
     return typeof found?.createCipheriv === 'function' &&

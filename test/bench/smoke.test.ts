@@ -1,9 +1,10 @@
 // Keeps the other benchmarks from rotting: bench:write-path's smoke run measures every case on
-// both engines, and every app of bench:http (the same server processes bench/http.js starts)
+// both engines, bench/engines.js times both engines, and every app of bench:http (the same server processes bench/http.js starts)
 // round-trips a session before anything would be timed.
 import { execFile } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain-JavaScript benchmark module, without types
 import { checkedSession, startServer } from '../../bench/http-harness.js';
@@ -32,6 +33,19 @@ describe('npm run bench:write-path -- --quick', () => {
         );
       }
     }
+  });
+});
+
+describe('bench/engines.js', () => {
+  it('times both engines at both levels', { timeout: 60_000 }, async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bench/engines.js', '1', '5'], {
+      cwd: root,
+      timeout: 40_000,
+    });
+    for (const variant of ['raw node', 'raw webcrypto', 'store node', 'store webcrypto']) {
+      expect(stdout).toMatch(new RegExp(`^  ${variant} +\\d+\\.\\d \\(`, 'm'));
+    }
+    expect(stdout).toMatch(/raw: node is \d+\.\dx as fast as webcrypto/);
   });
 });
 

@@ -1,74 +1,33 @@
 // The Fetch path outside Node: test/runtimes/app.mjs (the core and `jwe-session/fetch` only)
 // served by Bun (Bun.serve), Deno (Deno.serve) and Cloudflare's workerd (a module worker from a
-// generated config), each on loopback, all driven over HTTP by the same cases below.
-//
-// The binaries come from `bash .ci/runtimes.sh` (pinned npm packages under .runtimes/), or from
-// PATH. A runtime that is not installed is skipped here with a message; under CI=true it must
-// be present, and its absence fails the run.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+// generated config), each on loopback, all driven over HTTP by the same cases below. The
+// binaries and the workerd config come from ./harness.ts.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeaderFrom, headerOf, type Jar } from '../helpers/browser-jar.js';
+import {
+  BUN,
+  childEnv,
+  DENO,
+  denoRun,
+  inCI,
+  type Running,
+  root,
+  startWorkerd,
+  stopper,
+  WORKERD,
+} from './harness.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const APP = join(root, 'test/runtimes/app.mjs');
 const WORKER = join(root, 'test/runtimes/worker.mjs');
-const inCI = process.env.CI === 'true';
-
-/** The pinned binary under .runtimes/, else the one on PATH, else undefined. */
-function binary(name: string, pinned: string, onPath: string): string | undefined {
-  const local = join(root, '.runtimes', name, 'node_modules', pinned);
-  if (existsSync(local)) return local;
-  try {
-    return execFileSync('which', [onPath], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const BUN = binary('bun', 'bun/bin/bun.exe', 'bun');
-const DENO = binary('deno', 'deno/deno', 'deno');
-const WORKERD = binary('workerd', 'workerd/bin/workerd', 'workerd');
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64url')}`;
 const OLD = key('old');
 const NEW = key('new');
 // The main ring seals with "new" and still opens "old"; /old/ has the old key alone.
 const KEYS = { SESSION_KEYS: `${NEW},${OLD}`, SESSION_KEYS_OLD: OLD };
-
-interface Running {
-  readonly base: string;
-  stop(): Promise<void>;
-}
-
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    // Neither runtime may look for updates or report anything: loopback only.
-    DENO_NO_UPDATE_CHECK: '1',
-    DO_NOT_TRACK: '1',
-    ...extra,
-  };
-}
-
-function stopper(child: ChildProcess): () => Promise<void> {
-  return () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const force = setTimeout(() => child.kill('SIGKILL'), 3000);
-      child.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
-}
 
 /** Starts a child that prints `LISTENING <runtime> <port>` once it serves. */
 function startPrinting(command: string, args: string[]): Promise<Running> {
@@ -96,77 +55,14 @@ function startPrinting(command: string, args: string[]): Promise<Running> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+// workerd fills `process.env` from the config's text bindings since compatibility date 2026-08-04.
+const startApp = () =>
+  startWorkerd({
+    worker: WORKER,
+    compatibilityDate: '2026-11-01',
+    bindings: KEYS,
+    readyPath: '/session.json',
   });
-}
-
-/** A capnp string literal (keys are base64url and ids [A-Za-z0-9_-], so only quotes matter). */
-const capnp = (text: string) => JSON.stringify(text);
-
-async function startWorkerd(): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), 'jwe-session-workerd-'));
-  // workerd resolves no node_modules: bundle the worker (jose, cookie and all) into one module.
-  execFileSync(
-    BUN as string,
-    ['build', WORKER, '--target=browser', '--format=esm', `--outfile=${join(dir, 'worker.mjs')}`],
-    { cwd: root, env: childEnv(), stdio: 'pipe' },
-  );
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker", esModule = embed "worker.mjs") ],
-  compatibilityDate = "2026-11-01",
-  bindings = [
-    (name = "SESSION_KEYS", text = ${capnp(KEYS.SESSION_KEYS)}),
-    (name = "SESSION_KEYS_OLD", text = ${capnp(KEYS.SESSION_KEYS_OLD)}),
-  ],
-);
-`,
-  );
-  const child = spawn(WORKERD as string, ['serve', join(dir, 'config.capnp')], {
-    cwd: dir,
-    env: childEnv(),
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const stop = stopper(child);
-  const base = `http://127.0.0.1:${port}`;
-  // workerd prints nothing when it listens: ask until it answers.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await fetch(`${base}/session.json`);
-      break;
-    } catch {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        await stop();
-        throw new Error(`workerd did not serve on ${base}:\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return {
-    base,
-    async stop() {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 interface Runtime {
   readonly name: string;
@@ -184,15 +80,7 @@ const runtimes: Runtime[] = [
   {
     name: 'deno',
     missing: DENO ? undefined : 'no deno binary',
-    start: () =>
-      startPrinting(DENO as string, [
-        'run',
-        '--cached-only',
-        '--allow-env',
-        '--allow-net=127.0.0.1',
-        `--allow-read=${root}`,
-        APP,
-      ]),
+    start: () => startPrinting(DENO as string, denoRun(APP)),
   },
   {
     name: 'workerd',
@@ -201,7 +89,7 @@ const runtimes: Runtime[] = [
       : !BUN
         ? 'no bun binary to bundle the worker'
         : undefined,
-    start: startWorkerd,
+    start: startApp,
   },
 ];
 
