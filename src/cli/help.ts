@@ -17,6 +17,7 @@ Commands:
   keygen    print a new key entry for SESSION_KEYS
   rotate    print the three SESSION_KEYS values of a rotation that logs nobody out
   decode    show what a session cookie holds, or why it is rejected
+  revoke    end a session, or every session of a user, in the app's Redis
   help      show help for a command: jwe-session help <command>
 
 Options:
@@ -122,9 +123,44 @@ Examples:
 ${EXIT_CODES}
 `;
 
+const REVOKE = `Usage: jwe-session revoke (--subject ID | --session ID) [options]
+
+Ends sessions before they expire, in the Redis the app checks revocations in
+(redisRevocationStore from jwe-session/redis), named by REDIS_URL:
+
+  --subject ID   every session of this subject (the user id the sessions carry) created
+                 before now: "log out everywhere", after a password change or a stolen
+                 device. A sign-in in the same second, or later, stays valid.
+  --session ID   one session, by its session id.
+
+Each process of the app sees the revocation at its next check (within its recheckInterval,
+default 1 s). The revocation is a Redis key with a TTL: once it expires no cookie it could
+refuse is still valid, and Redis forgets it.
+
+Needs the redis package (npm install redis) and REDIS_URL=redis://[user:password@]host[:port][/db]
+(rediss:// for TLS). The password is never printed: messages show the URL with ***.
+Redis is not retried: a connection that does not open within 2 s, or no answer within 5 s,
+exits 1.
+
+Options:
+  --ttl T          how long Redis keeps the revocation (default 30 days + 60 s: the default
+                   absoluteTimeout, the longest a session lasts, plus the clock tolerance on
+                   both sides). If the app sets absoluteTimeout, pass it plus 60 s.
+                   T is seconds, or a number with s, m, h or d: 3600, 90m, 12h, 30d
+  --prefix P       the store's key prefix, if the app sets one (default jwe-session:)
+  --json           print what was revoked as JSON, for scripts
+  -h, --help       show this help
+
+Examples:
+  REDIS_URL=redis://127.0.0.1:6379 jwe-session revoke --subject user-123456
+  jwe-session revoke --session 3q2-7wX9kL0mN4pR8sT1vA --json
+
+${EXIT_CODES}
+`;
+
 const HELP = `Usage: jwe-session help [command]
 
-Shows help for the tool, or for one command (keygen, rotate, decode).
+Shows help for the tool, or for one command (keygen, rotate, decode, revoke).
 
 ${EXIT_CODES}
 `;
@@ -133,6 +169,7 @@ const TEXTS: Readonly<Record<string, string>> = {
   keygen: KEYGEN,
   rotate: ROTATE,
   decode: DECODE,
+  revoke: REVOKE,
   help: HELP,
 };
 

@@ -12,6 +12,7 @@ import {
   usageError,
 } from './io.js';
 import { keygen } from './keygen.js';
+import { revoke } from './revoke.js';
 import { rotate } from './rotate.js';
 
 // A cookie is a few kilobytes; anything much larger on stdin is a mistake, not a cookie.
@@ -67,6 +68,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return rotate(rest, io);
     case 'decode':
       return decode(rest, io);
+    case 'revoke':
+      return revoke(rest, io);
     case 'help': {
       const [topic, ...extra] = rest;
       if (extra.length > 0) throw usageError('help takes at most one command', 'help');

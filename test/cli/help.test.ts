@@ -11,7 +11,7 @@ describe('jwe-session help', () => {
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
       expect(r.stdout).toContain('Usage: jwe-session <command> [options]');
-      for (const command of ['keygen', 'rotate', 'decode', 'help']) {
+      for (const command of ['keygen', 'rotate', 'decode', 'revoke', 'help']) {
         expect(r.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
       }
       expect(r.stdout).toMatch(EXIT_CODES);
@@ -19,7 +19,7 @@ describe('jwe-session help', () => {
     }
   });
 
-  for (const command of ['keygen', 'rotate', 'decode']) {
+  for (const command of ['keygen', 'rotate', 'decode', 'revoke']) {
     it(`${command}: help ${command}, ${command} --help and ${command} -h are the same text`, async () => {
       const results = await Promise.all([
         runCli(['help', command]),
