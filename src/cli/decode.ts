@@ -1,6 +1,6 @@
+import { absoluteOf, refusalOf } from '../codec/claims-check.js';
 import { readHeader, type TokenHeader } from '../codec/header.js';
 import { ALG, ENC, kidOf, WINDOW_SECONDS } from '../codec/token-format.js';
-import { absoluteOf, refusalOf } from '../codec/claims-check.js';
 import type { OpenedToken } from '../codec/unseal.js';
 import { type SealedTimes, SessionRejectedError } from '../errors.js';
 import { KeyRing } from '../keys/key-ring.js';

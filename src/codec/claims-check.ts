@@ -65,4 +65,3 @@ export function refusalOf(
     sealedTimes(config, opened.claims, opened.keyId),
   );
 }
-

@@ -45,8 +45,7 @@ async function sealLater(
   header: ProtectedHeader,
   plaintext: string,
 ): Promise<string> {
-  const key =
-    ring.derivedWindowKey(keyId, window) ?? (await ring.windowKey(keyId, window));
+  const key = ring.derivedWindowKey(keyId, window) ?? (await ring.windowKey(keyId, window));
   if (config.engine !== undefined && !config.compress) {
     return config.engine.seal(key, header, plaintext);
   }

@@ -29,7 +29,6 @@ export interface OpenedToken {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-
 /** How many times `char` occurs in `text`, counting no further than `limit`. */
 function countUpTo(text: string, char: string, limit: number): number {
   let count = 0;

@@ -1,7 +1,7 @@
+import { maxInflatedBytes } from '../codec/codec-config.js';
 import { toJson } from '../codec/json-value.js';
 import type { Claims } from '../codec/token-format.js';
 import { plaintextOf } from '../codec/token-format.js';
-import { maxInflatedBytes } from '../codec/codec-config.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { lifetimeOf, sameLifetime } from './lifetime.js';
 import { newClaims } from './new-claims.js';

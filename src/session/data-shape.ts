@@ -208,7 +208,10 @@ function checked(
 
 function finish(
   codec: CodecConfig,
-  opened: OpenedToken, data: unknown, migratedFrom: number | undefined): Outcome {
+  opened: OpenedToken,
+  data: unknown,
+  migratedFrom: number | undefined,
+): Outcome {
   if (data === opened.data && migratedFrom === undefined) {
     return { ...opened, reshaped: false, migratedFrom };
   }

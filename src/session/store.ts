@@ -159,7 +159,12 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
  * Nothing was committed: the session is the app's again, to put right and commit. What was
  * frozen for the seal is replaced by a writable copy of the same values.
  */
-function unlock(state: SessionState, prior: SessionState['phase'], plan: SealPlan, error: unknown): never {
+function unlock(
+  state: SessionState,
+  prior: SessionState['phase'],
+  plan: SealPlan,
+  error: unknown,
+): never {
   state.commit = undefined;
   if (state.phase === 'committed') state.phase = prior;
   state.data = parseRecord(plan.dataJson);
