@@ -60,7 +60,7 @@ export class Handle<T, F> implements RequestHandle<T, F> {
   readonly session: Session<T, F>;
   readonly #state: SessionState;
   readonly #committer: Committer;
-  readonly #write: CookieWriter | undefined;
+  #write: CookieWriter | undefined;
 
   constructor(
     committer: Committer,
@@ -70,8 +70,11 @@ export class Handle<T, F> implements RequestHandle<T, F> {
   ) {
     this.#committer = committer;
     this.#state = state;
-    this.#write = options?.write;
-    if (options?.readOnly !== undefined) lockSession(state, options.readOnly);
+    this.#write = undefined;
+    if (options !== undefined) {
+      this.#write = options.write;
+      if (options.readOnly !== undefined) lockSession(state, options.readOnly);
+    }
     this.session = new Session<T, F>(state, rejection, this);
   }
 

@@ -23,7 +23,7 @@ import {
 import { SealedValues } from './sealed-values.js';
 import { commitOf, type Session } from './session.js';
 import type { SessionStore } from './session-store.js';
-import { freezeData, type SessionState } from './state.js';
+import { freezeData, type Phase, type SessionState } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
@@ -117,10 +117,6 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     const ring = config.keys();
     const plan = planCommit(state, config, ring, Math.floor(config.codec.now() / 1000));
     const prior = state.phase;
-    const lock = (): void => {
-      if (prior !== 'failed') state.phase = 'committed';
-      freezeData(state);
-    };
     if (plan.kind === 'too-large') throw tooLarge(config, state, plan.size, plan.limit);
     if (plan.kind !== 'seal') {
       if (plan.kind === 'delete' && plan.ended) {
@@ -130,7 +126,7 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
       const names = plan.kind === 'delete' ? state.present : NO_NAMES;
       const commit = writeDeletion(config, state, names, write);
       state.commit = commit;
-      lock();
+      lock(state, prior);
       return commit;
     }
     const finish = (token: string): Commit => {
@@ -145,26 +141,27 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     if (typeof sealed === 'string') {
       // A synchronous engine: the commit is done in this tick, with no promise for the
       // adapters to wait on (the Node adapter then holds no response call).
-      lock();
+      lock(state, prior);
       return finish(sealed);
     }
     const pending = sealed.then(finish, (error: unknown) => unlock(state, prior, plan, error));
     state.commit = pending;
-    lock();
+    lock(state, prior);
     return pending;
   }
+}
+
+/** The first commit locks the session (a failed request's stays failed). */
+function lock(state: SessionState, prior: Phase): void {
+  if (prior !== 'failed') state.phase = 'committed';
+  freezeData(state);
 }
 
 /**
  * Nothing was committed: the session is the app's again, to put right and commit. What was
  * frozen for the seal is replaced by a writable copy of the same values.
  */
-function unlock(
-  state: SessionState,
-  prior: SessionState['phase'],
-  plan: SealPlan,
-  error: unknown,
-): never {
+function unlock(state: SessionState, prior: Phase, plan: SealPlan, error: unknown): never {
   state.commit = undefined;
   if (state.phase === 'committed') state.phase = prior;
   state.data = parseRecord(plan.dataJson);
