@@ -5,11 +5,13 @@ import { debug } from '../debug.js';
 import { type KeySize, SessionTooLargeError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { type Commit, commitOf, NO_COOKIES } from './commit.js';
-import type { SealPlan } from './commit-plan.js';
+import type { CommitPlan, SealPlan } from './commit-plan.js';
 import { notifyEvent } from './hooks.js';
 import { cookieInfo } from './loaded-state.js';
 import type { SessionState } from './state.js';
 import type { StoreConfig } from './store-config.js';
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** Where a commit's cookies go before it is recorded (a cookie jar); throwing fails the commit. */
 export type CookieWriter = (commit: Commit) => void;
@@ -36,13 +38,20 @@ export function tooLarge(
   return new SessionTooLargeError(size, limit, largest);
 }
 
-/** The commit that deletes these cookies of the session (none: a commit that writes nothing). */
-export function writeDeletion(
+/**
+ * The commit of a plan without a seal: nothing, or the deletion of every cookie of the
+ * session the request carried.
+ */
+export function writeUnsealed(
   config: StoreConfig,
   state: SessionState,
-  names: readonly string[],
+  plan: Exclude<CommitPlan, SealPlan>,
   write: CookieWriter | undefined,
 ): Commit {
+  if (plan.kind === 'delete' && plan.ended) {
+    debug(`cookie "${config.cookie.name}" cleared: absolute lifetime has passed`);
+  }
+  const names = plan.kind === 'delete' ? state.present : NO_NAMES;
   const commit = names.length === 0 ? NO_COOKIES : commitOf(deletions(names), config.cookie);
   write?.(commit);
   // Deletions: once they are written, the browser holds no cookie of this session.

@@ -1,4 +1,4 @@
-import { assertJsonValue, keyPath } from '../codec/json-value.js';
+import { assertJsonValue, keyPath, parseRecord } from '../codec/json-value.js';
 import type { LifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { CookieInfo } from '../types.js';
@@ -137,6 +137,30 @@ export function lockSession(state: SessionState, reason: string): void {
   state.phase = 'failed';
   state.lockedBy = reason;
   freezeData(state);
+}
+
+/** The first commit locks the session (a failed request's stays failed). */
+export function lockCommit(state: SessionState, prior: Phase): void {
+  if (prior !== 'failed') state.phase = 'committed';
+  freezeData(state);
+}
+
+/**
+ * A commit failed and recorded nothing: the session is the app's again, in the phase it had,
+ * to put right and commit. What was frozen for the seal is replaced by a writable copy of the
+ * same values (the JSON the commit would have sealed).
+ */
+export function unlockCommit(
+  state: SessionState,
+  prior: Phase,
+  dataJson: string,
+  flashJson: string | undefined,
+): void {
+  state.commit = undefined;
+  if (state.phase === 'committed') state.phase = prior;
+  state.data = parseRecord(dataJson);
+  state.exposed = undefined;
+  if (flashJson !== undefined) state.outgoingFlash = parseRecord(flashJson);
 }
 
 /**

@@ -1,14 +1,12 @@
-import { parseRecord } from '../codec/json-value.js';
 import { seal } from '../codec/seal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import type { ReadChunks } from '../cookie/chunking.js';
-import { debug } from '../debug.js';
 import { SessionRejectedError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData } from '../types.js';
 import type { Commit } from './commit.js';
-import { planCommit, type SealPlan } from './commit-plan.js';
-import { type CookieWriter, tooLarge, writeDeletion, writeSealed } from './commit-write.js';
+import { planCommit } from './commit-plan.js';
+import { type CookieWriter, tooLarge, writeSealed, writeUnsealed } from './commit-write.js';
 import { loadedState } from './loaded-state.js';
 import { type Opening, openToken } from './open-token.js';
 import { PORT, type SessionPort } from './port.js';
@@ -23,10 +21,8 @@ import {
 import { SealedValues } from './sealed-values.js';
 import { commitOf, type Session } from './session.js';
 import type { SessionStore } from './session-store.js';
-import { freezeData, type Phase, type SessionState } from './state.js';
+import { lockCommit, type SessionState, unlockCommit } from './state.js';
 import type { StoreConfig } from './store-config.js';
-
-const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /**
  * The store behind `SessionStore`: it runs each step of a request, each in a file of its own.
@@ -119,21 +115,19 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     const prior = state.phase;
     if (plan.kind === 'too-large') throw tooLarge(config, state, plan.size, plan.limit);
     if (plan.kind !== 'seal') {
-      if (plan.kind === 'delete' && plan.ended) {
-        debug(`cookie "${config.cookie.name}" cleared: absolute lifetime has passed`);
-      }
-      // Without a seal there is nothing to write but deletions (or nothing at all).
-      const names = plan.kind === 'delete' ? state.present : NO_NAMES;
-      const commit = writeDeletion(config, state, names, write);
-      state.commit = commit;
-      lock(state, prior);
-      return commit;
+      state.commit = writeUnsealed(config, state, plan, write);
+      lockCommit(state, prior);
+      return state.commit;
     }
+    const unlock = (error: unknown): never => {
+      unlockCommit(state, prior, plan.dataJson, plan.flashJson);
+      throw error;
+    };
     const finish = (token: string): Commit => {
       try {
         state.commit = writeSealed(config, ring, state, plan, token, write);
       } catch (error) {
-        unlock(state, prior, plan, error);
+        unlock(error);
       }
       return state.commit as Commit;
     };
@@ -141,31 +135,12 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     if (typeof sealed === 'string') {
       // A synchronous engine: the commit is done in this tick, with no promise for the
       // adapters to wait on (the Node adapter then holds no response call).
-      lock(state, prior);
+      lockCommit(state, prior);
       return finish(sealed);
     }
-    const pending = sealed.then(finish, (error: unknown) => unlock(state, prior, plan, error));
+    const pending = sealed.then(finish, unlock);
     state.commit = pending;
-    lock(state, prior);
+    lockCommit(state, prior);
     return pending;
   }
-}
-
-/** The first commit locks the session (a failed request's stays failed). */
-function lock(state: SessionState, prior: Phase): void {
-  if (prior !== 'failed') state.phase = 'committed';
-  freezeData(state);
-}
-
-/**
- * Nothing was committed: the session is the app's again, to put right and commit. What was
- * frozen for the seal is replaced by a writable copy of the same values.
- */
-function unlock(state: SessionState, prior: Phase, plan: SealPlan, error: unknown): never {
-  state.commit = undefined;
-  if (state.phase === 'committed') state.phase = prior;
-  state.data = parseRecord(plan.dataJson);
-  state.exposed = undefined;
-  if (plan.flashJson !== undefined) state.outgoingFlash = parseRecord(plan.flashJson);
-  throw error;
 }
