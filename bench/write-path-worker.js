@@ -7,6 +7,23 @@ const [dist, engine, caseName, batchMs, warmMs] = process.argv.slice(2);
 // A throwaway benchmark key (not a counting sequence: the key ring refuses those).
 const KEYS = 'bench:oDiLjSqbsjIi38bvTwXcNkET5RwuAeQR9UxZGPlCJhU';
 
+// The port of the build under test: `open` (a request handle) since the handle re-shape, or
+// the older `load`/`commit` pair; both seen through one shape, so every revision pays the same.
+function apiOf(port) {
+  if (typeof port.open === 'function') {
+    return {
+      load: (header) => port.open({ cookie: header }),
+      session: (handle) => handle.session,
+      commit: (handle) => handle.commit(),
+    };
+  }
+  return {
+    load: (header) => port.load(header),
+    session: (session) => session,
+    commit: (session) => port.commit(session),
+  };
+}
+
 // One case: a function run once per op (a promise when the engine made one), set up for a
 // build and an engine. Each begins with a session cookie sealed by that same store.
 const sessions = { small: { count: 1 }, large: payloads.large };
@@ -15,9 +32,9 @@ const cases = {
   read: async (port) => {
     const header = await cookieOf(port, sessions.small);
     return () =>
-      settle(port.load(header), (session) => {
-        session.get('count');
-        return port.commit(session);
+      settle(port.load(header), (opened) => {
+        port.session(opened).get('count');
+        return port.commit(opened);
       });
   },
   // A counter, as bench:http's /write: load, change, seal, Set-Cookie lines.
@@ -33,7 +50,7 @@ const cases = {
   // Token cache off: every load decrypts the 3 KB session (header, canonical checks, AES, JSON).
   'open large, cache off': async (port) => {
     const header = await cookieOf(port, sessions.large);
-    return () => settle(port.load(header), (session) => session.get('uid'));
+    return () => settle(port.load(header), (opened) => port.session(opened).get('uid'));
   },
 };
 
@@ -42,9 +59,10 @@ function settle(value, then) {
 }
 
 async function cookieOf(port, data) {
-  const session = await port.load(undefined);
+  const opened = await port.load(undefined);
+  const session = port.session(opened);
   for (const [key, value] of Object.entries(data)) session.set(key, value);
-  const commit = await port.commit(session);
+  const commit = await port.commit(opened);
   return commit.lines.map((line) => line.slice(0, line.indexOf(';'))).join('; ');
 }
 
@@ -55,9 +73,9 @@ async function chain(port, data, change) {
     header = commit.lines.map((line) => line.slice(0, line.indexOf(';'))).join('; ');
   };
   return () =>
-    settle(port.load(header), (session) => {
-      change(session);
-      return settle(port.commit(session), next);
+    settle(port.load(header), (opened) => {
+      change(port.session(opened));
+      return settle(port.commit(opened), next);
     });
 }
 
@@ -71,7 +89,7 @@ async function runner() {
     ...(engine === 'node' && { engine }),
     ...(caseName.includes('cache off') && { cacheSize: 0 }),
   });
-  return cases[caseName](portOf(store));
+  return cases[caseName](apiOf(portOf(store)));
 }
 
 async function batch(op, ops) {

@@ -2,7 +2,7 @@ import type { SerializeOptions } from 'cookie';
 import { SessionReadOnlyError } from '../errors.js';
 import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
-import { type Session, stateOf } from '../session/session.js';
+import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
 import { describeThrown } from '../util/describe-thrown.js';
@@ -60,9 +60,8 @@ export async function jarSession<T, F = AnySessionData>(
 ): Promise<Session<T, F>> {
   const port = portOf<T, F>(store);
   const attributes = port.cookieAttributes;
-  const session = await port.load((name) => jarValue(jar.get(name)));
-  // Called by the commit before it is recorded: a refusal fails the commit (see sink).
-  stateOf(session).sink = (commit: Commit) => {
+  // Called by the commit before it is recorded: a refusal fails the commit (see OpenOptions).
+  const write = (commit: Commit): void => {
     for (const cookie of commit.cookies) {
       try {
         jar.set(cookie.name, cookie.value, jarOptions(attributes, cookie.maxAge));
@@ -73,5 +72,6 @@ export async function jarSession<T, F = AnySessionData>(
       }
     }
   };
-  return session;
+  const handle = await port.open({ cookie: (name) => jarValue(jar.get(name)) }, { write });
+  return handle.session;
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { portOf } from '../session/port.js';
+import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
-import { sendDefault500 } from './error-response.js';
+import { sendDefault500 } from './failure-response.js';
+import { nodeFacts } from './request-facts.js';
 import { holdResponse } from './response-hold.js';
 import { checkSessionKeys } from './startup-keys.js';
 
@@ -81,10 +82,11 @@ export function sessionMiddleware<T, F = AnySessionData>(
       next();
       return;
     }
-    const attach = (session: Session<T, F>): void => {
+    const attach = (handle: RequestHandle<T, F>): void => {
+      const session = handle.session;
       sessions.set(req, session);
       (req as IncomingMessage & { session: Session<T, F> }).session = session;
-      holdResponse(port, session, res, (error) => {
+      holdResponse(handle, res, (error) => {
         if (options.onError) options.onError(error, req, res, next);
         // `next` was called already, to run the route. Express routes a second call with an
         // error to its error handlers; other hosts allow one call and crash on a second.
@@ -94,9 +96,9 @@ export function sessionMiddleware<T, F = AnySessionData>(
       next();
     };
     // A session that needs no decryption (no cookie, a token-cache hit) is attached at once.
-    let loaded: Session<T, F> | Promise<Session<T, F>>;
+    let loaded: RequestHandle<T, F> | Promise<RequestHandle<T, F>>;
     try {
-      loaded = port.load(req.headers.cookie);
+      loaded = port.open(nodeFacts(req));
     } catch (error) {
       next(error);
       return;

@@ -1,11 +1,11 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { SessionServerError } from '../errors.js';
 import type { Commit } from '../session/commit.js';
-import { portOf } from '../session/port.js';
-import { type Session, stateOf } from '../session/session.js';
+import { portOf, type RequestHandle } from '../session/port.js';
+import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
-import { lockSession } from '../session/state.js';
 import type { AnySessionData } from '../types.js';
+import { nodeFacts } from './request-facts.js';
 import { checkSessionKeys } from './startup-keys.js';
 
 export { SessionServerError } from '../errors.js';
@@ -51,7 +51,6 @@ export interface FastifySessionOptions {
   rejectionLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | false;
 }
 
-const FAILED = 'the request failed, so the session was not saved and cannot be changed';
 const NOT_SAVED = 'The session could not be saved.';
 const NOT_LOADED = 'The session could not be loaded.';
 
@@ -78,6 +77,9 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
     return;
   }
   const level = options.rejectionLogLevel ?? 'debug';
+  type Handle = RequestHandle<FastifySessionType, AnySessionData>;
+  // Each request's handle: its session's commit and failure.
+  const handles = new WeakMap<FastifyRequest, Handle>();
   // Requests that failed: their session is locked and sends nothing, even with the error reply.
   const failed = new WeakSet<FastifyRequest>();
   // The Set-Cookie lines our onSend put on a reply that an onSend hook after ours may yet fail.
@@ -85,15 +87,13 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
 
   const fail = (request: FastifyRequest, error: unknown): void => {
     failed.add(request);
-    const session = request.session as Session<FastifySessionType> | null;
-    if (session) {
-      const state = stateOf(session);
-      if (!state.locked) lockSession(state, FAILED);
-    }
+    handles.get(request)?.fail();
     request.log.error({ err: error }, 'jwe-session: session failed; no session cookie was sent');
   };
 
-  const attach = (request: FastifyRequest, session: Session<FastifySessionType>): void => {
+  const attach = (request: FastifyRequest, handle: Handle): void => {
+    handles.set(request, handle);
+    const session = handle.session;
     request.session = session;
     const rejection = session.rejection;
     if (rejection && level) {
@@ -112,16 +112,16 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
       fail(request, error);
       next(new SessionServerError(NOT_LOADED, error));
     };
-    let loaded: Session<FastifySessionType> | Promise<Session<FastifySessionType>>;
+    let loaded: Handle | Promise<Handle>;
     try {
-      loaded = port.load(request.headers.cookie);
+      loaded = port.open(nodeFacts(request.raw));
     } catch (error) {
       loadFailed(error);
       return;
     }
     if (loaded instanceof Promise) {
-      loaded.then((session) => {
-        attach(request, session);
+      loaded.then((handle) => {
+        attach(request, handle);
         next();
       }, loadFailed);
     } else {
@@ -133,10 +133,9 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
   // A route that threw (or a hook's error, before or after our onSend) saves nothing of its
   // session, as with the Node and Fetch wrappers; the error reply carries no session cookie.
   fastify.addHook('onError', (request, reply, _error, next) => {
-    if (request.session && !failed.has(request)) {
+    if (!failed.has(request)) {
       failed.add(request);
-      const state = stateOf(request.session);
-      if (!state.locked) lockSession(state, FAILED);
+      handles.get(request)?.fail();
     }
     const lines = sent.get(request);
     if (lines) {
@@ -147,8 +146,8 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
   });
 
   fastify.addHook('onSend', (request, reply, payload, next) => {
-    const session = request.session as Session<FastifySessionType> | null;
-    if (!session || failed.has(request)) {
+    const handle = handles.get(request);
+    if (!handle || failed.has(request)) {
       next(null, payload);
       return;
     }
@@ -172,7 +171,7 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
     };
     let commit: Commit | Promise<Commit>;
     try {
-      commit = port.commit(session);
+      commit = handle.commit();
     } catch (error) {
       commitFailed(error);
       return;

@@ -1,9 +1,10 @@
-import { portOf } from '../session/port.js';
-import { type Session, stateOf } from '../session/session.js';
+import { portOf, type RequestHandle } from '../session/port.js';
+import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
-import { lockSession, type SessionState } from '../session/state.js';
 import type { AnySessionData } from '../types.js';
-import { fetch500 } from './fetch-500.js';
+import { answerFetchFailure } from './failure-response.js';
+import { fetchFacts } from './request-facts.js';
+import { withCookies } from './response-cookies.js';
 
 /** A Fetch API handler that also gets the session. */
 export type FetchSessionHandler<T, F = AnySessionData> = (
@@ -18,31 +19,6 @@ export interface WithSessionFetchOptions {
    * Default: log the error to stderr and return a bare 500.
    */
   onError?: (error: unknown, request: Request) => Response | Promise<Response>;
-}
-
-const FAILED = 'the request failed, so the session was not saved and cannot be changed';
-
-/**
- * Adds Set-Cookie values to a response. Responses from `Response.redirect()` or `fetch()` have
- * immutable headers; for those a new Response is built with the same body,
- * status, status text and headers, plus ours.
- */
-function withCookies(response: Response, cookies: readonly string[]): Response {
-  // A network error (Response.error()) has no headers to carry cookies; it stays an error.
-  if (cookies.length === 0 || response.type === 'error') return response;
-  try {
-    for (const cookie of cookies) response.headers.append('Set-Cookie', cookie);
-    return response;
-  } catch {
-    // Immutable headers throw on the first append, so nothing was added to the original.
-    const copy = new Response(response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    for (const cookie of cookies) copy.headers.append('Set-Cookie', cookie);
-    return copy;
-  }
 }
 
 /**
@@ -74,22 +50,16 @@ export function withSessionFetch<T, F = AnySessionData>(
   const { onError } = options;
   const port = portOf<T, F>(store);
   return async (request) => {
-    let state: SessionState | undefined;
+    let handle: RequestHandle<T, F> | undefined;
     try {
-      const session = await port.load(request.headers.get('cookie'));
-      state = stateOf(session);
-      const response = await handler(request, session);
+      handle = await port.open(fetchFacts(request));
+      const response = await handler(request, handle.session);
       // The commit locks the session: a change made later (while the body streams) throws.
-      const commit = await port.commit(session);
+      const commit = await handle.commit();
       return withCookies(response, commit.lines);
     } catch (error) {
-      if (state && !state.locked) lockSession(state, FAILED);
-      if (!onError) return fetch500(error);
-      try {
-        return await onError(error, request);
-      } catch (failure) {
-        return fetch500(failure);
-      }
+      handle?.fail();
+      return answerFetchFailure(error, request, onError);
     }
   };
 }

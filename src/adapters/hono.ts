@@ -1,10 +1,11 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
-import { type Session, stateOf } from '../session/session.js';
+import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
-import { lockSession } from '../session/state.js';
 import type { AnySessionData } from '../types.js';
+import { fetchFacts } from './request-facts.js';
+import { withCookies } from './response-cookies.js';
 import { checkSessionKeys } from './startup-keys.js';
 
 /** The context variables the middleware sets: `c.get('session')`, `c.var.session`. */
@@ -18,19 +19,6 @@ export interface SessionVariables<T = AnySessionData, F = AnySessionData> {
  */
 export interface SessionEnv<T = AnySessionData, F = AnySessionData> {
   Variables: SessionVariables<T, F>;
-}
-
-const FAILED = 'the request failed, so the session was not saved and cannot be changed';
-
-// A Response from fetch() or Response.redirect() has immutable headers: the first append
-// throws (adding nothing), and a copy with the same body, status and headers takes them.
-function appendCookies(c: Context, lines: readonly string[]): void {
-  try {
-    for (const line of lines) c.res.headers.append('set-cookie', line);
-  } catch {
-    c.res = new Response(c.res.body, c.res);
-    for (const line of lines) c.res.headers.append('set-cookie', line);
-  }
 }
 
 /**
@@ -65,24 +53,28 @@ export function honoSession<T, F = AnySessionData>(
   const port = portOf<T, F>(store);
   checkSessionKeys(store);
   return async (c, next) => {
-    const loaded = port.load(c.req.header('cookie'));
+    const opened = port.open(fetchFacts(c.req.raw));
     // A session that needs no decryption (no cookie, a token-cache hit) is attached at once.
-    const session = loaded instanceof Promise ? await loaded : loaded;
-    c.set('session', session);
+    const handle = opened instanceof Promise ? await opened : opened;
+    c.set('session', handle.session);
     await next();
-    const state = stateOf(session);
     if (c.error) {
-      if (!state.locked) lockSession(state, FAILED);
+      handle.fail();
       return;
     }
     let commit: Commit;
     try {
-      const pending = port.commit(session);
+      const pending = handle.commit();
       commit = pending instanceof Promise ? await pending : pending;
     } catch (error) {
-      if (!state.locked) lockSession(state, FAILED);
+      handle.fail();
       throw error;
     }
-    if (commit.lines.length > 0) appendCookies(c, commit.lines);
+    // Hono's `c.res` setter carries the old response's headers over (its Set-Cookie lines
+    // replacing the new one's), so a copy is made through it, then takes our cookies.
+    withCookies(c.res, commit.lines, (response) => {
+      c.res = new Response(response.body, response);
+      return c.res;
+    });
   };
 }

@@ -1,17 +1,17 @@
 import { SessionConfigError } from '../errors.js';
 import { portOf } from '../session/port.js';
-import { type Session, stateOf } from '../session/session.js';
+import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
-import { lockSession } from '../session/state.js';
 import type { AnySessionData } from '../types.js';
 import { jarSession } from './cookie-jar.js';
+import { answerFetchFailure } from './failure-response.js';
 import {
   type FetchSessionHandler,
   type WithSessionFetchOptions,
   withSessionFetch,
 } from './fetch.js';
-import { fetch500 } from './fetch-500.js';
 import type { CookieJar } from './jar.js';
+import { fetchFacts } from './request-facts.js';
 import { checkSessionKeys } from './startup-keys.js';
 
 // `next` is an optional peer: it is imported only when a function below is called, so neither
@@ -178,16 +178,10 @@ export function sessionProxy<T, F = AnySessionData>(
   return async (request) => {
     if (mayWrite(request)) return writing(request);
     try {
-      const session = await port.load(request.headers.get('cookie'));
-      lockSession(stateOf(session), READ_ONLY);
-      return await handler(request, session);
+      const handle = await port.open(fetchFacts(request), { readOnly: READ_ONLY });
+      return await handler(request, handle.session);
     } catch (error) {
-      if (!onError) return fetch500(error);
-      try {
-        return await onError(error, request);
-      } catch (failure) {
-        return fetch500(failure);
-      }
+      return answerFetchFailure(error, request, onError);
     }
   };
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { portOf } from '../session/port.js';
+import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
-import { sendDefault500 } from './error-response.js';
+import { answerNodeFailure } from './failure-response.js';
+import { nodeFacts } from './request-facts.js';
 import { holdResponse } from './response-hold.js';
 import { checkSessionKeys } from './startup-keys.js';
 
@@ -78,24 +79,17 @@ export function withSession<T, F = AnySessionData>(
   const port = portOf<T, F>(store);
   checkSessionKeys(store);
   return async (req, res) => {
-    const report = async (error: unknown): Promise<void> => {
-      try {
-        if (onError) await onError(error, req, res);
-        else sendDefault500(error, res);
-      } catch (failure) {
-        // onError itself failed: fall back to the default rather than hang the client.
-        sendDefault500(failure, res);
-      }
-    };
-    let session: Session<T, F>;
+    const report = (error: unknown): Promise<void> => answerNodeFailure(error, req, res, onError);
+    let handle: RequestHandle<T, F>;
     try {
-      const loaded = port.load(req.headers.cookie);
-      session = loaded instanceof Promise ? await loaded : loaded;
+      const opened = port.open(nodeFacts(req));
+      handle = opened instanceof Promise ? await opened : opened;
     } catch (error) {
       await report(error);
       return;
     }
-    const hold = holdResponse(port, session, res, report);
+    const session = handle.session;
+    const hold = holdResponse(handle, res, report);
     const sessionReq = req as SessionRequest<T, IncomingMessage, F>;
     sessionReq.session = session;
     try {

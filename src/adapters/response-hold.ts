@@ -1,9 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { SessionCommittedError } from '../errors.js';
 import type { Commit } from '../session/commit.js';
-import type { SessionPort } from '../session/port.js';
-import { type Session, stateOf } from '../session/session.js';
-import { lockSession } from '../session/state.js';
+import type { RequestHandle } from '../session/port.js';
 import type { AnySessionData } from '../types.js';
 import { moveHeadHeaders } from './write-head.js';
 
@@ -25,8 +23,6 @@ interface HeldCall {
  */
 type Phase = 'idle' | 'holding' | 'open' | 'failed';
 
-const FAILED = 'the request failed, so the session was not saved and cannot be changed';
-
 export interface ResponseHold {
   /**
    * Settles once a response the app started has been committed and released, or has failed
@@ -45,7 +41,7 @@ function removeAllHeaders(res: ServerResponse): void {
 }
 
 /**
- * Makes `res` commit `session` before its headers go out. The methods that start a response
+ * Makes `res` commit the handle's session before its headers go out. The methods that start a response
  * are patched on this instance: the first call commits the session (which locks it). A commit
  * that needs no sealing (the common, unchanged session) lets the call through at once; while a
  * seal is under way the calls are queued and replayed in order once the Set-Cookie values are
@@ -55,12 +51,10 @@ function removeAllHeaders(res: ServerResponse): void {
  * methods) drops the held calls and goes to `onFailure`, with no session cookie set.
  */
 export function holdResponse<T, F = AnySessionData>(
-  port: SessionPort<T, F>,
-  session: Session<T, F>,
+  handle: RequestHandle<T, F>,
   res: ServerResponse,
   onFailure: (error: unknown) => void | Promise<void>,
 ): ResponseHold {
-  const state = stateOf(session);
   const originals = {} as Record<Starter, AnyMethod>;
   let phase: Phase = 'idle';
   const held: HeldCall[] = [];
@@ -77,7 +71,7 @@ export function holdResponse<T, F = AnySessionData>(
   const abandon = (error: unknown): void => {
     dropHeld(error);
     phase = 'failed';
-    if (!state.locked) lockSession(state, FAILED);
+    handle.fail();
     if (!res.headersSent) removeAllHeaders(res);
   };
 
@@ -110,7 +104,7 @@ export function holdResponse<T, F = AnySessionData>(
   const start = (method: Starter, args: unknown[]): unknown => {
     let commit: Commit | Promise<Commit>;
     try {
-      commit = port.commit(session);
+      commit = handle.commit();
     } catch (error) {
       commit = Promise.reject(error);
     }

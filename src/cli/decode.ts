@@ -1,8 +1,10 @@
+import { absoluteOf, refusalOf } from '../codec/claims-check.js';
 import { readHeader, type TokenHeader } from '../codec/header.js';
 import { ALG, ENC, kidOf, WINDOW_SECONDS } from '../codec/token-format.js';
-import { absoluteOf, openPastLifetime, type Unsealed, unseal } from '../codec/unseal.js';
+import type { OpenedToken } from '../codec/unseal.js';
 import { type SealedTimes, SessionRejectedError } from '../errors.js';
 import { KeyRing } from '../keys/key-ring.js';
+import { openToken } from '../session/open-token.js';
 import { resolveOptions, type StoreConfig } from '../session/store-options.js';
 import { durationOption, integerOption, parseCommandArgs, stringOption } from './args.js';
 import { type CookieSource, readDecodeInput } from './decode-input.js';
@@ -15,7 +17,7 @@ interface Decoded {
   readonly cookie: CookieSource | undefined;
   readonly header: TokenHeader | undefined;
   /** Undefined without keys: the claims and data stay sealed. */
-  readonly opened: Unsealed | undefined;
+  readonly opened: OpenedToken | undefined;
   readonly rejection: SessionRejectedError | undefined;
   readonly keys: { readonly source: string; readonly primaryId: string } | undefined;
   /** When the opened session's absolute lifetime ends (its own, if it chose a shorter one). */
@@ -32,7 +34,7 @@ interface Ending {
 }
 
 /** Why and when the session ended, from its claims and the settings a request applies. */
-function endingOf(opened: Unsealed, refused: SessionRejectedError, config: StoreConfig): Ending {
+function endingOf(opened: OpenedToken, refused: SessionRejectedError, config: StoreConfig): Ending {
   const { claims } = opened;
   const { codec } = config;
   const absoluteEnd = claims.ori + absoluteOf(codec, claims);
@@ -234,7 +236,7 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
   const input = readDecodeInput(await readInput(argument, io), config.cookie.name);
 
   let header: TokenHeader | undefined;
-  let opened: Unsealed | undefined;
+  let opened: OpenedToken | undefined;
   let rejection = 'rejection' in input ? input.rejection : undefined;
   let ended: Ending | undefined;
   if ('token' in input) {
@@ -242,17 +244,16 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
     const read = readHeader(input.token, true);
     if (read instanceof SessionRejectedError) rejection = read;
     else header = read;
-    if (header && list && parsed.values['ignore-expiry'] === true) {
-      const result = await openPastLifetime(config.codec, input.token);
+    if (header && list) {
+      // --ignore-expiry: opened whatever its times say, which are then judged here.
+      const checkTimes = parsed.values['ignore-expiry'] !== true;
+      const result = await openToken(config, list.ring, input.token, { checkTimes });
       if (result instanceof SessionRejectedError) rejection = result;
       else {
-        opened = result.opened;
-        ended = result.refused && endingOf(result.opened, result.refused, config);
+        opened = result;
+        const refused = refusalOf(config.codec, result, Math.floor(config.codec.now() / 1000));
+        ended = refused && endingOf(result, refused, config);
       }
-    } else if (header && list) {
-      const result = await unseal(config.codec, input.token);
-      if (result instanceof SessionRejectedError) rejection = result;
-      else opened = result;
     }
   }
   const result: Decoded = {

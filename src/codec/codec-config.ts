@@ -1,10 +1,12 @@
-import type { KeyRing } from '../keys/key-ring.js';
 import type { NodeEngine } from './node-engine.js';
 import type { TokenCache } from './token-cache.js';
 
-/** Everything seal and unseal need, fixed when the store is created. Times are in seconds. */
+/**
+ * Everything seal and unseal need, fixed when the store is created, except the key ring, which
+ * the caller resolves and hands in (it may change once, from the development key). Times are
+ * in seconds.
+ */
 export interface CodecConfig {
-  readonly ring: KeyRing;
   /** Bound into every token (`pur` claim): the cookie name, plus the app's purpose if any. */
   readonly purpose: string;
   readonly compress: boolean;
@@ -20,4 +22,12 @@ export interface CodecConfig {
   readonly cache: TokenCache | undefined;
   /** Current time in milliseconds; a parameter so tests can move the clock. */
   readonly now: () => number;
+}
+
+/**
+ * Most bytes a compressed token may inflate to (jose stops a zip bomb there). Commit refuses
+ * a session whose plaintext is larger, since it could be written but never read back.
+ */
+export function maxInflatedBytes(config: CodecConfig): number {
+  return config.maxTokenChars * 64;
 }

@@ -19,6 +19,19 @@ export interface OptionalClaims extends LifetimeClaims {
   readonly v?: number;
 }
 
+/** The lifetime claims with only the members that are set: the one builder of them. */
+export function lifetimeClaims(
+  idl: number | undefined,
+  abs: number | undefined,
+  per: boolean | undefined,
+): LifetimeClaims {
+  return {
+    ...(idl === undefined ? {} : { idl }),
+    ...(abs === undefined ? {} : { abs }),
+    ...(per === undefined ? {} : { per }),
+  };
+}
+
 /** A positive whole number (seconds, or a version). */
 function isSeconds(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
@@ -35,12 +48,7 @@ export function readOptionalClaims(body: Record<string, unknown>): OptionalClaim
   if (abs !== undefined && !isSeconds(abs)) return undefined;
   if (per !== undefined && typeof per !== 'boolean') return undefined;
   if (v !== undefined && !isSeconds(v)) return undefined;
-  return {
-    ...(v === undefined ? {} : { v }),
-    ...(idl === undefined ? {} : { idl }),
-    ...(abs === undefined ? {} : { abs }),
-    ...(per === undefined ? {} : { per }),
-  };
+  return { ...(v === undefined ? {} : { v }), ...lifetimeClaims(idl, abs, per) };
 }
 
 /** The claims' JSON members, each with a leading comma, in a fixed order; '' for none. */

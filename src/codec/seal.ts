@@ -1,4 +1,5 @@
 import { CompactEncrypt } from 'jose';
+import type { KeyRing } from '../keys/key-ring.js';
 import type { CodecConfig } from './codec-config.js';
 import {
   type Claims,
@@ -21,29 +22,30 @@ const encoder = new TextEncoder();
  */
 export function seal(
   config: CodecConfig,
+  ring: KeyRing,
   claims: Claims,
   body: SealBody,
 ): string | Promise<string> {
   const window = windowOf(claims.iat);
-  const keyId = config.ring.primaryId;
+  const keyId = ring.primaryId;
   const header = protectedHeaderOf(keyId, window, config.compress);
   const plaintext = plaintextOf(claims, body);
-  const key = config.ring.derivedWindowKey(keyId, window);
+  const key = ring.derivedWindowKey(keyId, window);
   if (key !== undefined && config.engine !== undefined && !config.compress) {
     return config.engine.seal(key, header, plaintext);
   }
-  return sealLater(config, keyId, window, header, plaintext);
+  return sealLater(config, ring, keyId, window, header, plaintext);
 }
 
 async function sealLater(
   config: CodecConfig,
+  ring: KeyRing,
   keyId: string,
   window: number,
   header: ProtectedHeader,
   plaintext: string,
 ): Promise<string> {
-  const key =
-    config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
+  const key = ring.derivedWindowKey(keyId, window) ?? (await ring.windowKey(keyId, window));
   if (config.engine !== undefined && !config.compress) {
     return config.engine.seal(key, header, plaintext);
   }

@@ -2,7 +2,7 @@ import { detached } from './detached.js';
 import type { Claims } from './token-format.js';
 
 /** What a token opened to, kept as text: each hit parses the data afresh for its request. */
-export interface Opened {
+export interface CachedToken {
   readonly claims: Claims;
   /** The key id that sealed the token (without the window). */
   readonly keyId: string;
@@ -43,7 +43,7 @@ export class TokenCache {
     this.#half = Math.max(1, Math.floor(maxEntries / 2));
   }
 
-  get(token: string): Opened | undefined {
+  get(token: string): CachedToken | undefined {
     const tag = tagOf(token);
     const recent = this.#young.get(tag);
     if (recent !== undefined) return recent.token === token ? recent.opened : undefined;
@@ -55,7 +55,7 @@ export class TokenCache {
     return older.opened;
   }
 
-  set(token: string, opened: Opened): void {
+  set(token: string, opened: CachedToken): void {
     const own = detached(token);
     const tag = tagOf(own);
     this.#old.delete(tag);
@@ -77,7 +77,7 @@ export class TokenCache {
 
 interface CacheEntry {
   readonly token: string;
-  readonly opened: Opened;
+  readonly opened: CachedToken;
 }
 
 /** The text after the last dot: a compact JWE's authentication tag. */

@@ -1,9 +1,11 @@
 import { compactDecrypt } from 'jose';
-import { type RejectionReason, SessionRejectedError } from '../errors.js';
-import type { CodecConfig } from './codec-config.js';
+import { SessionRejectedError } from '../errors.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { refusalOf } from './claims-check.js';
+import { type CodecConfig, maxInflatedBytes } from './codec-config.js';
 import { type ReadToken, readHeader } from './header.js';
 import { MAX_DEPTH, parseRecord } from './json-value.js';
-import type { Opened } from './token-cache.js';
+import type { CachedToken } from './token-cache.js';
 import {
   ALG,
   type Claims,
@@ -14,7 +16,8 @@ import {
   WINDOW_SECONDS,
 } from './token-format.js';
 
-export interface Unsealed {
+/** What a token opened to: the one name for an opened token, wherever it was opened. */
+export interface OpenedToken {
   readonly claims: Claims;
   /** The key id that sealed this token (without the window). */
   readonly keyId: string;
@@ -25,14 +28,6 @@ export interface Unsealed {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Most bytes a compressed token may inflate to (jose stops a zip bomb there). Commit refuses
- * a session whose plaintext is larger, since it could be written but never read back.
- */
-export function maxInflatedBytes(config: CodecConfig): number {
-  return config.maxTokenChars * 64;
-}
 
 /** How many times `char` occurs in `text`, counting no further than `limit`. */
 function countUpTo(text: string, char: string, limit: number): number {
@@ -70,67 +65,27 @@ function parse(plaintext: string): PlaintextBody | undefined {
   return tooDeep(plaintext) ? undefined : readPlaintext(plaintext);
 }
 
-/** Why claims are refused now, if they are: checked against the configuration and the clock. */
-function claimProblem(
-  config: CodecConfig,
-  claims: Claims,
-  now: number,
-): readonly [RejectionReason, string] | undefined {
-  const tolerance = config.clockTolerance;
-  if (claims.pur !== config.purpose) {
-    return ['wrong-purpose', 'token was sealed for another cookie or purpose'];
-  }
-  if (config.notBefore !== undefined && claims.ori < config.notBefore) {
-    return ['revoked', 'session began before the configured not-before time'];
-  }
-  if (claims.iat > now + tolerance) return ['not-yet-valid', 'token was issued in the future'];
-  // Whichever deadline came first ended it (a token's exp may already be the absolute one).
-  const absoluteEnd = claims.ori + absoluteOf(config, claims);
-  if (Math.min(claims.exp, absoluteEnd) + tolerance < now) {
-    return [
-      'expired',
-      absoluteEnd <= claims.exp ? 'absolute lifetime has passed' : 'idle lifetime has passed',
-    ];
-  }
-  return undefined;
-}
-
-/** The absolute lifetime that holds for these claims: the store's, or the session's own if shorter. */
-export function absoluteOf(config: CodecConfig, claims: Claims): number {
-  return claims.abs === undefined
-    ? config.absoluteTimeout
-    : Math.min(claims.abs, config.absoluteTimeout);
-}
-
-function checkClaims(
-  config: CodecConfig,
-  opened: Opened,
-  now: number,
-): SessionRejectedError | undefined {
-  const problem = claimProblem(config, opened.claims, now);
-  if (!problem) return undefined;
-  const { claims, keyId } = opened;
-  // The token is authentic: say what it held, so "why was I logged out?" has an answer.
-  return new SessionRejectedError(problem[0], problem[1], {
-    keyId,
-    issuedAt: new Date(claims.iat * 1000),
-    expiresAt: new Date(Math.min(claims.exp, claims.ori + absoluteOf(config, claims)) * 1000),
-    createdAt: new Date(claims.ori * 1000),
-  });
-}
-
-type Result = Unsealed | SessionRejectedError;
+type Result = OpenedToken | SessionRejectedError;
 
 /**
  * Opens a token. Never throws for anything a browser can send: every failure comes back as a
  * SessionRejectedError, and no data is returned unless the token was sealed by a key in the
- * ring, for this purpose, and is still within its lifetimes.
+ * ring, for this purpose, and (with `checkTimes`) is still within its lifetimes.
  *
  * The answer comes back at once when no decryption is needed (a token-cache hit, or a token
  * refused by its length or header), and as a promise otherwise: the adapters serve a cached
  * session without waiting on a promise.
+ *
+ * Without `checkTimes` (an operator holding the key asks whose session it was and why it
+ * ended: `decode --ignore-expiry`) the purpose must still match, the cache is neither read
+ * nor filled, and the times are the caller's to judge (`refusalOf`): a request never does this.
  */
-export function unseal(config: CodecConfig, token: string): Result | Promise<Result> {
+export function unseal(
+  config: CodecConfig,
+  ring: KeyRing,
+  token: string,
+  checkTimes = true,
+): Result | Promise<Result> {
   const now = Math.floor(config.now() / 1000);
   if (token.length > config.maxTokenChars) {
     return new SessionRejectedError(
@@ -140,9 +95,9 @@ export function unseal(config: CodecConfig, token: string): Result | Promise<Res
   }
   // A token seen before passed the header checks and decrypted then; its claims are checked
   // again, now, like any other, and the app gets data parsed afresh (it may mutate it).
-  const cached = config.cache?.get(token);
+  const cached = checkTimes ? config.cache?.get(token) : undefined;
   if (cached) {
-    const problem = checkClaims(config, cached, now);
+    const problem = refusalOf(config, cached, now);
     if (problem) return problem;
     const { claims, keyId, dataJson, flashJson } = cached;
     const flash = flashJson === undefined ? undefined : parseRecord(flashJson);
@@ -151,51 +106,59 @@ export function unseal(config: CodecConfig, token: string): Result | Promise<Res
 
   const header = readHeader(token, config.compress);
   if (header instanceof SessionRejectedError) return header;
-  if (!config.ring.has(header.keyId)) {
+  if (!ring.has(header.keyId)) {
     return new SessionRejectedError('unknown-key', `no key with id "${header.keyId}" in the ring`);
   }
-  // The window bounds the token's issue time, so a token from far outside the lifetimes is
-  // turned away before a key is derived or anything decrypted.
-  const windowStart = header.window * WINDOW_SECONDS;
-  if (windowStart > now + config.clockTolerance) {
-    return new SessionRejectedError('not-yet-valid', 'token names a key window in the future');
-  }
-  if (windowStart + WINDOW_SECONDS + config.idleTimeout + config.clockTolerance < now) {
-    return new SessionRejectedError('expired', 'token names a key window past the idle lifetime');
+  if (checkTimes) {
+    // The window bounds the token's issue time, so a token from far outside the lifetimes is
+    // turned away before a key is derived or anything decrypted.
+    const windowStart = header.window * WINDOW_SECONDS;
+    if (windowStart > now + config.clockTolerance) {
+      return new SessionRejectedError('not-yet-valid', 'token names a key window in the future');
+    }
+    if (windowStart + WINDOW_SECONDS + config.idleTimeout + config.clockTolerance < now) {
+      return new SessionRejectedError('expired', 'token names a key window past the idle lifetime');
+    }
   }
   const { engine } = config;
   // The node:crypto engine opens in the same tick once the window key is derived; compressed
   // tokens always go through jose, which inflates them.
   if (engine !== undefined && !header.zip) {
-    const key = config.ring.derivedWindowKey(header.keyId, header.window);
+    const key = ring.derivedWindowKey(header.keyId, header.window);
     if (key !== undefined) {
       const opened = bodyOf(header, engine.open(key, header.segments));
-      return opened instanceof SessionRejectedError ? opened : accept(config, token, opened, now);
+      return opened instanceof SessionRejectedError
+        ? opened
+        : accept(config, token, opened, now, checkTimes);
     }
   }
-  return decryptAndOpen(config, token, header, now);
+  return decryptAndOpen(config, ring, token, header, now, checkTimes);
 }
 
 async function decryptAndOpen(
   config: CodecConfig,
+  ring: KeyRing,
   token: string,
   header: ReadToken,
   now: number,
+  checkTimes: boolean,
 ): Promise<Result> {
-  const opened = bodyOf(header, await decrypt(config, token, header));
-  return opened instanceof SessionRejectedError ? opened : accept(config, token, opened, now);
+  const opened = bodyOf(header, await decrypt(config, ring, token, header));
+  return opened instanceof SessionRejectedError
+    ? opened
+    : accept(config, token, opened, now, checkTimes);
 }
 
 /** The plaintext of a token whose header passed, or undefined when it does not decrypt. */
 async function decrypt(
   config: CodecConfig,
+  ring: KeyRing,
   token: string,
   header: ReadToken,
 ): Promise<string | undefined> {
   try {
     const { keyId, window } = header;
-    const key =
-      config.ring.derivedWindowKey(keyId, window) ?? (await config.ring.windowKey(keyId, window));
+    const key = ring.derivedWindowKey(keyId, window) ?? (await ring.windowKey(keyId, window));
     if (config.engine !== undefined && !header.zip) return config.engine.open(key, header.segments);
     const result = await compactDecrypt(token, key, {
       keyManagementAlgorithms: [ALG],
@@ -212,7 +175,7 @@ async function decrypt(
 function bodyOf(
   header: ReadToken,
   plaintext: string | undefined,
-): (Unsealed & Opened) | SessionRejectedError {
+): (OpenedToken & CachedToken) | SessionRejectedError {
   // Every engine's reasons (bad tag, bad IV length, failed inflate, bad UTF-8) are one thing
   // to us: this token was not sealed by this key as it stands.
   if (plaintext === undefined) return new SessionRejectedError('tampered', 'decryption failed');
@@ -232,46 +195,14 @@ function bodyOf(
 function accept(
   config: CodecConfig,
   token: string,
-  opened: Unsealed & Opened,
+  opened: OpenedToken & CachedToken,
   now: number,
+  checkTimes: boolean,
 ): Result {
-  const problem = checkClaims(config, opened, now);
+  const problem = refusalOf(config, opened, now, checkTimes);
   if (problem) return problem;
+  if (!checkTimes) return opened;
   const { claims, keyId, dataJson, flashJson } = opened;
   config.cache?.set(token, { claims, keyId, dataJson, flashJson });
   return opened;
-}
-
-/** What `openPastLifetime` found: the token's contents, and why a request would refuse it. */
-export interface PastLifetime {
-  readonly opened: Unsealed;
-  /** Undefined when a request would accept the token now. */
-  readonly refused: SessionRejectedError | undefined;
-}
-
-/**
- * Opens an authentic token whatever its times say, for an operator holding the key who asks
- * whose session it was and why it ended (`decode --ignore-expiry`). The purpose must still
- * match, and nothing is cached: a request never takes this path.
- */
-export async function openPastLifetime(
-  config: CodecConfig,
-  token: string,
-): Promise<PastLifetime | SessionRejectedError> {
-  if (token.length > config.maxTokenChars) {
-    return new SessionRejectedError(
-      'too-large',
-      `token is longer than ${config.maxTokenChars} characters`,
-    );
-  }
-  const header = readHeader(token, config.compress);
-  if (header instanceof SessionRejectedError) return header;
-  if (!config.ring.has(header.keyId)) {
-    return new SessionRejectedError('unknown-key', `no key with id "${header.keyId}" in the ring`);
-  }
-  const opened = bodyOf(header, await decrypt(config, token, header));
-  if (opened instanceof SessionRejectedError) return opened;
-  const refused = checkClaims(config, opened, Math.floor(config.now() / 1000));
-  if (refused?.reason === 'wrong-purpose') return refused;
-  return { opened, refused };
 }

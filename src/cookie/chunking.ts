@@ -87,10 +87,18 @@ export function readChunks(
   return { token: parts.join(''), rejection: undefined, present, bytes, count };
 }
 
+/** One cookie a response sets, as data: rendered to a Set-Cookie line by `renderCookie`. */
+export interface CookieWrite {
+  readonly name: string;
+  readonly value: string;
+  /** Seconds, 0 for a deletion; undefined for a browser-session cookie. */
+  readonly maxAge: number | undefined;
+}
+
 export type WrittenChunks =
   | {
       readonly ok: true;
-      readonly setCookies: string[];
+      readonly cookies: CookieWrite[];
       readonly names: string[];
       readonly bytes: number;
     }
@@ -118,7 +126,14 @@ function attributeText(cookie: ResolvedCookie, maxAge: number | undefined): stri
   }
   let text = texts.get(maxAge);
   if (text === undefined) {
-    const options = maxAge === undefined ? cookie.attributes : { ...cookie.attributes, maxAge };
+    // Max-Age 0 is a deletion (a live cookie always has a second left): Expires in the past
+    // too, for browsers that predate Max-Age.
+    const options =
+      maxAge === undefined
+        ? cookie.attributes
+        : maxAge === 0
+          ? { ...cookie.attributes, maxAge, expires: new Date(0) }
+          : { ...cookie.attributes, maxAge };
     text = serialize(cookie.name, '', options).slice(cookie.name.length + 1);
     if (texts.size >= MAX_REMEMBERED_AGES) texts.clear();
     texts.set(maxAge, text);
@@ -127,12 +142,23 @@ function attributeText(cookie: ResolvedCookie, maxAge: number | undefined): stri
 }
 
 /**
- * One Set-Cookie line, exactly as the cookie package's `serialize` writes it. Names are this
- * cookie's chunk names and values are compact JWE text with an optional `<n>~`: all characters
- * that need no encoding, so the line is put together without encoding or scanning the token.
+ * The Set-Cookie lines of cookie writes, exactly as the cookie package's `serialize` writes
+ * them. Names are this cookie's chunk names and values are compact JWE text with an optional
+ * `<n>~` (or '' for a deletion): all characters that need no encoding, so each line is put
+ * together without encoding or scanning the token.
  */
-function line(name: string, value: string, attributes: string): string {
-  return `${name}=${value}${attributes}`;
+export function renderCookies(cookies: readonly CookieWrite[], cookie: ResolvedCookie): string[] {
+  const lines: string[] = [];
+  let maxAge: number | undefined = -1;
+  let attributes = '';
+  for (const write of cookies) {
+    if (write.maxAge !== maxAge) {
+      maxAge = write.maxAge;
+      attributes = attributeText(cookie, maxAge);
+    }
+    lines.push(`${write.name}=${write.value}${attributes}`);
+  }
+  return lines;
 }
 
 /**
@@ -151,7 +177,7 @@ export function writeChunks(
   if (base.length + 1 + token.length + attributes.length <= budget.cookieBytes) {
     const bytes = sentBytes(base, token);
     if (bytes > budget.totalBytes) return { ok: false, bytes };
-    return { ok: true, setCookies: [line(base, token, attributes)], names: [base], bytes };
+    return { ok: true, cookies: [{ name: base, value: token, maxAge }], names: [base], bytes };
   }
   for (let count = 2; count <= MAX_CHUNKS; count++) {
     const prefix = `${count}~`;
@@ -162,7 +188,7 @@ export function writeChunks(
       capacities.push(Math.max(0, room));
     }
     if (capacities.reduce((a, b) => a + b, 0) < token.length) continue;
-    const setCookies: string[] = [];
+    const cookies: CookieWrite[] = [];
     const names: string[] = [];
     let bytes = 0;
     let offset = 0;
@@ -173,21 +199,19 @@ export function writeChunks(
       offset += part.length;
       const name = chunkName(base, i);
       const value = i === 0 ? prefix + part : part;
-      setCookies.push(line(name, value, attributes));
+      cookies.push({ name, value, maxAge });
       names.push(name);
       bytes += sentBytes(name, value);
     }
     if (offset !== token.length) continue;
     if (bytes > budget.totalBytes) return { ok: false, bytes };
-    return { ok: true, setCookies, names, bytes };
+    return { ok: true, cookies, names, bytes };
   }
   // Not even the chunk cap holds it; report roughly what it would take.
   return { ok: false, bytes: token.length + MAX_CHUNKS * (base.length + 6) };
 }
 
-/** Set-Cookie lines that make the browser forget these names (same path and domain). */
-export function deletions(names: readonly string[], cookie: ResolvedCookie): string[] {
-  if (names.length === 0) return [];
-  const options = { ...cookie.attributes, maxAge: 0, expires: new Date(0) };
-  return names.map((name) => serialize(name, '', options));
+/** The cookies that make the browser forget these names (same path and domain when rendered). */
+export function deletions(names: readonly string[]): CookieWrite[] {
+  return names.map((name) => ({ name, value: '', maxAge: 0 }));
 }

@@ -1,6 +1,11 @@
+import type { ResolvedCookie } from '../cookie/attributes.js';
+import { type CookieWrite, renderCookies } from '../cookie/chunking.js';
+
+export type { CookieWrite } from '../cookie/chunking.js';
+
 /**
- * What one commit of a session produced: the Set-Cookie header values for a response, and
- * the same cookies by name and value for frameworks that take them one by one (a cookie jar).
+ * What one commit of a session produced: the cookies as data (for frameworks that take them
+ * one by one: a cookie jar), and the same cookies rendered once as Set-Cookie header values.
  * Deletions have the value '' and `maxAge` 0. Internal.
  */
 export interface Commit {
@@ -8,29 +13,10 @@ export interface Commit {
   readonly cookies: readonly CookieWrite[];
 }
 
-export interface CookieWrite {
-  readonly name: string;
-  readonly value: string;
-  /** Seconds, 0 for a deletion; undefined for a browser-session cookie. */
-  readonly maxAge: number | undefined;
-}
-
 export const NO_COOKIES: Commit = Object.freeze({ lines: [], cookies: [] });
 
-/**
- * Our own Set-Cookie lines start `name=value;` with neither part encoded (chunk names and
- * token text need no encoding), so the name and value are the text around the first `=`.
- */
-export function commitOf(
-  lines: readonly string[],
-  maxAges: (name: string) => number | undefined,
-): Commit {
-  if (lines.length === 0) return NO_COOKIES;
-  const cookies = lines.map((line) => {
-    const eq = line.indexOf('=');
-    const end = line.indexOf(';', eq);
-    const name = line.slice(0, eq);
-    return { name, value: line.slice(eq + 1, end === -1 ? undefined : end), maxAge: maxAges(name) };
-  });
-  return { lines, cookies };
+/** The commit of these cookie writes, each rendered to its Set-Cookie line here, once. */
+export function commitOf(cookies: readonly CookieWrite[], cookie: ResolvedCookie): Commit {
+  if (cookies.length === 0) return NO_COOKIES;
+  return { cookies, lines: renderCookies(cookies, cookie) };
 }

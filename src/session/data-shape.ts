@@ -1,6 +1,8 @@
+import { sealedTimes } from '../codec/claims-check.js';
+import type { CodecConfig } from '../codec/codec-config.js';
 import { assertJsonValue, isRecord, parseRecord } from '../codec/json-value.js';
 import type { Claims, SessionRecord } from '../codec/token-format.js';
-import type { Unsealed } from '../codec/unseal.js';
+import type { OpenedToken } from '../codec/unseal.js';
 import { SessionConfigError, SessionRejectedError } from '../errors.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
 import { nameShown } from '../util/printable.js';
@@ -84,7 +86,7 @@ export function resolveDataShape(options: {
 }
 
 /** What a token opened to once its data has the current shape. */
-export interface Shaped extends Unsealed {
+export interface Shaped extends OpenedToken {
   /** The data changed here (migrated, or the schema's output differs): write it back. */
   readonly reshaped: boolean;
   /** The version it was migrated from, if it was. */
@@ -103,15 +105,13 @@ export function isOfNewerDeploy(rejection: SessionRejectedError): boolean {
   return ofNewerDeploy.has(rejection);
 }
 
-function refuse(opened: Unsealed, detail: string): SessionRejectedError {
-  const { claims, keyId } = opened;
+function refuse(codec: CodecConfig, opened: OpenedToken, detail: string): SessionRejectedError {
   // The token was authentic: say whose it was, as for an expired one.
-  return new SessionRejectedError('invalid-data', detail, {
-    keyId,
-    issuedAt: new Date(claims.iat * 1000),
-    expiresAt: new Date(claims.exp * 1000),
-    createdAt: new Date(claims.ori * 1000),
-  });
+  return new SessionRejectedError(
+    'invalid-data',
+    detail,
+    sealedTimes(codec, opened.claims, opened.keyId),
+  );
 }
 
 // An issue's path names keys, never values: fit for logs, unlike its message, which a custom
@@ -132,10 +132,15 @@ type Outcome = Shaped | SessionRejectedError;
  * validated by the schema. Never throws: a failure is an `invalid-data` rejection. Answers
  * at once when no step returns a promise.
  */
-export function shapeData(shape: DataShape, opened: Unsealed): Outcome | Promise<Outcome> {
+export function shapeData(
+  shape: DataShape,
+  codec: CodecConfig,
+  opened: OpenedToken,
+): Outcome | Promise<Outcome> {
   const from = opened.claims.v ?? 0;
   if (from > shape.version) {
     const newer = refuse(
+      codec,
       opened,
       `sealed with data version ${from}, newer than this store's ${shape.version}: left in the browser for the deploy that wrote it`,
     );
@@ -143,72 +148,80 @@ export function shapeData(shape: DataShape, opened: Unsealed): Outcome | Promise
     return newer;
   }
   if (from === shape.version || !shape.migrate) {
-    return validate(shape, opened, opened.data, from === shape.version ? undefined : from);
+    return validate(shape, codec, opened, opened.data, from === shape.version ? undefined : from);
   }
   let data: unknown;
   try {
     data = shape.migrate(opened.data, from);
   } catch {
-    return refuse(opened, `migrate threw for data version ${from}`);
+    return refuse(codec, opened, `migrate threw for data version ${from}`);
   }
   if (data instanceof Promise) {
     return data.then(
-      (migrated) => validate(shape, opened, migrated, from),
-      () => refuse(opened, `migrate failed for data version ${from}`),
+      (migrated) => validate(shape, codec, opened, migrated, from),
+      () => refuse(codec, opened, `migrate failed for data version ${from}`),
     );
   }
-  return validate(shape, opened, data, from);
+  return validate(shape, codec, opened, data, from);
 }
 
 function validate(
   shape: DataShape,
-  opened: Unsealed,
+  codec: CodecConfig,
+  opened: OpenedToken,
   data: unknown,
   migratedFrom: number | undefined,
 ): Outcome | Promise<Outcome> {
   const schema = shape.schema;
-  if (!schema) return finish(opened, data, migratedFrom);
+  if (!schema) return finish(codec, opened, data, migratedFrom);
   let result: StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>;
   try {
     result = schema['~standard'].validate(data);
   } catch {
-    return refuse(opened, 'schema threw while validating');
+    return refuse(codec, opened, 'schema threw while validating');
   }
   if (result instanceof Promise) {
     return result.then(
-      (r) => checked(opened, r, migratedFrom),
-      () => refuse(opened, 'schema failed while validating'),
+      (r) => checked(codec, opened, r, migratedFrom),
+      () => refuse(codec, opened, 'schema failed while validating'),
     );
   }
-  return checked(opened, result, migratedFrom);
+  return checked(codec, opened, result, migratedFrom);
 }
 
 function checked(
-  opened: Unsealed,
+  codec: CodecConfig,
+  opened: OpenedToken,
   result: StandardSchemaV1.Result<unknown>,
   migratedFrom: number | undefined,
 ): Outcome {
   if (result.issues) {
     const count = result.issues.length;
     return refuse(
+      codec,
       opened,
       `schema refused the data${pathOf(result.issues[0])} (${count} issue${count === 1 ? '' : 's'})`,
     );
   }
-  return finish(opened, result.value, migratedFrom);
+  return finish(codec, opened, result.value, migratedFrom);
 }
 
-function finish(opened: Unsealed, data: unknown, migratedFrom: number | undefined): Outcome {
+function finish(
+  codec: CodecConfig,
+  opened: OpenedToken,
+  data: unknown,
+  migratedFrom: number | undefined,
+): Outcome {
   if (data === opened.data && migratedFrom === undefined) {
     return { ...opened, reshaped: false, migratedFrom };
   }
-  if (!isRecord(data)) return refuse(opened, 'migrated or validated data is not an object');
+  if (!isRecord(data)) return refuse(codec, opened, 'migrated or validated data is not an object');
   // A migration or a schema's output replaced the data: it must be what JSON gives back, or
   // the next read would see something else.
   try {
     assertJsonValue(data, 'session');
   } catch {
-    return refuse(opened, 'migrated or validated data is not JSON-safe');
+    return refuse(codec, opened, 'migrated or validated data is not JSON-safe');
   }
   const dataJson = JSON.stringify(data);
   // A fresh record with a null prototype, whatever the migration or schema built.

@@ -1,4 +1,4 @@
-import type { LifetimeClaims } from '../codec/optional-claims.js';
+import { type LifetimeClaims, lifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims } from '../codec/token-format.js';
 import { SessionConfigError } from '../errors.js';
 import { valueShown } from '../util/printable.js';
@@ -79,11 +79,7 @@ export function chooseLifetime(
   if (absoluteTimeout !== undefined) {
     abs = seconds('absoluteTimeout', absoluteTimeout, store.absoluteTimeout);
   }
-  return {
-    ...(idl === undefined ? {} : { idl }),
-    ...(abs === undefined ? {} : { abs }),
-    ...(per === undefined ? {} : { per }),
-  };
+  return lifetimeClaims(idl, abs, per);
 }
 
 /**
@@ -109,11 +105,7 @@ export function chosenLifetime(claims: Claims | undefined): LifetimeClaims {
   if (claims === undefined) return NO_CHOICE;
   const { idl, abs, per } = claims;
   if (idl === undefined && abs === undefined && per === undefined) return NO_CHOICE;
-  return {
-    ...(idl === undefined ? {} : { idl }),
-    ...(abs === undefined ? {} : { abs }),
-    ...(per === undefined ? {} : { per }),
-  };
+  return lifetimeClaims(idl, abs, per);
 }
 
 /**

@@ -2,6 +2,7 @@ import { copyJsonValue } from '../codec/json-value.js';
 import type { SessionRecord } from '../codec/token-format.js';
 import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
 import type { AnySessionData, CookieInfo } from '../types.js';
+import type { Commit } from './commit.js';
 import {
   chooseLifetime,
   lifetimeOf,
@@ -11,11 +12,14 @@ import {
 } from './lifetime.js';
 import { conceal, deepFreeze, expose, lockReason, type SessionState } from './state.js';
 
-export type { SessionState } from './state.js';
+/** What a session commits through: its request's handle (see request-handle.ts). */
+interface SessionHandle {
+  commit(): Commit | Promise<Commit>;
+}
 
-/** For the store and the adapters only; not exported from the package. */
+/** The commit of a session's handle, for `store.commit(session)`; not exported from the package. */
 // biome-ignore lint/suspicious/noExplicitAny: any session type
-export let stateOf: (session: Session<any, any>) => SessionState;
+export let commitOf: (session: Session<any, any>) => Commit | Promise<Commit>;
 
 /**
  * One request's session. Reads are typed by the store's data type; every field may be
@@ -29,15 +33,21 @@ export class Session<T = AnySessionData, F = AnySessionData> {
   readonly rejection: SessionRejectedError | undefined;
 
   readonly #s: SessionState;
+  readonly #handle: SessionHandle;
 
   static {
-    stateOf = (session) => session.#s;
+    commitOf = (session) => session.#handle.commit();
   }
 
   /** @internal Sessions come from `store.load()`. */
-  constructor(state: SessionState, rejection: SessionRejectedError | undefined) {
+  constructor(
+    state: SessionState,
+    rejection: SessionRejectedError | undefined,
+    handle: SessionHandle,
+  ) {
     this.#s = state;
     this.rejection = rejection;
+    this.#handle = handle;
   }
 
   #writable(): SessionState {
@@ -50,8 +60,9 @@ export class Session<T = AnySessionData, F = AnySessionData> {
   // destroy() and regenerate() are allowed after destroy(), but not once committed.
   #open(): SessionState {
     const state = this.#s;
-    if (state.locked) throw new SessionCommittedError(state.locked);
-    if (state.commit !== undefined) throw new SessionCommittedError(lockReason(state) as string);
+    if (state.phase === 'failed' || state.phase === 'committed') {
+      throw new SessionCommittedError(lockReason(state) as string);
+    }
     return state;
   }
 
@@ -80,7 +91,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
       // has started, a change must throw rather than vanish.
       state.touched = true;
       expose(state, key);
-      if (state.locked || state.commit !== undefined) deepFreeze(value);
+      if (state.phase === 'committed' || state.phase === 'failed') deepFreeze(value);
     }
     return value as T[K];
   }
@@ -175,7 +186,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
    */
   destroy(): void {
     const state = this.#open();
-    state.destroyed = true;
+    state.phase = 'destroyed';
     state.lifetime = NO_CHOICE;
     state.data = Object.create(null);
     state.exposed = undefined;
@@ -189,13 +200,13 @@ export class Session<T = AnySessionData, F = AnySessionData> {
    */
   regenerate(options: { keepData?: boolean } = {}): void {
     const state = this.#open();
-    if (!options.keepData || state.destroyed) {
+    if (!options.keepData || state.phase === 'destroyed') {
       state.data = Object.create(null);
       state.exposed = undefined;
     }
     state.touched = true;
     state.outgoingFlash = undefined;
-    state.destroyed = false;
+    state.phase = 'open';
     state.regenerated = true;
   }
 
@@ -206,7 +217,6 @@ export class Session<T = AnySessionData, F = AnySessionData> {
    * save changes nothing, so the app may put the data back (or trim it) and go on.
    */
   async save(): Promise<void> {
-    const state = this.#s;
-    await state.committer(state);
+    await this.#handle.commit();
   }
 }

@@ -1,9 +1,9 @@
-import { assertJsonValue, keyPath } from '../codec/json-value.js';
+import { assertJsonValue, keyPath, parseRecord } from '../codec/json-value.js';
 import type { LifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { CookieInfo } from '../types.js';
 import type { Commit } from './commit.js';
-import type { SessionLifetime } from './lifetime.js';
+import { NO_CHOICE, type SessionLifetime } from './lifetime.js';
 
 /** What the store knows about a session and the app does not touch. Internal. */
 export interface SessionState {
@@ -41,40 +41,64 @@ export interface SessionState {
    * out: set() stores a copy it checked and nobody else has seen. Undefined: none.
    */
   exposed: Set<string> | undefined;
-  destroyed: boolean;
+  /** Set by regenerate(): the next token starts a new session (a new creation time). */
   regenerated: boolean;
-  /** Why changes are refused from outside a commit (the request failed); undefined while open. */
-  locked: string | undefined;
+  /** Where the session is in its request: see Phase. */
+  phase: Phase;
   /**
-   * The session's one commit: its result, or the seal under way. Set by the first commit,
-   * which locks the session; every later commit answers with it. Cleared if it fails, so the
-   * app can put things right and commit again.
+   * The session's one commit, while `committed` (or `failed` after it): its result, or the
+   * seal under way. Every later commit answers with it. Cleared if it fails, so the app can
+   * put things right and commit again.
    */
   commit: Commit | Promise<Commit> | undefined;
+  /** Why changes are refused, once `failed`: the request failed, or the session is read-only. */
+  lockedBy: string | undefined;
   cookie: CookieInfo | undefined;
-  /** The store's commit, so `session.save()` needs no adapter to reach it. */
-  readonly committer: (state: SessionState) => Commit | Promise<Commit>;
-  /**
-   * Where a commit's cookies are written before the commit is recorded (a cookie jar). If it
-   * throws, the commit fails as a too-large one does: nothing is recorded and the session
-   * stays open, so a later commit seals and writes every cookie again.
-   */
-  sink: ((commit: Commit) => void) | undefined;
+}
+
+/**
+ * open: the app may change it. destroyed: destroy() was called; only regenerate() or a commit
+ * (which deletes the cookies) may follow. committed: the first commit started; the session is
+ * locked and every later commit answers with the same result. failed: the request failed (or
+ * the session is read-only here): nothing of it will be saved; a commit made before may stand.
+ */
+export type Phase = 'open' | 'destroyed' | 'committed' | 'failed';
+
+/** A session with nothing loaded yet, in the `open` phase. */
+export function newState(present: readonly string[], limits: SessionLifetime): SessionState {
+  return {
+    data: Object.create(null),
+    baseline: undefined,
+    claims: undefined,
+    keyId: undefined,
+    lifetime: NO_CHOICE,
+    limits,
+    incomingFlash: undefined,
+    outgoingFlash: undefined,
+    present,
+    keepsNewer: false,
+    touched: false,
+    exposed: undefined,
+    regenerated: false,
+    phase: 'open',
+    commit: undefined,
+    lockedBy: undefined,
+    cookie: undefined,
+  };
 }
 
 /** Why a change is refused now, or undefined if the session may still change. */
 export function lockReason(state: SessionState): string | undefined {
-  if (state.locked) return state.locked;
-  if (state.commit !== undefined) {
+  const { phase } = state;
+  if (phase === 'open') return undefined;
+  if (phase === 'failed') return state.lockedBy;
+  if (phase === 'committed') {
     return (
       'the session was already committed for this response (by session.save(), ' +
       'store.commit() or the adapter as the response started): make every change before that'
     );
   }
-  if (state.destroyed) {
-    return 'session was destroyed in this request; call regenerate() to start a new one';
-  }
-  return undefined;
+  return 'session was destroyed in this request; call regenerate() to start a new one';
 }
 
 // Once committed, freeze what the app may still hold, so an in-place change to a nested
@@ -104,10 +128,39 @@ export function conceal(state: SessionState, key: string): void {
   state.exposed?.delete(key);
 }
 
-/** Refuses every later change: the request failed, so nothing of it will be saved. */
+/**
+ * Refuses every later change: the request failed, so nothing of it will be saved. The first
+ * reason stands.
+ */
 export function lockSession(state: SessionState, reason: string): void {
-  state.locked = reason;
+  if (state.phase === 'failed') return;
+  state.phase = 'failed';
+  state.lockedBy = reason;
   freezeData(state);
+}
+
+/** The first commit locks the session (a failed request's stays failed). */
+export function lockCommit(state: SessionState, prior: Phase): void {
+  if (prior !== 'failed') state.phase = 'committed';
+  freezeData(state);
+}
+
+/**
+ * A commit failed and recorded nothing: the session is the app's again, in the phase it had,
+ * to put right and commit. What was frozen for the seal is replaced by a writable copy of the
+ * same values (the JSON the commit would have sealed).
+ */
+export function unlockCommit(
+  state: SessionState,
+  prior: Phase,
+  dataJson: string,
+  flashJson: string | undefined,
+): void {
+  state.commit = undefined;
+  if (state.phase === 'committed') state.phase = prior;
+  state.data = parseRecord(dataJson);
+  state.exposed = undefined;
+  if (flashJson !== undefined) state.outgoingFlash = parseRecord(flashJson);
 }
 
 /**

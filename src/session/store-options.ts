@@ -277,9 +277,6 @@ export function resolveOptions(options: SessionStoreOptions): StoreConfig {
         );
   return {
     codec: {
-      get ring() {
-        return keys();
-      },
       purpose: purpose === undefined ? cookieName : `${cookieName}/${purpose}`,
       compress,
       engine,

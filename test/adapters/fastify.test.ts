@@ -193,9 +193,9 @@ describe('fastifySession', () => {
     await app.register(fastifySession, { store: broken });
     // The first load fails as a store whose keys cannot be resolved would.
     const port = Object.getOwnPropertySymbols(broken).map(
-      (symbol) => (broken as unknown as Record<symbol, { load: unknown }>)[symbol],
-    )[0] as { load: () => never };
-    port.load = () => {
+      (symbol) => (broken as unknown as Record<symbol, { open: unknown }>)[symbol],
+    )[0] as { open: () => never };
+    port.open = () => {
       throw new Error('SESSION_KEYS: is not set');
     };
     app.get('/', async () => 'never');

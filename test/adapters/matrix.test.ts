@@ -1,7 +1,9 @@
 // The behaviours every entry point shares, written once and run against each of them on a
 // real loopback server: node, express, fetch (through a Node bridge), the cookie jar (over
 // a jar made of the request's Cookie header and the response's Set-Cookie, as h3's is),
-// Fastify's plugin and Hono's middleware (on @hono/node-server).
+// Fastify's plugin, Hono's middleware (on @hono/node-server), and jwe-session/next's
+// getSession (over the same jar) and sessionProxy (through the fetch bridge). Every entry
+// reaches the session through the store's request handle, and nothing else.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { serialize } from 'cookie';
 import express from 'express';
@@ -13,8 +15,10 @@ import { fastifySession } from '../../src/adapters/fastify.js';
 import { withSessionFetch } from '../../src/adapters/fetch.js';
 import { honoSession, type SessionEnv } from '../../src/adapters/hono.js';
 import { type CookieJar, sessionFromJar } from '../../src/adapters/jar.js';
+import { getSession, sessionProxy } from '../../src/adapters/next.js';
 import { withSession } from '../../src/adapters/node.js';
 import type { Session, SessionStore } from '../../src/index.js';
+import { FAILED } from '../../src/session/request-handle.js';
 import { makeStore } from '../helpers/store.js';
 import {
   Browser,
@@ -34,6 +38,12 @@ interface Entry {
   readonly name: string;
   /** Whether the entry commits by itself when the response starts (the jar needs save()). */
   readonly autoCommit: boolean;
+  /**
+   * Whether a route that throws fails the request's handle (its session then refuses every
+   * change). Not Express (its error handler answers and the session is committed, see
+   * SECURITY.md) nor a jar (there is no response to fail: the app never calls save()).
+   */
+  readonly locksOnFailure: boolean;
   serve(store: SessionStore<Data>, act: Act): Promise<Served>;
 }
 
@@ -48,10 +58,54 @@ function failed(res: ServerResponse): void {
   res.writeHead(500).end('failed');
 }
 
+function fetchRoute(act: Act) {
+  return async (request: Request, session: Session<Data>) =>
+    new Response('ok', { status: await run(act, session, new URL(request.url).pathname) });
+}
+
+/** A Fetch API handler behind a Node server (the bridge a Node host would be). */
+function serveFetch(handler: (request: Request) => Promise<Response>): Promise<Served> {
+  return serve(async (req: IncomingMessage, res: ServerResponse) => {
+    const headers = new Headers();
+    if (req.headers.cookie) headers.set('cookie', req.headers.cookie);
+    const response = await handler(new Request(`http://local${req.url}`, { headers }));
+    const lines = response.headers.getSetCookie();
+    if (lines.length > 0) res.setHeader('Set-Cookie', lines);
+    res.writeHead(response.status).end(await response.text());
+  });
+}
+
+/** A cookie jar over the request's Cookie header and the response's Set-Cookie; the route saves. */
+function serveJar(act: Act, open: (jar: CookieJar) => Promise<Session<Data>>): Promise<Served> {
+  return serve(async (req: IncomingMessage, res: ServerResponse) => {
+    const sent = new Map<string, string>();
+    for (const part of (req.headers.cookie ?? '').split('; ')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && !sent.has(part.slice(0, eq))) sent.set(part.slice(0, eq), part.slice(eq + 1));
+    }
+    const jar: CookieJar = {
+      get: (name) => sent.get(name),
+      set: (name, value, options) => {
+        res.appendHeader('Set-Cookie', serialize(name, value, options));
+      },
+    };
+    try {
+      const session = await open(jar);
+      const status = await run(act, session, req.url ?? '/');
+      await session.save();
+      res.statusCode = status;
+      res.end('ok');
+    } catch {
+      failed(res);
+    }
+  });
+}
+
 const entries: Entry[] = [
   {
     name: 'node',
     autoCommit: true,
+    locksOnFailure: true,
     serve: (store, act) =>
       serve(
         withSession(
@@ -67,6 +121,7 @@ const entries: Entry[] = [
   {
     name: 'express',
     autoCommit: true,
+    locksOnFailure: false,
     serve: (store, act) => {
       const app = express();
       const sessions = sessionMiddleware(store);
@@ -81,54 +136,42 @@ const entries: Entry[] = [
   {
     name: 'fetch',
     autoCommit: true,
-    serve: (store, act) => {
-      const handler = withSessionFetch(
-        store,
-        async (request, session) =>
-          new Response('ok', { status: await run(act, session, new URL(request.url).pathname) }),
-        { onError: () => new Response('failed', { status: 500 }) },
-      );
-      return serve(async (req: IncomingMessage, res: ServerResponse) => {
-        const headers = new Headers();
-        if (req.headers.cookie) headers.set('cookie', req.headers.cookie);
-        const response = await handler(new Request(`http://local${req.url}`, { headers }));
-        const lines = response.headers.getSetCookie();
-        if (lines.length > 0) res.setHeader('Set-Cookie', lines);
-        res.writeHead(response.status).end(await response.text());
-      });
-    },
+    locksOnFailure: true,
+    serve: (store, act) =>
+      serveFetch(
+        withSessionFetch(store, fetchRoute(act), {
+          onError: () => new Response('failed', { status: 500 }),
+        }),
+      ),
   },
   {
     name: 'jar',
     autoCommit: false,
+    locksOnFailure: false,
+    serve: (store, act) => serveJar(act, (jar) => sessionFromJar(store, jar)),
+  },
+  {
+    name: 'next getSession',
+    autoCommit: false,
+    locksOnFailure: false,
+    serve: (store, act) => serveJar(act, (jar) => getSession(store, jar)),
+  },
+  {
+    name: 'next sessionProxy',
+    autoCommit: true,
+    locksOnFailure: true,
+    // Page requests (GET): the proxy writes the session for these.
     serve: (store, act) =>
-      serve(async (req: IncomingMessage, res: ServerResponse) => {
-        const sent = new Map<string, string>();
-        for (const part of (req.headers.cookie ?? '').split('; ')) {
-          const eq = part.indexOf('=');
-          if (eq > 0 && !sent.has(part.slice(0, eq)))
-            sent.set(part.slice(0, eq), part.slice(eq + 1));
-        }
-        const jar: CookieJar = {
-          get: (name) => sent.get(name),
-          set: (name, value, options) => {
-            res.appendHeader('Set-Cookie', serialize(name, value, options));
-          },
-        };
-        try {
-          const session = await sessionFromJar(store, jar);
-          const status = await run(act, session, req.url ?? '/');
-          await session.save();
-          res.statusCode = status;
-          res.end('ok');
-        } catch {
-          failed(res);
-        }
-      }),
+      serveFetch(
+        sessionProxy(store, fetchRoute(act), {
+          onError: () => new Response('failed', { status: 500 }),
+        }),
+      ),
   },
   {
     name: 'fastify',
     autoCommit: true,
+    locksOnFailure: true,
     serve: async (store, act) => {
       const app = Fastify();
       await app.register(fastifySession, { store });
@@ -143,6 +186,7 @@ const entries: Entry[] = [
   {
     name: 'hono',
     autoCommit: true,
+    locksOnFailure: true,
     serve: (store, act) => {
       const app = new Hono<SessionEnv<Data>>();
       app.use(honoSession(store));
@@ -277,4 +321,25 @@ describe.each(entries)('$name', (entry) => {
     // The jar entry's route above always saves; this is about the entry, not the route.
     expect(sessionLines(answer.setCookies)).toHaveLength(1);
   });
+
+  it(
+    entry.locksOnFailure
+      ? 'a route that throws fails the handle: no cookie, and the session refuses changes'
+      : 'a route that throws leaves the session to the framework',
+    async () => {
+      let kept: Session<Data> | undefined;
+      const browser = await start(entry, async (session) => {
+        session.set('n', 5);
+        kept = session;
+        throw new Error('route failed');
+      });
+      const answer = await browser.request('/');
+      expect(answer.status).toBe(500);
+      if (!entry.locksOnFailure) return;
+      expect(sessionLines(answer.setCookies)).toEqual([]);
+      await vi.waitFor(() => {
+        expect(() => kept?.set('n', 6)).toThrow(FAILED);
+      });
+    },
+  );
 });

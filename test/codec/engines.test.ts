@@ -259,23 +259,23 @@ describe("engine: 'node' is synchronous end to end", () => {
     const store = makeStore({ engine: 'node', cacheSize: 0 }, clock);
     await store.seal({ warm: true }); // derives this window's key
     const port = portOf<Record<string, unknown>>(store);
-    const session = port.load(undefined);
-    expect(session).not.toBeInstanceOf(Promise);
-    (session as Awaited<typeof session>).set('user', 'alice');
-    const commit = port.commit(session as Awaited<typeof session>);
+    const handle = port.open({ cookie: undefined });
+    expect(handle).not.toBeInstanceOf(Promise);
+    (handle as Awaited<typeof handle>).session.set('user', 'alice');
+    const commit = (handle as Awaited<typeof handle>).commit();
     expect(commit).not.toBeInstanceOf(Promise);
     const header = (commit as Awaited<typeof commit>).lines.map((l) => l.split(';')[0]).join('; ');
-    const loaded = port.load(header);
+    const loaded = port.open({ cookie: header });
     expect(loaded).not.toBeInstanceOf(Promise);
-    expect((loaded as Awaited<typeof loaded>).get('user')).toBe('alice');
+    expect((loaded as Awaited<typeof loaded>).session.get('user')).toBe('alice');
   });
 
   it('keeps jose (a promise) on the default engine', async () => {
     const store = makeStore({ cacheSize: 0 }, clock);
     await store.seal({ warm: true });
-    const session = await portOf<Record<string, unknown>>(store).load(undefined);
-    session.set('user', 'alice');
-    expect(portOf<Record<string, unknown>>(store).commit(session)).toBeInstanceOf(Promise);
+    const handle = await portOf<Record<string, unknown>>(store).open({ cookie: undefined });
+    handle.session.set('user', 'alice');
+    expect(handle.commit()).toBeInstanceOf(Promise);
   });
 
   it('seals compressed tokens through jose (it does the DEFLATE), and they open on both', async () => {

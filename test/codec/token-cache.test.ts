@@ -2,10 +2,10 @@
 // must survive while others come and go.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Opened } from '../../src/codec/token-cache.js';
+import type { CachedToken } from '../../src/codec/token-cache.js';
 import { TokenCache } from '../../src/codec/token-cache.js';
 
-const entry = (n: number): Opened => ({
+const entry = (n: number): CachedToken => ({
   claims: { pur: 'session', iat: n, exp: n + 60, ori: n },
   keyId: 'k1',
   dataJson: `{"n":${n}}`,

@@ -5,7 +5,7 @@ import { serialize } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CookieOptions, resolveCookie } from '../../src/cookie/attributes.js';
-import { writeChunks } from '../../src/cookie/chunking.js';
+import { deletions, renderCookies, writeChunks } from '../../src/cookie/chunking.js';
 
 const settings = fc
   .record(
@@ -40,7 +40,8 @@ describe('Set-Cookie lines', () => {
       fc.property(
         fc.constantFrom('session', 's', '__Secure-app'),
         settings,
-        fc.option(fc.integer({ min: 0, max: 400 * 24 * 3600 }), { nil: undefined }),
+        // 0 is a deletion (below): a live cookie always has a second left.
+        fc.option(fc.integer({ min: 1, max: 400 * 24 * 3600 }), { nil: undefined }),
         token,
         (name, options, maxAge, value) => {
           const secureName = name.startsWith('__Secure-') && options.secure === false;
@@ -52,7 +53,8 @@ describe('Set-Cookie lines', () => {
           if (!written.ok) return;
           const attributes =
             maxAge === undefined ? cookie.attributes : { ...cookie.attributes, maxAge };
-          written.setCookies.forEach((line, i) => {
+          const lines = renderCookies(written.cookies, cookie);
+          lines.forEach((line, i) => {
             const eq = line.indexOf('=');
             const cookieValue = line.slice(
               eq + 1,
@@ -61,7 +63,7 @@ describe('Set-Cookie lines', () => {
             expect(line).toBe(serialize(written.names[i] as string, cookieValue, attributes));
             expect(line.length).toBeLessThanOrEqual(4096);
           });
-          const joined = written.setCookies
+          const joined = lines
             .map((line) => line.slice(line.indexOf('=') + 1, line.indexOf(';')))
             .join('');
           expect(joined.replace(/^\d{1,2}~/, '')).toBe(value);
@@ -74,12 +76,21 @@ describe('Set-Cookie lines', () => {
   it('follow a change of Max-Age, however many distinct ones come', () => {
     const cookie = resolveCookie('session', { secure: true });
     for (let maxAge = 1000; maxAge > 900; maxAge--) {
-      const [line] = (
-        writeChunks('abc.def', cookie, maxAge, { cookieBytes: 4096, totalBytes: 8192 }) as {
-          setCookies: string[];
-        }
-      ).setCookies;
+      const written = writeChunks('abc.def', cookie, maxAge, {
+        cookieBytes: 4096,
+        totalBytes: 8192,
+      }) as { cookies: Parameters<typeof renderCookies>[0] };
+      const [line] = renderCookies(written.cookies, cookie);
       expect(line).toBe(serialize('session', 'abc.def', { ...cookie.attributes, maxAge }));
     }
+  });
+
+  it('render a deletion as serialize does, with Max-Age 0 and Expires in the past', () => {
+    const cookie = resolveCookie('session', { secure: true, domain: 'example.com' });
+    const options = { ...cookie.attributes, maxAge: 0, expires: new Date(0) };
+    expect(renderCookies(deletions(['session', 'session.1']), cookie)).toEqual([
+      serialize('session', '', options),
+      serialize('session.1', '', options),
+    ]);
   });
 });

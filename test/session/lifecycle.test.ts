@@ -1,8 +1,8 @@
 import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
 import { SessionCommittedError } from '../../src/errors.js';
-import { stateOf } from '../../src/session/session.js';
-import { lockSession } from '../../src/session/state.js';
+import { portOf } from '../../src/session/port.js';
+import { FAILED } from '../../src/session/request-handle.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { makeStore, thrown, visit } from '../helpers/store.js';
@@ -127,14 +127,16 @@ describe('regenerate', () => {
 });
 
 describe('after the headers are out', () => {
-  it('a locked session refuses changes, including nested in-place ones', async () => {
+  it("a failed request's session refuses changes, including nested in-place ones", async () => {
     const store = makeStore({}, new Clock());
-    const session = await store.load(undefined);
+    const handle = await portOf<Record<string, unknown>>(store).open({ cookie: undefined });
+    const session = handle.session;
     session.set('cart', { items: [1] });
-    lockSession(stateOf(session), 'headers already sent');
+    handle.fail();
+    handle.fail(); // idempotent: the first failure stands
     const error = thrown(() => session.set('a', 1)) as SessionCommittedError;
     expect(error.code).toBe('ERR_SESSION_COMMITTED');
-    expect(error.message).toBe('headers already sent');
+    expect(error.message).toBe(FAILED);
     expect(thrown(() => (session.get('cart') as { items: number[] }).items.push(2))).toBeInstanceOf(
       TypeError,
     );

@@ -6,8 +6,6 @@ import { compactDecrypt } from 'jose';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Session, SessionRejectedError } from '../../src/index.js';
 import { portOf } from '../../src/session/port.js';
-import { stateOf } from '../../src/session/session.js';
-import { lockSession } from '../../src/session/state.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { cookieHeaderFrom } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
@@ -85,19 +83,21 @@ describe('loading without a promise', () => {
     const sealed = makeStore<Data>({ cacheSize: 0 });
     const jar: Jar = new Map();
     const { header } = await visit(store, jar, (s) => s.set('user', 'ada'));
-    const cached = port.load(header);
-    expect(cached).toBeInstanceOf(Session);
-    expect((cached as Session<Data>).get('user')).toBe('ada');
-    expect(port.load('')).toBeInstanceOf(Session);
-    expect(port.load('other=1')).toBeInstanceOf(Session);
+    const load = (cookie: string) => port.open({ cookie });
+    const cached = load(header);
+    expect(cached).not.toBeInstanceOf(Promise);
+    expect((cached as Awaited<typeof cached>).session).toBeInstanceOf(Session);
+    expect((cached as Awaited<typeof cached>).session.get('user')).toBe('ada');
+    expect(load('')).not.toBeInstanceOf(Promise);
+    expect(load('other=1')).not.toBeInstanceOf(Promise);
     // A token refused by its header needs no decryption either.
-    const refused = port.load('session=not.a.token');
-    expect((refused as Session<Data>).rejection).toBeInstanceOf(SessionRejectedError);
+    const refused = load('session=not.a.token') as Awaited<ReturnType<typeof load>>;
+    expect(refused.session.rejection).toBeInstanceOf(SessionRejectedError);
 
     const other = cookieHeaderFrom(await sealed.commit(withUser(await sealed.load(''), 'bo')));
-    const pending = port.load(other);
+    const pending = load(other);
     expect(pending).toBeInstanceOf(Promise);
-    expect((await pending).get('user')).toBe('bo');
+    expect((await pending).session.get('user')).toBe('bo');
   });
 });
 
@@ -142,8 +142,9 @@ describe('data the app never touched', () => {
     const store = makeStore<Data>();
     const jar: Jar = new Map();
     const { header } = await visit(store, jar, (s) => s.set('cart', [{ sku: 'a' }]));
-    const session = await store.load(header);
-    lockSession(stateOf(session), 'headers already sent');
+    const handle = await portOf<Data>(store).open({ cookie: header });
+    const session = handle.session;
+    handle.fail();
     const cart = session.get('cart') as { sku: string }[];
     expect(Object.isFrozen(cart)).toBe(true);
     expect(() => cart.push({ sku: 'b' })).toThrow(TypeError);
@@ -156,9 +157,9 @@ describe('data the app never touched', () => {
     const store = makeStore<Data>();
     const jar: Jar = new Map();
     const { header } = await visit(store, jar, (s) => s.set('cart', [{ sku: 'a' }]));
-    const session = await store.load(header);
-    const cart = session.get('cart') as { sku: string }[];
-    lockSession(stateOf(session), 'headers already sent');
+    const handle = await portOf<Data>(store).open({ cookie: header });
+    const cart = handle.session.get('cart') as { sku: string }[];
+    handle.fail();
     expect(() => cart.push({ sku: 'b' })).toThrow(TypeError);
   });
 });

@@ -3,9 +3,13 @@
 // serialising the loaded data gives, for every JSON the session can hold.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CodecConfig } from '../../src/codec/codec-config.js';
+import { toJson } from '../../src/codec/json-value.js';
+import { seal } from '../../src/codec/seal.js';
 import { unseal } from '../../src/codec/unseal.js';
-import { sealedCodec } from '../../src/session/sealed-purpose.js';
-import { resolveOptions } from '../../src/session/store-options.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
+import { NO_CHOICE } from '../../src/session/lifetime.js';
+import { newClaims } from '../../src/session/new-claims.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { makeStore, TEST_KEYS, visit } from '../helpers/store.js';
@@ -36,11 +40,25 @@ describe('an unchanged session, whatever it holds', () => {
 
   it('has a baseline equal to JSON.stringify of the data as loaded', async () => {
     const clock = new Clock();
-    const config = resolveOptions({ keys: TEST_KEYS, env: {}, cacheSize: 0, now: clock.now });
-    const store = makeStore({ cacheSize: 0 }, clock);
+    const ring = KeyRing.from(TEST_KEYS, 'keys');
+    const codec: CodecConfig = {
+      purpose: 'session',
+      compress: false,
+      engine: undefined,
+      maxTokenChars: 16 * 4096,
+      idleTimeout: 3600,
+      absoluteTimeout: 86400,
+      clockTolerance: 30,
+      notBefore: undefined,
+      cache: undefined,
+      now: clock.now,
+    };
     await fc.assert(
       fc.asyncProperty(dictionary, async (data) => {
-        const opened = await unseal(sealedCodec(config.codec), await store.seal(data));
+        const now = Math.floor(clock.now() / 1000);
+        const claims = newClaims(codec.purpose, now, now + 3600, now, NO_CHOICE, undefined);
+        const body = { dataJson: toJson(data, 'data'), flashJson: undefined };
+        const opened = await unseal(codec, ring, await seal(codec, ring, claims, body));
         if (!('dataJson' in opened)) throw new Error(`rejected: ${opened.detail}`);
         expect(opened.dataJson).toBe(JSON.stringify(opened.data));
       }),

@@ -1,0 +1,89 @@
+import type { SessionRejectedError } from '../errors.js';
+import type { Commit } from './commit.js';
+import type { CookieWriter } from './commit-write.js';
+import type { CookieSource } from './read-cookie.js';
+import { Session } from './session.js';
+import { lockSession, type SessionState } from './state.js';
+
+/**
+ * What `open()` reads of a request. Only `cookie` is read today; the rest is the shape the
+ * cross-site check (src/cross-site, `CrossSiteRequest`) reads, so wiring it needs no adapter
+ * change. Adapters fill it with getters over their request: nothing is computed that no step
+ * reads (a fetch Request's `url` is serialised on every read).
+ */
+export interface RequestFacts {
+  /** The Cookie header, or a jar's lookup by exact name. */
+  readonly cookie: CookieSource;
+  /** As received: upper case. Absent where the framework gives no request (a cookie jar). */
+  readonly method?: string;
+  /** A header's value by lower-case name; null or undefined when absent. */
+  header?(name: string): string | null | undefined;
+  /** Node's `req.url` (`/path?query`) or a fetch Request's absolute `url`. */
+  readonly url?: string;
+  /** Whether this server received the request over TLS, when the framework says. */
+  readonly secure?: boolean;
+}
+
+export interface OpenOptions {
+  /**
+   * Where each commit's cookies go, before the commit is recorded (a cookie jar). If it
+   * throws, the commit fails as a too-large one does: nothing is recorded and the session
+   * stays open, so a later commit seals and writes every cookie again.
+   */
+  readonly write?: CookieWriter;
+  /** Open the session read-only: every change throws SessionCommittedError with this reason. */
+  readonly readOnly?: string;
+}
+
+/** The one thing an adapter holds per request: the app's session, and its commit and failure. */
+export interface RequestHandle<T, F> {
+  readonly session: Session<T, F>;
+  /**
+   * The session's one commit: the first call locks the session and seals (if anything
+   * changed); every later call answers with the same result or the same seal under way. At
+   * once when nothing needs waiting for. A failed commit records nothing and can be retried.
+   */
+  commit(): Commit | Promise<Commit>;
+  /** The request failed: nothing of the session will be saved, and every change throws. Idempotent. */
+  fail(): void;
+}
+
+/** How a handle reaches its store's commit: handed down at open, never stored on the state. */
+export interface Committer {
+  commit(state: SessionState, write: CookieWriter | undefined): Commit | Promise<Commit>;
+}
+
+/** The one failure marker: why a failed request's session refuses changes. */
+export const FAILED = 'the request failed, so the session was not saved and cannot be changed';
+
+export class Handle<T, F> implements RequestHandle<T, F> {
+  readonly session: Session<T, F>;
+  readonly #state: SessionState;
+  readonly #committer: Committer;
+  #write: CookieWriter | undefined;
+
+  constructor(
+    committer: Committer,
+    state: SessionState,
+    rejection: SessionRejectedError | undefined,
+    options: OpenOptions | undefined,
+  ) {
+    this.#committer = committer;
+    this.#state = state;
+    this.#write = undefined;
+    if (options !== undefined) {
+      this.#write = options.write;
+      if (options.readOnly !== undefined) lockSession(state, options.readOnly);
+    }
+    this.session = new Session<T, F>(state, rejection, this);
+  }
+
+  commit(): Commit | Promise<Commit> {
+    const state = this.#state;
+    return state.commit ?? this.#committer.commit(state, this.#write);
+  }
+
+  fail(): void {
+    lockSession(this.#state, FAILED);
+  }
+}
