@@ -1,5 +1,6 @@
 import { SessionConfigError } from '../errors.js';
-import { refuseUnknown } from '../session/known-options.js';
+import { CROSS_SITE } from '../options/known-names.js';
+import { refuseUnknown } from '../options/unknown-names.js';
 import type { CrossSiteRequest, CrossSiteSettings } from './cross-site-guard.js';
 import { exemptPaths } from './exempt-paths.js';
 import { canonicalOrigin } from './origin.js';
@@ -45,38 +46,6 @@ export interface CrossSiteOptions {
  * Turn it off only where something else checks every state-changing request.
  */
 export type CrossSiteOption = false | CrossSiteOptions;
-
-/** Every member of CrossSiteOptions: a forgotten or extra name is a type error. */
-const MEMBERS: { readonly [K in keyof Required<CrossSiteOptions>]: true } = {
-  trustedOrigins: true,
-  exempt: true,
-  token: true,
-};
-const KNOWN = Object.keys(MEMBERS) as (keyof CrossSiteOptions)[];
-
-// Where other CSRF guards keep the same settings, and names the store's own familiar-name map
-// would otherwise send to a store option (`secret` to `keys`): what to write here instead.
-const FAMILIAR = new Map([
-  ['allowedOrigins', 'did you mean "trustedOrigins"?'],
-  ['origins', 'did you mean "trustedOrigins"?'],
-  ['ignore', 'did you mean "exempt"?'],
-  ['ignorePaths', 'did you mean "exempt"?'],
-  ['ignoreRoutes', 'did you mean "exempt"?'],
-  ['excludePaths', 'did you mean "exempt"?'],
-  ['bypass', 'did you mean "exempt"?'],
-  ['skip', 'did you mean "exempt"?'],
-  ['checkOrigin', 'the check is on by default; set crossSite: false to turn it off'],
-  ['enabled', 'the check is on by default; set crossSite: false to turn it off'],
-  ['ignoreMethods', 'GET, HEAD and OPTIONS always pass and every other method is checked'],
-  ['secret', "the token is keyed by the store's keys and needs no secret of its own"],
-  ['secrets', "the token is keyed by the store's keys and needs no secret of its own"],
-  ['password', "the token is keyed by the store's keys and needs no secret of its own"],
-  ['name', "the token's form field is _csrf and its header x-csrf-token"],
-  ['cookie', 'the token is bound to the session and needs no cookie of its own'],
-  ['cookieOptions', 'the token is bound to the session and needs no cookie of its own'],
-  ['ttl', 'the token lives as long as the session; regenerate() replaces it'],
-  ['maxAge', 'the token lives as long as the session; regenerate() replaces it'],
-]);
 
 /** The settings when `crossSite` is not given: on, trusting no other origin. */
 const DEFAULTS: CrossSiteSettings = { trustedOrigins: new Set(), exempt: undefined, token: false };
@@ -133,15 +102,7 @@ export function parseCrossSiteOptions(
       'must be false (no check) or an object with trustedOrigins, exempt and token; leave it out for the default check',
     );
   }
-  for (const name of Object.keys(value)) {
-    const familiar = KNOWN.includes(name as keyof CrossSiteOptions)
-      ? undefined
-      : FAMILIAR.get(name);
-    if (familiar !== undefined) {
-      throw new SessionConfigError(`${setting}.${name}`, `is not an option: ${familiar}`);
-    }
-  }
-  refuseUnknown(value, KNOWN, `${setting}.`);
+  refuseUnknown(value, CROSS_SITE, `${setting}.`);
   const options = value as CrossSiteOptions;
   const token = options.token === undefined ? false : options.token;
   if (typeof token !== 'boolean') {

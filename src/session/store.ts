@@ -10,14 +10,11 @@ import { MAX_AGE_LIMIT_SECONDS } from '../cookie/limits.js';
 import { debug } from '../debug.js';
 import { type KeySize, SessionRejectedError, SessionTooLargeError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
-import type { StandardSchemaV1 } from '../standard-schema.js';
-import type { AnySessionData, CookieInfo, SessionData } from '../types.js';
+import type { CookieInfo } from '../types.js';
 import { type Commit, commitOf } from './commit.js';
 import {
   type DataShape,
-  type DataShapeOptions,
   isOfNewerDeploy,
-  resolveDataShape,
   type Shaped,
   shapeData,
   versionClaim,
@@ -35,7 +32,7 @@ import { sealedCodec } from './sealed-purpose.js';
 import { Session, stateOf } from './session.js';
 import type { SessionStore } from './session-store.js';
 import { freezeData, type SessionState, serialiseData } from './state.js';
-import { resolveOptions, type SessionStoreOptions, type StoreConfig } from './store-options.js';
+import type { StoreConfig } from './store-config.js';
 
 // UTF-8 bytes of each value's JSON, not UTF-16 length: "é" costs the cookie two bytes.
 function largestKeys(data: SessionRecord): KeySize[] {
@@ -87,7 +84,7 @@ interface PendingSeal {
 }
 
 /** The store behind `SessionStore`; adapters reach it only through its port. */
-class Store<T, F> implements SessionStore<T, F> {
+export class Store<T, F> implements SessionStore<T, F> {
   readonly #config: StoreConfig;
   readonly #sealedCodec: CodecConfig;
   readonly #chunkNames: readonly string[];
@@ -417,42 +414,4 @@ class Store<T, F> implements SessionStore<T, F> {
     const opened = await this.#open(token, this.#sealedCodec);
     return opened instanceof SessionRejectedError ? opened : (opened.data as Partial<T>);
   }
-}
-
-type SchemaOutput<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
-
-// A schema whose output JSON would not give back (a Date, a Map) makes `schema` a compile
-// error, as it would for the store's data type.
-type JsonSafeSchema<S extends StandardSchemaV1> =
-  SchemaOutput<S> extends SessionData<SchemaOutput<S>> ? unknown : { readonly schema: never };
-
-/**
- * Creates a session store. Every option is checked here: a bad one throws
- * SessionConfigError naming it, at startup rather than on the first request.
- *
- * ```ts
- * type Data = { userId?: string; cart?: { sku: string; qty: number }[] };
- * const store = createSessionStore<Data>({ cookie: { secure: process.env.NODE_ENV === 'production' } });
- * ```
- *
- * With a Standard Schema (`schema`), the session's type is the schema's output type; the
- * flash type, if any, is then the second type argument of the other form:
- * `createSessionStore<z.infer<typeof schema>, Flash>({ schema })`.
- */
-export function createSessionStore<
-  S extends StandardSchemaV1<unknown, object>,
-  F extends SessionData<F> = AnySessionData,
->(
-  options: SessionStoreOptions &
-    DataShapeOptions<SchemaOutput<S>> & { readonly schema: S } & JsonSafeSchema<S>,
-): SessionStore<SchemaOutput<S>, F>;
-export function createSessionStore<
-  T extends SessionData<T> = AnySessionData,
-  F extends SessionData<F> = AnySessionData,
->(options?: SessionStoreOptions & DataShapeOptions<T>): SessionStore<T, F>;
-export function createSessionStore(
-  options: SessionStoreOptions & DataShapeOptions<AnySessionData> = {},
-): SessionStore<AnySessionData, AnySessionData> {
-  const config = resolveOptions(options);
-  return new Store(config, resolveDataShape(options));
 }
