@@ -2,6 +2,7 @@ import type { Env } from '../keys/from-env.js';
 import type { KeySpec } from '../keys/key-entry.js';
 import type { EventHook, RejectionHook } from '../session/hooks.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
+import type { AnySessionData } from '../types.js';
 
 /**
  * The keys: `SESSION_KEYS`-style text (`id:secret,id:secret`, the first one seals), a list of
@@ -140,7 +141,7 @@ export interface TestingOptions {
 }
 
 /** What `createSessionStore` takes, grouped by concern. Every group and member is optional. */
-export interface SessionStoreOptions<T = Record<string, unknown>> {
+export interface SessionStoreOptions<T = AnySessionData> {
   readonly keys?: KeysOption;
   readonly cookie?: CookieOptions;
   readonly lifetime?: LifetimeOptions;

@@ -156,13 +156,13 @@ describe('keyRingFromEnv', () => {
     await freshKeyRingFromEnv();
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const env = { NODE_ENV: 'development' };
-    const first = (await import('../../src/index.js')).createSessionStore({ env });
+    const first = (await import('../../src/index.js')).createSessionStore({ testing: { env } });
     const session = await first.load(undefined);
     session.set('user', 'ada');
     const lines = await first.commit(session);
     const cookie = lines.map((line) => line.slice(0, line.indexOf(';'))).join('; ');
     vi.resetModules();
-    const reloaded = (await import('../../src/index.js')).createSessionStore({ env });
+    const reloaded = (await import('../../src/index.js')).createSessionStore({ testing: { env } });
     const read = await reloaded.load(cookie);
     expect(read.rejection).toBeUndefined();
     expect(read.get('user')).toBe('ada');

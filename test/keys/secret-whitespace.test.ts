@@ -1,10 +1,10 @@
 // The same key text opens the same cookies wherever it is given: whitespace around a text
 // secret is never part of it, in SESSION_KEYS, a list entry or a `{ secret }` (issue 14, #7).
 import { describe, expect, it } from 'vitest';
-import { createSessionStore, type KeysInput } from '../../src/index.js';
+import { createSessionStore } from '../../src/index.js';
 import { keyRingFromEnv } from '../../src/keys/from-env.js';
 import { parseKeyEntry, parseKeySpec } from '../../src/keys/key-entry.js';
-import type { KeyRing } from '../../src/keys/key-ring.js';
+import type { KeyRing, KeysInput } from '../../src/keys/key-ring.js';
 import { passphraseFor, secretFor } from '../helpers/keys.js';
 
 const origin = { setting: 'keys', position: 1 };
@@ -12,7 +12,7 @@ const phrase = passphraseFor('trim');
 const text = (material: Uint8Array) => new TextDecoder().decode(material);
 
 function storeOn(keys: KeysInput | KeyRing) {
-  return createSessionStore({ keys: keys as KeysInput, env: {} });
+  return createSessionStore({ keys: keys as KeysInput, testing: { env: {} } });
 }
 
 describe('whitespace around a text secret', () => {

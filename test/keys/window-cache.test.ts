@@ -20,7 +20,7 @@ async function deriveWindows(ring: KeyRing, count: number): Promise<void> {
 describe('the window-key cache', () => {
   it('holds every window of a 300-day idle lifetime (more than the 4096 floor)', async () => {
     const ring = KeyRing.from(keyEntry('k1'));
-    makeStore({ keys: ring, idleTimeout: 300 * DAY, absoluteTimeout: 300 * DAY });
+    makeStore({ keys: ring, lifetime: { idleTimeout: 300 * DAY, absoluteTimeout: 300 * DAY } });
     const windows = 300 * 24;
     await deriveWindows(ring, windows);
     expect(ring.derivedWindowKey('k1', 0)).toBeDefined();
@@ -29,9 +29,8 @@ describe('the window-key cache', () => {
 
   it('fits a ring read from the environment too (resolved at first use)', async () => {
     const store = createSessionStore({
-      env: { SESSION_KEYS: keyEntry('k1'), NODE_ENV: 'production' },
-      idleTimeout: 300 * DAY,
-      absoluteTimeout: 300 * DAY,
+      testing: { env: { SESSION_KEYS: keyEntry('k1'), NODE_ENV: 'production' } },
+      lifetime: { idleTimeout: 300 * DAY, absoluteTimeout: 300 * DAY },
     });
     const ring = store.keyRing;
     const windows = 300 * 24;

@@ -51,9 +51,8 @@ export function makeStore(
 ): SessionStore {
   return createSessionStore({
     keys: KEYS,
-    env: {},
-    now: clock.now,
-    cacheSize: 0,
+    testing: { env: {}, now: clock.now },
+    advanced: { cacheSize: 0 },
     ...testEngine(),
     ...options,
   });

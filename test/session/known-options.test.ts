@@ -10,7 +10,11 @@ import { keyEntry } from '../helpers/keys.js';
 import { thrown } from '../helpers/store.js';
 
 function create(options: object) {
-  return createSessionStore({ keys: keyEntry('k1'), env: {}, ...(options as SessionStoreOptions) });
+  return createSessionStore({
+    keys: keyEntry('k1'),
+    testing: { env: {} },
+    ...(options as SessionStoreOptions),
+  });
 }
 
 function refused(options: object, setting: string, suggestion: string): SessionConfigError {

@@ -5,7 +5,9 @@ import { keyEntry } from '../helpers/keys.js';
 import { thrown } from '../helpers/store.js';
 
 function configError(options: SessionStoreOptions, setting: string, fragment: string) {
-  const error = thrown(() => createSessionStore({ keys: keyEntry('k1'), env: {}, ...options }));
+  const error = thrown(() =>
+    createSessionStore({ keys: keyEntry('k1'), testing: { env: {} }, ...options }),
+  );
   expect(error).toBeInstanceOf(SessionConfigError);
   const e = error as SessionConfigError;
   expect(e.code).toBe('ERR_SESSION_CONFIG');
@@ -63,7 +65,11 @@ describe('store options are validated at construction, errors naming the option'
   });
 
   it('names SESSION_NOT_BEFORE when the bad value came from the environment', () => {
-    configError({ env: { SESSION_NOT_BEFORE: 'soon' } }, 'SESSION_NOT_BEFORE', 'is not a date');
+    configError(
+      { testing: { env: { SESSION_NOT_BEFORE: 'soon' } } },
+      'SESSION_NOT_BEFORE',
+      'is not a date',
+    );
   });
 
   it('names the keys option for a bad key given in code', () => {
@@ -72,14 +78,14 @@ describe('store options are validated at construction, errors naming the option'
 
   it('names the custom keys variable for a bad key from the environment', () => {
     const error = thrown(() =>
-      createSessionStore({ keysEnv: 'APP_KEYS', env: { APP_KEYS: 'a:short' } }),
+      createSessionStore({ keys: { env: 'APP_KEYS' }, testing: { env: { APP_KEYS: 'a:short' } } }),
     ) as SessionConfigError;
     expect(error.setting).toBe('APP_KEYS');
     expect(error.message).toMatch(/^APP_KEYS: entry 1 /);
   });
 
   it('reads keys from the environment when none are given', async () => {
-    const store = createSessionStore({ env: { SESSION_KEYS: keyEntry('envkey') } });
+    const store = createSessionStore({ testing: { env: { SESSION_KEYS: keyEntry('envkey') } } });
     expect(store.keyRing.primaryId).toBe('envkey');
     expect(store.keyRing.ephemeral).toBe(false);
   });
@@ -88,24 +94,24 @@ describe('store options are validated at construction, errors naming the option'
     expect(() =>
       createSessionStore({
         keys: keyEntry('k1'),
-        env: {},
-        idleTimeout: 60,
-        absoluteTimeout: 60,
-        refreshAfter: 0,
-        clockTolerance: 0,
-        maxCookieBytes: 512,
-        maxTotalBytes: 512,
-        cacheSize: 0,
-        notBefore: 0,
+        testing: { env: {} },
+        lifetime: {
+          idleTimeout: 60,
+          absoluteTimeout: 60,
+          refreshAfter: 0,
+          clockTolerance: 0,
+          notBefore: 0,
+        },
+        cookie: { maxChunkBytes: 512, maxTotalBytes: 512 },
+        advanced: { cacheSize: 0 },
       }),
     ).not.toThrow();
     expect(() =>
       createSessionStore({
         keys: keyEntry('k1'),
-        env: {},
-        refreshAfter: 1,
-        maxCookieBytes: 4096,
-        maxTotalBytes: 65536,
+        testing: { env: {} },
+        lifetime: { refreshAfter: 1 },
+        cookie: { maxChunkBytes: 4096, maxTotalBytes: 65536 },
       }),
     ).not.toThrow();
   });

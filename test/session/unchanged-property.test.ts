@@ -20,7 +20,10 @@ describe('an unchanged session, whatever it holds', () => {
   it('sends no Set-Cookie on the next request', async () => {
     await fc.assert(
       fc.asyncProperty(dictionary, async (data) => {
-        const store = makeStore({ maxTotalBytes: 16 * 4096, refreshAfter: 1 }, new Clock());
+        const store = makeStore(
+          { cookie: { maxTotalBytes: 16 * 4096 }, lifetime: { refreshAfter: 1 } },
+          new Clock(),
+        );
         const jar: Jar = new Map();
         const first = await visit(store, jar, (s) => {
           for (const [key, value] of Object.entries(data)) s.set(key, value as never);
@@ -37,7 +40,7 @@ describe('an unchanged session, whatever it holds', () => {
   it('has a baseline equal to JSON.stringify of the data as loaded', async () => {
     const clock = new Clock();
     const config = resolveOptions({ keys: TEST_KEYS, env: {}, cacheSize: 0, now: clock.now });
-    const store = makeStore({ cacheSize: 0 }, clock);
+    const store = makeStore({ advanced: { cacheSize: 0 } }, clock);
     await fc.assert(
       fc.asyncProperty(dictionary, async (data) => {
         const opened = await unseal(sealedCodec(config.codec), await store.seal(data));

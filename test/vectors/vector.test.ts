@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { compactDecrypt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createSessionStore, SessionRejectedError } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
+import { createSessionStore } from '../../src/index.js';
 import { openAsCookie } from '../helpers/cookie-oracle.js';
 
 interface Vector {
@@ -29,9 +30,8 @@ const later = vector.sealedAtMs + 10 * 60_000;
 function store(extra: Record<string, unknown> = {}, nowMs = later) {
   return createSessionStore({
     keys: vector.keys,
-    env: {},
-    cacheSize: 0,
-    now: at(nowMs),
+    testing: { env: {}, now: at(nowMs) },
+    advanced: { cacheSize: 0 },
     ...vector.options,
     ...extra,
   });
