@@ -221,11 +221,14 @@ describe('not-before (mass logout)', () => {
   }
 
   for (const [label, options] of [
-    ['SESSION_NOT_BEFORE (ISO)', { env: { SESSION_NOT_BEFORE: iso } }],
-    ['SESSION_NOT_BEFORE (epoch seconds)', { env: { SESSION_NOT_BEFORE: String(CUTOFF) } }],
-    ['notBefore (Date)', { notBefore: new Date(CUTOFF * 1000) }],
-    ['notBefore (seconds)', { notBefore: CUTOFF }],
-    ['notBefore (ISO string)', { notBefore: iso }],
+    ['SESSION_NOT_BEFORE (ISO)', { testing: { env: { SESSION_NOT_BEFORE: iso } } }],
+    [
+      'SESSION_NOT_BEFORE (epoch seconds)',
+      { testing: { env: { SESSION_NOT_BEFORE: String(CUTOFF) } } },
+    ],
+    ['notBefore (Date)', { lifetime: { notBefore: new Date(CUTOFF * 1000) } }],
+    ['notBefore (seconds)', { lifetime: { notBefore: CUTOFF } }],
+    ['notBefore (ISO string)', { lifetime: { notBefore: iso } }],
   ] as const) {
     it(`${label}: sessions created before are revoked, after are accepted`, async () => {
       const store = makeStore(options);

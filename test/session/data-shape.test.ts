@@ -130,7 +130,7 @@ describe('data versions', () => {
       () => [1, 2],
       () => null,
     ]) {
-      const { store } = v2Store(clock, { data: { migrate } });
+      const { store } = v2Store(clock, { data: { version: 2, migrate: migrate as never } });
       const handler = withSessionFetch(store, (_req, s) =>
         Response.json({ reason: s.rejection?.reason ?? null, data: s.toJSON() }),
       );

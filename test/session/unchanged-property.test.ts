@@ -4,8 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unseal } from '../../src/codec/unseal.js';
+import { buildStoreConfig } from '../../src/options/build-store-config.js';
+import { parseOptions } from '../../src/options/parse-options.js';
 import { sealedCodec } from '../../src/session/sealed-purpose.js';
-import { resolveOptions } from '../../src/session/store-options.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { makeStore, TEST_KEYS, visit } from '../helpers/store.js';
@@ -39,7 +40,13 @@ describe('an unchanged session, whatever it holds', () => {
 
   it('has a baseline equal to JSON.stringify of the data as loaded', async () => {
     const clock = new Clock();
-    const config = resolveOptions({ keys: TEST_KEYS, env: {}, cacheSize: 0, now: clock.now });
+    const config = buildStoreConfig(
+      parseOptions({
+        keys: TEST_KEYS,
+        advanced: { cacheSize: 0 },
+        testing: { env: {}, now: clock.now },
+      }),
+    );
     const store = makeStore({ advanced: { cacheSize: 0 } }, clock);
     await fc.assert(
       fc.asyncProperty(dictionary, async (data) => {

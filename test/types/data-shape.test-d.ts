@@ -39,8 +39,20 @@ describe('data shape types', () => {
         },
       },
     });
-    createSessionStore<V2>({ data: { version: 2, migrate: () => ({ name: 'x' }) } });
-    createSessionStore<V2>({ data: { version: 2, schema: z.object({ first: z.number() }) } });
+    createSessionStore<V2>({
+      data: {
+        version: 2,
+        // @ts-expect-error: the latest version has no `name`
+        migrate: () => ({ name: 'x' }),
+      },
+    });
+    createSessionStore<V2>({
+      data: {
+        version: 2,
+        // @ts-expect-error: a schema whose output is not the session type
+        schema: z.object({ first: z.number() }),
+      },
+    });
   });
 
   it('refuses a schema whose output JSON cannot carry', () => {

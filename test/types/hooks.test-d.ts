@@ -21,7 +21,11 @@ describe('hook types', () => {
         },
       },
     });
-    // @ts-expect-error: a hook is a function
-    createSessionStore({ hooks: { onEvent: 'log' } });
+    createSessionStore({
+      hooks: {
+        // @ts-expect-error: a hook is a function
+        onEvent: 'log',
+      },
+    });
   });
 });
