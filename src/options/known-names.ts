@@ -160,7 +160,10 @@ export const CROSS_SITE = group<CrossSiteOptions>(
     ['skip', SAME_AS_EXEMPT],
     ['checkOrigin', ON_BY_DEFAULT],
     ['enabled', ON_BY_DEFAULT],
-    ['ignoreMethods', { hint: 'GET, HEAD and OPTIONS always pass and every other method is checked' }],
+    [
+      'ignoreMethods',
+      { hint: 'GET, HEAD and OPTIONS always pass and every other method is checked' },
+    ],
     ['secret', NO_SECRET],
     ['secrets', NO_SECRET],
     ['password', NO_SECRET],

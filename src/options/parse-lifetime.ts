@@ -24,13 +24,7 @@ export function parseLifetime(
   nowSeconds: number,
   envNotBefore: string | undefined,
 ): LifetimeSettings {
-  const idleTimeout = integer(
-    'lifetime.idleTimeout',
-    options.idleTimeout,
-    7 * DAY,
-    60,
-    400 * DAY,
-  );
+  const idleTimeout = integer('lifetime.idleTimeout', options.idleTimeout, 7 * DAY, 60, 400 * DAY);
   // Unset, the absolute lifetime is never shorter than an idle timeout the app chose: a 40-day
   // idle timeout under a silent 30-day cap would not do what it says.
   const absoluteTimeout = integer(

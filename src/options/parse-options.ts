@@ -46,7 +46,8 @@ function parseAdvanced(options: AdvancedOptions, cookieName: string): AdvancedSe
   }
   return {
     tokenPurpose: purpose === undefined ? cookieName : `${cookieName}/${purpose}`,
-    compress: flag('advanced.compress', options.compress, false),
+    // null is unset here, as it always was for compress.
+    compress: flag('advanced.compress', options.compress ?? undefined, false),
     engine: engine ?? 'webcrypto',
     cacheSize: integer('advanced.cacheSize', options.cacheSize, 1000, 0, 1_000_000),
   };

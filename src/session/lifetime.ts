@@ -1,9 +1,9 @@
 import type { LifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims } from '../codec/token-format.js';
 import { SessionConfigError } from '../errors.js';
-import { valueShown } from '../util/printable.js';
 import { SESSION_LIFETIME } from '../options/known-names.js';
 import { refuseUnknown } from '../options/unknown-names.js';
+import { valueShown } from '../util/printable.js';
 
 /** How long a session lasts, and whether its cookie outlives the browser session. */
 export interface SessionLifetime {

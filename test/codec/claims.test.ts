@@ -15,9 +15,14 @@ function setup(options: Parameters<typeof makeStore>[0] = {}) {
   const clock = new Clock();
   const store = makeStore(
     {
-      lifetime: { idleTimeout: IDLE, absoluteTimeout: ABSOLUTE, clockTolerance: TOLERANCE },
-      advanced: { cacheSize: 0 },
       ...options,
+      lifetime: {
+        idleTimeout: IDLE,
+        absoluteTimeout: ABSOLUTE,
+        clockTolerance: TOLERANCE,
+        ...options.lifetime,
+      },
+      advanced: { cacheSize: 0, ...options.advanced },
     },
     clock,
   );

@@ -18,10 +18,10 @@ const RUNS = 60;
 const clock = new Clock();
 
 function pair(keys: string, options: { purpose?: string } = {}) {
-  const common = { keys, cacheSize: 0, ...options };
+  const advanced = { cacheSize: 0, ...options };
   return {
-    jose: makeStore({ ...common, advanced: { engine: 'webcrypto' } }, clock),
-    node: makeStore({ ...common, advanced: { engine: 'node' } }, clock),
+    jose: makeStore({ keys, advanced: { ...advanced, engine: 'webcrypto' } }, clock),
+    node: makeStore({ keys, advanced: { ...advanced, engine: 'node' } }, clock),
   };
 }
 
@@ -306,14 +306,14 @@ describe('the engine option', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(SessionConfigError);
-    expect(error).toMatchObject({ setting: 'engine' });
+    expect(error).toMatchObject({ setting: 'advanced.engine' });
   });
 
   it('is a startup error naming `engine` where node:crypto cannot be reached', () => {
     const spy = vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
     try {
       expect(() => makeStore({ advanced: { engine: 'node' } })).toThrow(SessionConfigError);
-      expect(() => makeStore({ advanced: { engine: 'node' } })).toThrow(/^engine: /);
+      expect(() => makeStore({ advanced: { engine: 'node' } })).toThrow(/^advanced.engine: /);
       expect(() => makeStore({ advanced: { engine: 'webcrypto' } })).not.toThrow();
     } finally {
       spy.mockRestore();

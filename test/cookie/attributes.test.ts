@@ -97,7 +97,7 @@ describe('cookie name', () => {
   ])('refuses %s', (_, name) => {
     const e = configError(
       { cookie: { name: name } },
-      'cookieName',
+      'cookie.name',
       'is not a valid cookie name (RFC 6265 token characters only)',
     );
     // Escaped in the message, so a CR/LF in the option cannot forge a log line either.
@@ -105,19 +105,19 @@ describe('cookie name', () => {
   });
 
   it('refuses a name that looks like a chunk name', () => {
-    configError({ cookie: { name: 'sid.2' } }, 'cookieName', 'must not end in .<number>');
+    configError({ cookie: { name: 'sid.2' } }, 'cookie.name', 'must not end in .<number>');
   });
 
   it('refuses a name over 200 characters', () => {
     configError(
       { cookie: { name: 's'.repeat(201) } },
-      'cookieName',
+      'cookie.name',
       'must be at most 200 characters',
     );
   });
 
   it('refuses a non-string name', () => {
-    configError({ cookie: { name: 42 as never } }, 'cookieName', 'is not a valid cookie name');
+    configError({ cookie: { name: 42 as never } }, 'cookie.name', 'is not a valid cookie name');
   });
 
   it.each(['sid', 'my-app.session', '__Host-session', '__Secure-s', "a!#$%&'*+^_`|~z"])(
@@ -132,7 +132,7 @@ describe('cookie prefixes', () => {
   it('__Secure- needs secure', () => {
     configError(
       { cookie: { name: '__Secure-s', secure: false } },
-      'cookieName',
+      'cookie.name',
       '__Secure- cookies require secure: true',
     );
   });
@@ -140,17 +140,17 @@ describe('cookie prefixes', () => {
   it('__Host- needs secure, path "/" and no domain', () => {
     configError(
       { cookie: { name: '__Host-s', secure: false } },
-      'cookieName',
+      'cookie.name',
       '__Host- cookies require secure: true',
     );
     configError(
       { cookie: { name: '__Host-s', path: '/app' } },
-      'cookieName',
+      'cookie.name',
       '__Host- cookies require path "/"',
     );
     configError(
       { cookie: { name: '__Host-s', domain: 'example.com' } },
-      'cookieName',
+      'cookie.name',
       '__Host- cookies must not set a domain',
     );
   });
@@ -158,27 +158,27 @@ describe('cookie prefixes', () => {
   it('matches the prefixes in any case, as browsers do', () => {
     configError(
       { cookie: { name: '__host-s', domain: 'example.com' } },
-      'cookieName',
+      'cookie.name',
       '__Host- cookies must not set a domain',
     );
     configError(
       { cookie: { name: '__HOST-s', path: '/app' } },
-      'cookieName',
+      'cookie.name',
       '__Host- cookies require path "/"',
     );
     configError(
       { cookie: { name: '__HoSt-s', secure: false } },
-      'cookieName',
+      'cookie.name',
       '__Host- cookies require secure: true',
     );
     configError(
       { cookie: { name: '__secure-s', secure: false } },
-      'cookieName',
+      'cookie.name',
       '__Secure- cookies require secure: true',
     );
     configError(
       { cookie: { name: '__SECURE-s', secure: false } },
-      'cookieName',
+      'cookie.name',
       '__Secure- cookies require secure: true',
     );
     // Held to the rules, not refused: with them met, any spelling is a valid name.
@@ -268,20 +268,20 @@ describe('cookie attributes', () => {
 // `httpOnly: 0` dropped their attributes without a word.
 describe('cookie flags are booleans, enums one of their values', () => {
   it.each([
-    ['persistent', 'false', '"false"'],
-    ['persistent', 0, '0'],
-    ['secure', 0, '0'],
-    ['secure', 'true', '"true"'],
-    ['httpOnly', 0, '0'],
-    ['httpOnly', 'false', '"false"'],
-    ['httpOnly', null, 'null'],
-    ['partitioned', 'no', '"no"'],
-    ['partitioned', 1, '1'],
-  ])('cookie.%s: %j is refused, naming the flag', (flag, value, shown) => {
+    ['lifetime', 'persistent', 'false', '"false"'],
+    ['lifetime', 'persistent', 0, '0'],
+    ['cookie', 'secure', 0, '0'],
+    ['cookie', 'secure', 'true', '"true"'],
+    ['cookie', 'httpOnly', 0, '0'],
+    ['cookie', 'httpOnly', 'false', '"false"'],
+    ['cookie', 'httpOnly', null, 'null'],
+    ['cookie', 'partitioned', 'no', '"no"'],
+    ['cookie', 'partitioned', 1, '1'],
+  ])('%s.%s: %j is refused, naming the flag', (group, flag, value, shown) => {
     const e = configError(
-      { cookie: { [flag]: value } as never },
-      `cookie.${flag}`,
-      `cookie.${flag}: ${shown} must be true or false`,
+      { [group]: { [flag]: value } } as never,
+      `${group}.${flag}`,
+      `${group}.${flag}: ${shown} must be true or false`,
     );
     expect(e.problem).toBe(`${shown} must be true or false`);
   });
@@ -303,12 +303,8 @@ describe('cookie flags are booleans, enums one of their values', () => {
 
   it('undefined is the default, for every flag', async () => {
     const line = await firstLine({
-      cookie: {
-        secure: undefined,
-        httpOnly: undefined,
-        partitioned: undefined,
-        persistent: undefined,
-      },
+      cookie: { secure: undefined, httpOnly: undefined, partitioned: undefined },
+      lifetime: { persistent: undefined },
     } as never);
     expect(parseSetCookie(line)).toMatchObject({
       httpOnly: true,

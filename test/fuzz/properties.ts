@@ -107,7 +107,7 @@ async function sealed(store: SessionStore, data: Record<string, unknown>): Promi
 }
 
 export async function makeFixture(): Promise<FuzzFixture> {
-  const options = { maxCookieBytes: 1024, cacheSize: 1000 };
+  const options = { cookie: { maxChunkBytes: 1024 }, advanced: { cacheSize: 1000 } };
   const ring = `${KEYS},${keyEntry('k0')}`;
   const store = makeStore({ ...options, keys: ring });
   const olderKey = makeStore({ ...options, keys: `${keyEntry('k0')},${KEYS}` });

@@ -31,16 +31,16 @@ describe('cookie name', () => {
   it('refuses every character that would inject header syntax', () => {
     for (const bad of INJECTIONS) {
       for (const name of [`a${bad}b`, `${bad}session`, `session${bad}`]) {
-        expectRefused({ cookie: { name: name } }, 'cookieName');
+        expectRefused({ cookie: { name: name } }, 'cookie.name');
       }
     }
-    expectRefused({ cookie: { name: 'session\r\nSet-Cookie: admin=1' } }, 'cookieName');
-    expectRefused({ cookie: { name: 'session; Domain=evil.example' } }, 'cookieName');
+    expectRefused({ cookie: { name: 'session\r\nSet-Cookie: admin=1' } }, 'cookie.name');
+    expectRefused({ cookie: { name: 'session; Domain=evil.example' } }, 'cookie.name');
   });
 
   it('refuses empty, overlong, non-string and chunk-like names', () => {
     for (const cookieName of ['', 'x'.repeat(201), 'session.1', 'a.99', 5 as unknown as string]) {
-      expectRefused({ cookie: { name: cookieName } }, 'cookieName');
+      expectRefused({ cookie: { name: cookieName } }, 'cookie.name');
     }
   });
 
@@ -101,16 +101,16 @@ describe('cookie domain', () => {
   });
 
   it('refuses a domain or other path on a __Host- cookie', () => {
-    expectRefused({ cookie: { name: '__Host-s', domain: 'example.com' } }, 'cookieName');
-    expectRefused({ cookie: { name: '__Host-s', path: '/app' } }, 'cookieName');
-    expectRefused({ cookie: { name: '__Host-s', secure: false } }, 'cookieName');
+    expectRefused({ cookie: { name: '__Host-s', domain: 'example.com' } }, 'cookie.name');
+    expectRefused({ cookie: { name: '__Host-s', path: '/app' } }, 'cookie.name');
+    expectRefused({ cookie: { name: '__Host-s', secure: false } }, 'cookie.name');
   });
 });
 
 describe('other options', () => {
   it('refuses a purpose with spaces, control or non-ASCII characters', () => {
     for (const purpose of ['', 'a b', 'a\nb', 'é', 'x'.repeat(101)]) {
-      expectRefused({ advanced: { purpose } }, 'purpose');
+      expectRefused({ advanced: { purpose } }, 'advanced.purpose');
     }
   });
 
@@ -118,19 +118,21 @@ describe('other options', () => {
     expectRefused({ cookie: { sameSite: 'None' as never } }, 'cookie.sameSite');
     expectRefused({ cookie: { sameSite: 'none', secure: false } }, 'cookie.sameSite');
     expectRefused({ cookie: { priority: 'urgent' as never } }, 'cookie.priority');
-    expectRefused({ keys: { env: 'SESSION KEYS' } }, 'keysEnv');
+    expectRefused({ keys: { env: 'SESSION KEYS' } }, 'keys.env');
   });
 
   it('takes every boolean option as a boolean only, every enum as one of its values (issue 23, finding 11)', () => {
     // A string is truthy and 0 falsy: taken as they come, `'false'` would keep the cookie
     // persistent and `0` drop Secure or HttpOnly without a word.
     for (const value of ['false', 'true', 'no', 0, 1, null, {}]) {
-      for (const flag of ['secure', 'httpOnly', 'partitioned', 'persistent']) {
+      for (const flag of ['secure', 'httpOnly', 'partitioned']) {
         expectRefused({ cookie: { [flag]: value } as never }, `cookie.${flag}`);
       }
+      expectRefused({ lifetime: { persistent: value as never } }, 'lifetime.persistent');
       // The store's other options take null as unset (compress: null is false, the default).
-      if (value !== null) expectRefused({ advanced: { compress: value as never } }, 'compress');
-      expectRefused({ advanced: { engine: value as never } }, 'engine');
+      if (value !== null)
+        expectRefused({ advanced: { compress: value as never } }, 'advanced.compress');
+      expectRefused({ advanced: { engine: value as never } }, 'advanced.engine');
       expectRefused({ cookie: { sameSite: value as never } }, 'cookie.sameSite');
       expectRefused({ cookie: { priority: value as never } }, 'cookie.priority');
     }

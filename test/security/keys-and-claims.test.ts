@@ -293,7 +293,7 @@ describe('not-before (mass logout)', () => {
     }
     for (const value of ['yesterday', Number.NaN, Number.POSITIVE_INFINITY, new Date('nope')]) {
       expect(() => makeStore({ lifetime: { notBefore: value } })).toThrow(
-        expect.objectContaining({ setting: 'notBefore', code: 'ERR_SESSION_CONFIG' }),
+        expect.objectContaining({ setting: 'lifetime.notBefore', code: 'ERR_SESSION_CONFIG' }),
       );
     }
   });

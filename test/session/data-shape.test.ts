@@ -16,7 +16,7 @@ import { makeStore, TEST_KEYS, thrown, visit } from '../helpers/store.js';
 
 type V2 = { first?: string; last?: string };
 
-function v2Store(clock: Clock, extra: Partial<SessionStoreOptions> & Record<string, unknown> = {}) {
+function v2Store(clock: Clock, extra: { data?: Record<string, unknown> } = {}) {
   const events: SessionEvent[] = [];
   const rejections: SessionRejectedError[] = [];
   const store = createSessionStore<V2>({
@@ -24,13 +24,14 @@ function v2Store(clock: Clock, extra: Partial<SessionStoreOptions> & Record<stri
     testing: { env: {}, now: clock.now },
     data: {
       version: 2,
-      migrate(data, from) {
+      migrate(data: Record<string, unknown>, from: number) {
         if (from < 2) {
           const [first, ...rest] = String(data.name).split(' ');
           return { first, last: rest.join(' ') } as V2;
         }
         return data as V2;
       },
+      ...(extra.data as object),
     },
     hooks: {
       onEvent: (e) => {
@@ -40,14 +41,13 @@ function v2Store(clock: Clock, extra: Partial<SessionStoreOptions> & Record<stri
         rejections.push(r);
       },
     },
-    ...extra,
   });
   return { store, events, rejections };
 }
 
 async function oldCookie(clock: Clock, data: Record<string, unknown>, version?: number) {
   const old = makeStore(
-    version === undefined ? {} : ({ version, schema: z.object({}).loose() } as never),
+    version === undefined ? {} : ({ data: { version, schema: z.object({}).loose() } } as never),
     clock,
   );
   const jar: Jar = new Map();
@@ -130,7 +130,7 @@ describe('data versions', () => {
       () => [1, 2],
       () => null,
     ]) {
-      const { store } = v2Store(clock, { data: { version: 2, migrate: migrate as never } });
+      const { store } = v2Store(clock, { data: { migrate } });
       const handler = withSessionFetch(store, (_req, s) =>
         Response.json({ reason: s.rejection?.reason ?? null, data: s.toJSON() }),
       );
@@ -169,7 +169,7 @@ describe('data versions', () => {
 
   it('during a rolling deploy, an old process neither reads nor deletes the new cookie', async () => {
     const clock = new Clock();
-    const newer = makeStore({ version: 3, schema: z.object({}).loose() } as never, clock);
+    const newer = makeStore({ data: { version: 3, schema: z.object({}).loose() } } as never, clock);
     const { store: older } = v2Store(clock);
     const jar: Jar = new Map();
     await visit(newer, jar, (s) => s.set('first' as never, 'Ada' as never));
@@ -186,7 +186,7 @@ describe('data versions', () => {
 
   it('still lets an old process write over, or end, a newer cookie', async () => {
     const clock = new Clock();
-    const newer = makeStore({ version: 3, schema: z.object({}).loose() } as never, clock);
+    const newer = makeStore({ data: { version: 3, schema: z.object({}).loose() } } as never, clock);
     const { store: older } = v2Store(clock);
     for (const [name, act] of [
       ['set', (s: { set: (k: 'first', v: string) => void }) => s.set('first', 'Bob')],
@@ -280,30 +280,30 @@ describe('data shape options', () => {
   it('are checked at startup, each naming the setting', () => {
     const cases: [Record<string, unknown>, string, string][] = [
       [
-        { version: 0, migrate: () => ({}) },
-        'version',
-        'version: 0 is invalid: use a whole number from 1',
+        { data: { version: 0, migrate: () => ({}) } },
+        'data.version',
+        'data.version: 0 is invalid: use a whole number from 1',
       ],
       [
-        { version: 1.5, migrate: () => ({}) },
-        'version',
-        'version: 1.5 is invalid: use a whole number from 1',
+        { data: { version: 1.5, migrate: () => ({}) } },
+        'data.version',
+        'data.version: 1.5 is invalid: use a whole number from 1',
       ],
       [
-        { migrate: () => ({}) },
-        'migrate',
-        'migrate: needs `version`: the data version migrate brings older cookies up to',
+        { data: { migrate: () => ({}) } },
+        'data.migrate',
+        'data.migrate: needs `version`: the data version migrate brings older cookies up to',
       ],
-      [{ version: 2, migrate: 'x' }, 'migrate', 'migrate: must be a function'],
+      [{ data: { version: 2, migrate: 'x' } }, 'data.migrate', 'data.migrate: must be a function'],
       [
-        { version: 2 },
-        'version',
-        'version: needs `migrate` or `schema`: without either, a cookie of an older version could only be refused',
+        { data: { version: 2 } },
+        'data.version',
+        'data.version: needs `migrate` or `schema`: without either, a cookie of an older version could only be refused',
       ],
       [
-        { schema: { parse() {} } },
-        'schema',
-        'schema: must be a Standard Schema (zod, valibot, arktype…): no "~standard".validate',
+        { data: { schema: { parse() {} } } },
+        'data.schema',
+        'data.schema: must be a Standard Schema (zod, valibot, arktype…): no "~standard".validate',
       ],
     ];
     for (const [options, setting, message] of cases) {

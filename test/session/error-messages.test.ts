@@ -143,6 +143,8 @@ describe('error messages quote and escape what they name', () => {
     const error = thrown(() =>
       makeStore({ keys: keyEntry('k1'), lifetime: { idleTimeout: 10 } }),
     ) as Error;
-    expect(error.message).toBe('idleTimeout: 10 is invalid: use whole seconds from 60 to 34560000');
+    expect(error.message).toBe(
+      'lifetime.idleTimeout: 10 is invalid: use whole seconds from 60 to 34560000',
+    );
   });
 });

@@ -249,10 +249,12 @@ describe('onEvent', () => {
 describe('hook options', () => {
   it('refuses a hook that is not a function, naming it', () => {
     for (const setting of ['onRejection', 'onEvent'] as const) {
-      const error = thrown(() => makeStore({ [setting]: 'log' } as never)) as SessionConfigError;
+      const error = thrown(() =>
+        makeStore({ hooks: { [setting]: 'log' } } as never),
+      ) as SessionConfigError;
       expect(error).toBeInstanceOf(SessionConfigError);
-      expect(error.setting).toBe(setting);
-      expect(error.message).toBe(`${setting}: must be a function (or left out)`);
+      expect(error.setting).toBe(`hooks.${setting}`);
+      expect(error.message).toBe(`hooks.${setting}: must be a function (or left out)`);
     }
   });
 });

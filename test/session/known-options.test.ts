@@ -93,7 +93,7 @@ describe('unknown options', () => {
   it('quotes an odd key so it cannot break the line', () => {
     const error = refused({ 'a\nb': 1 }, '"a\\nb"', 'data');
     expect(error.message).not.toMatch(/\n/);
-    const inner = refused({ lifetime: { 'a\u202eb': 1 } }, 'lifetime."a\\u202eb"', 'idleTimeout');
+    const inner = refused({ lifetime: { 'a\u202eb': 1 } }, 'lifetime."a\\u202eb"', 'notBefore');
     expect(inner.message).not.toMatch(/\u202e/);
   });
 

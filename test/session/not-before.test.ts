@@ -13,8 +13,8 @@ const NOW = clock.seconds;
 function create(options: SessionStoreOptions) {
   return createSessionStore({
     keys: keyEntry('k1'),
-    testing: { env: {}, now: clock.now },
     ...options,
+    testing: { env: {}, now: clock.now, ...options.testing },
   });
 }
 
@@ -28,9 +28,12 @@ function refused(options: SessionStoreOptions, setting: string): string {
 
 describe('a not-before in the future', () => {
   it('is refused in every form, naming the option or the variable', () => {
-    refused({ lifetime: { notBefore: NOW + 3600 } }, 'notBefore');
-    refused({ lifetime: { notBefore: new Date((NOW + 3600) * 1000) } }, 'notBefore');
-    refused({ lifetime: { notBefore: new Date((NOW + 3600) * 1000).toISOString() } }, 'notBefore');
+    refused({ lifetime: { notBefore: NOW + 3600 } }, 'lifetime.notBefore');
+    refused({ lifetime: { notBefore: new Date((NOW + 3600) * 1000) } }, 'lifetime.notBefore');
+    refused(
+      { lifetime: { notBefore: new Date((NOW + 3600) * 1000).toISOString() } },
+      'lifetime.notBefore',
+    );
     refused({ testing: { env: { SESSION_NOT_BEFORE: String(NOW + 3600) } } }, 'SESSION_NOT_BEFORE');
     refused(
       { testing: { env: { SESSION_NOT_BEFORE: new Date((NOW + 3600) * 1000).toISOString() } } },
@@ -45,11 +48,11 @@ describe('a not-before in the future', () => {
       'SESSION_NOT_BEFORE',
     );
     expect(message).toContain(`${ms} looks like milliseconds: give epoch seconds (${NOW - 60})`);
-    expect(refused({ lifetime: { notBefore: 1767225600000 } }, 'notBefore')).toContain(
+    expect(refused({ lifetime: { notBefore: 1767225600000 } }, 'lifetime.notBefore')).toContain(
       'looks like milliseconds',
     );
     // A future time that is not a millisecond count gets no such hint.
-    expect(refused({ lifetime: { notBefore: NOW + 3600 } }, 'notBefore')).not.toContain(
+    expect(refused({ lifetime: { notBefore: NOW + 3600 } }, 'lifetime.notBefore')).not.toContain(
       'milliseconds',
     );
   });
@@ -57,9 +60,9 @@ describe('a not-before in the future', () => {
   it('is allowed up to now plus the clock tolerance, as the claim checks allow', () => {
     expect(() => create({ lifetime: { notBefore: NOW } })).not.toThrow();
     expect(() => create({ lifetime: { notBefore: NOW + 30 } })).not.toThrow();
-    refused({ lifetime: { notBefore: NOW + 31 } }, 'notBefore');
+    refused({ lifetime: { notBefore: NOW + 31 } }, 'lifetime.notBefore');
     expect(() => create({ lifetime: { notBefore: NOW + 120, clockTolerance: 120 } })).not.toThrow();
-    refused({ lifetime: { notBefore: NOW + 121, clockTolerance: 120 } }, 'notBefore');
+    refused({ lifetime: { notBefore: NOW + 121, clockTolerance: 120 } }, 'lifetime.notBefore');
   });
 
   it('checks against the store clock, not the machine clock', () => {
