@@ -1,11 +1,11 @@
-import type { CrossSiteOptions } from '../cross-site/cross-site-options.js';
-import type { SessionLifetimeOptions } from '../session/lifetime.js';
 import type {
   AdvancedOptions,
   CookieOptions,
+  CrossSiteOptions,
   DataOptions,
   HooksOptions,
   LifetimeOptions,
+  SessionLifetimeOptions,
   SessionStoreOptions,
   TestingOptions,
 } from './store-options.js';

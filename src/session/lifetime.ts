@@ -2,21 +2,11 @@ import type { LifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims } from '../codec/token-format.js';
 import { SessionConfigError } from '../errors.js';
 import { SESSION_LIFETIME } from '../options/known-names.js';
+import type { SessionLifetime, SessionLifetimeOptions } from '../options/store-options.js';
 import { refuseUnknown } from '../options/unknown-names.js';
 import { valueShown } from '../util/printable.js';
 
-/** How long a session lasts, and whether its cookie outlives the browser session. */
-export interface SessionLifetime {
-  /** Max-Age follows the session's expiry; false gives a browser-session cookie. */
-  readonly persistent: boolean;
-  /** Seconds without a request after which the session ends. */
-  readonly idleTimeout: number;
-  /** Seconds after creation after which the session ends, however active. */
-  readonly absoluteTimeout: number;
-}
-
-/** What `session.options()` takes: any of the lifetimes, each at most the store's. */
-export type SessionLifetimeOptions = { readonly [K in keyof SessionLifetime]?: SessionLifetime[K] };
+export type { SessionLifetime, SessionLifetimeOptions } from '../options/store-options.js';
 
 const MIN_SECONDS = 60;
 
