@@ -27,8 +27,8 @@ const HEADER_ROOM = 16_000;
 
 const store = createSessionStore({
   keys: `bench:${randomBytes(32).toString('base64url')}`,
-  cacheSize: 0,
-  env: {},
+  advanced: { cacheSize: 0 },
+  testing: { env: {} },
 });
 // A session cookie as a commit writes it (store.seal() values are not session cookies).
 const fresh = await store.load(undefined);

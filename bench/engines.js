@@ -53,7 +53,11 @@ const secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array
   .replaceAll('/', '_')
   .replace(/=+$/, '');
 const storeOn = (which) =>
-  createSessionStore({ keys: `k1:${secret}`, engine: which, env: {}, cacheSize: 0 });
+  createSessionStore({
+    keys: `k1:${secret}`,
+    advanced: { engine: which, cacheSize: 0 },
+    testing: { env: {} },
+  });
 const stores = { node: storeOn('node'), webcrypto: storeOn('webcrypto') };
 
 const variants = {

@@ -46,8 +46,10 @@ const apps = {
     const store = createSessionStore({
       keys: JWE_KEYS,
       cookie: { secure: false },
-      ...(cacheSize !== undefined && { cacheSize }),
-      ...(engine !== undefined && { engine }),
+      advanced: {
+        ...(cacheSize !== undefined && { cacheSize }),
+        ...(engine !== undefined && { engine }),
+      },
     });
     return withSession(store, (req, res, session) => {
       if (req.url === '/read') send(res, session.get('count') ?? 0);

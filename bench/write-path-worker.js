@@ -1,6 +1,7 @@
 // One run of bench/write-path.js: one store of one build, one engine, one case, in a process
 // of its own. `node bench/write-path-worker.js <dist/> <engine> <case> <batch ms> <warm-up ms>`; it says
 // "ready" once warmed up, then answers each "batch" with the CPU time per op of one batch.
+import { existsSync } from 'node:fs';
 import { payloads } from './micro/payloads.js';
 
 const [dist, engine, caseName, batchMs, warmMs] = process.argv.slice(2);
@@ -82,13 +83,17 @@ async function chain(port, data, change) {
 async function runner() {
   const { createSessionStore } = await import(`${dist}index.js`);
   const { portOf } = await import(`${dist}session/port.js`);
-  const store = createSessionStore({
-    keys: KEYS,
-    env: {},
-    cookie: { secure: false },
+  const advanced = {
     ...(engine === 'node' && { engine }),
     ...(caseName.includes('cache off') && { cacheSize: 0 }),
-  });
+  };
+  // Builds from before issue 22 take the options flat; later ones grouped.
+  const grouped = existsSync(`${dist}options/parse-options.js`);
+  const store = createSessionStore(
+    grouped
+      ? { keys: KEYS, cookie: { secure: false }, advanced, testing: { env: {} } }
+      : { keys: KEYS, env: {}, cookie: { secure: false }, ...advanced },
+  );
   return cases[caseName](apiOf(portOf(store)));
 }
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 
@@ -17,17 +18,38 @@ describe('package surface', () => {
   it('exports exactly the public names (grow it on purpose, not by accident)', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
-        "KeyRing",
-        "Session",
-        "SessionCommittedError",
-        "SessionConfigError",
         "SessionError",
-        "SessionReadOnlyError",
-        "SessionRejectedError",
-        "SessionTooLargeError",
-        "SessionValueError",
         "createSessionStore",
-        "keyRingFromEnv",
+        "errors",
+      ]
+    `);
+  });
+
+  it('exports at most 18 names from the root, types included (issue 22)', () => {
+    const file = join(root, 'src/index.ts');
+    const program = ts.createProgram([file], { strict: true, noEmit: true });
+    const checker = program.getTypeChecker();
+    const module = checker.getSymbolAtLocation(program.getSourceFile(file) as ts.SourceFile);
+    const names = checker.getExportsOfModule(module as ts.Symbol).map((s) => s.name);
+    expect(names.length).toBeLessThanOrEqual(18);
+    expect(names.sort()).toMatchInlineSnapshot(`
+      [
+        "AnySessionData",
+        "CookieInfo",
+        "JsonSafe",
+        "JsonValue",
+        "RejectionReason",
+        "Session",
+        "SessionData",
+        "SessionError",
+        "SessionErrorCode",
+        "SessionEvent",
+        "SessionLifetime",
+        "SessionStore",
+        "SessionStoreOptions",
+        "StandardSchemaV1",
+        "createSessionStore",
+        "errors",
       ]
     `);
   });

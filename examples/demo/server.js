@@ -12,7 +12,7 @@
 //                 with NODE_ENV set to anything but development or test, no start at all.
 
 import { createServer } from 'node:http';
-import { createSessionStore, SessionConfigError, SessionTooLargeError } from 'jwe-session';
+import { createSessionStore, errors } from 'jwe-session';
 import { withSession } from 'jwe-session/node';
 import {
   ALLOWED,
@@ -42,7 +42,7 @@ const host = process.env.HOST ?? '127.0.0.1';
  */
 /** A bad or missing SESSION_KEYS: its message (never the secret) on stderr, and no server. */
 function refuseToStart(error) {
-  if (!(error instanceof SessionConfigError)) throw error;
+  if (!(error instanceof errors.SessionConfigError)) throw error;
   console.error(`jwe-session demo: ${error.message}`);
   process.exit(1);
 }
@@ -50,11 +50,10 @@ function refuseToStart(error) {
 let store;
 try {
   store = createSessionStore({
-    cookieName: 'session',
     // Secure is off only because this demo runs over plain HTTP on localhost: browsers keep a
     // Secure cookie only from HTTPS (some, not all, make an exception for localhost). Keep the
     // default, secure: true, in a real app.
-    cookie: { secure: false },
+    cookie: { name: 'session', secure: false },
   });
 } catch (error) {
   // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
@@ -160,7 +159,7 @@ async function addNote(req, res, session) {
     // fails at this line, where the app can answer it.
     await session.save();
   } catch (error) {
-    if (!(error instanceof SessionTooLargeError)) throw error;
+    if (!(error instanceof errors.SessionTooLargeError)) throw error;
     // Nothing was written; put the data back as it was loaded, so this response sends no
     // Set-Cookie and the browser keeps the cookie it has. (`undefined` deletes the key.)
     session.set('notes', notes);

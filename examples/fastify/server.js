@@ -10,7 +10,7 @@
 //   LOG_LEVEL     Fastify's log level (default warn, which shows rejected cookies)
 
 import Fastify from 'fastify';
-import { createSessionStore, SessionConfigError, SessionTooLargeError } from 'jwe-session';
+import { createSessionStore, errors } from 'jwe-session';
 import { fastifySession } from 'jwe-session/fastify';
 import {
   allowedFor,
@@ -33,7 +33,7 @@ const host = process.env.HOST ?? '127.0.0.1';
 
 /** A bad or missing SESSION_KEYS: its message (never the secret) on stderr, and no server. */
 function refuseToStart(error) {
-  if (!(error instanceof SessionConfigError)) throw error;
+  if (!(error instanceof errors.SessionConfigError)) throw error;
   console.error(`${NAME}: ${error.message}`);
   process.exit(1);
 }
@@ -42,7 +42,7 @@ let store;
 try {
   // Secure is off only because this example runs over plain HTTP on localhost; keep the
   // default, secure: true, in a real app.
-  store = createSessionStore({ cookieName: 'session', cookie: { secure: false } });
+  store = createSessionStore({ cookie: { name: 'session', secure: false } });
 } catch (error) {
   // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
   refuseToStart(error);
@@ -106,7 +106,7 @@ app.post('/notes', async (request, reply) => {
     // Commit now, so a session grown past its limit fails here, where the route answers it.
     await session.save();
   } catch (error) {
-    if (!(error instanceof SessionTooLargeError)) throw error;
+    if (!(error instanceof errors.SessionTooLargeError)) throw error;
     // Nothing was written: put the data back as loaded, so no Set-Cookie goes out.
     session.set('notes', notes);
     return problemPage(request, reply, 413, sessionFull(error, notes));

@@ -1,11 +1,12 @@
 import { absoluteOf, refusalOf } from '../codec/claims-check.js';
+import type { CodecConfig } from '../codec/codec-config.js';
 import { readHeader, type TokenHeader } from '../codec/header.js';
 import { ALG, ENC, kidOf, WINDOW_SECONDS } from '../codec/token-format.js';
 import type { OpenedToken } from '../codec/unseal.js';
 import { type SealedTimes, SessionRejectedError } from '../errors.js';
-import { KeyRing } from '../keys/key-ring.js';
+import { codecSettings } from '../options/build-store-config.js';
+import { parseOptions } from '../options/parse-options.js';
 import { openToken } from '../session/open-token.js';
-import { resolveOptions, type StoreConfig } from '../session/store-options.js';
 import { durationOption, integerOption, parseCommandArgs, stringOption } from './args.js';
 import { type CookieSource, readDecodeInput } from './decode-input.js';
 import { helpFor } from './help.js';
@@ -34,9 +35,15 @@ interface Ending {
 }
 
 /** Why and when the session ended, from its claims and the settings a request applies. */
-function endingOf(opened: OpenedToken, refused: SessionRejectedError, config: StoreConfig): Ending {
+type DecodeCodec = ReturnType<typeof codecSettings>;
+
+/** The codec a store with these settings would open tokens with (the CLI's keys beside it). */
+function codecFor(codec: DecodeCodec): CodecConfig {
+  return { ...codec, engine: undefined, cache: undefined };
+}
+
+function endingOf(opened: OpenedToken, refused: SessionRejectedError, codec: DecodeCodec): Ending {
   const { claims } = opened;
-  const { codec } = config;
   const absoluteEnd = claims.ori + absoluteOf(codec, claims);
   let at: number | undefined;
   if (refused.reason === 'expired') at = Math.min(claims.exp, absoluteEnd);
@@ -162,8 +169,8 @@ function toText(result: Decoded): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-function hintFor(result: Decoded, config: StoreConfig): string {
-  if (result.header?.zip && !config.codec.compress) {
+function hintFor(result: Decoded, codec: DecodeCodec): string {
+  if (result.header?.zip && !codec.compress) {
     return ' (pass --compress if the app sets compress: true)';
   }
   const timeBound = ['expired', 'revoked', 'not-yet-valid'];
@@ -216,24 +223,28 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
   const purpose = stringOption(parsed, 'purpose');
   const list = readKeyList(parsed, io, 'decode');
   // The store's own option checks and defaults, so decode judges a cookie exactly as an app
-  // with these settings would. Without keys nothing is unsealed; the throwaway ring only
-  // satisfies resolveOptions (which would otherwise warn about a missing SESSION_KEYS).
-  const config = withStoreChecks('decode', () =>
-    resolveOptions({
-      cookieName: stringOption(parsed, 'cookie-name') ?? 'session',
-      keys: list?.ring ?? KeyRing.ephemeral(),
-      cacheSize: 0,
-      env: io.env,
-      ...(purpose !== undefined && { purpose }),
-      ...(idleTimeout !== undefined && { idleTimeout }),
-      ...(absoluteTimeout !== undefined && { absoluteTimeout }),
-      ...(clockTolerance !== undefined && { clockTolerance }),
-      ...(maxTotalBytes !== undefined && { maxTotalBytes }),
-      ...(notBefore !== undefined && { notBefore }),
-      ...(parsed.values.compress === true && { compress: true }),
+  // with these settings would; the keys are the CLI's own, so none are read or made up here.
+  const settings = withStoreChecks('decode', () =>
+    parseOptions({
+      cookie: {
+        name: stringOption(parsed, 'cookie-name') ?? 'session',
+        ...(maxTotalBytes !== undefined && { maxTotalBytes }),
+      },
+      lifetime: {
+        ...(idleTimeout !== undefined && { idleTimeout }),
+        ...(absoluteTimeout !== undefined && { absoluteTimeout }),
+        ...(clockTolerance !== undefined && { clockTolerance }),
+        ...(notBefore !== undefined && { notBefore }),
+      },
+      advanced: {
+        ...(purpose !== undefined && { purpose }),
+        ...(parsed.values.compress === true && { compress: true }),
+      },
+      testing: { env: io.env },
     }),
   );
-  const input = readDecodeInput(await readInput(argument, io), config.cookie.name);
+  const codec = codecSettings(settings);
+  const input = readDecodeInput(await readInput(argument, io), settings.cookie.name);
 
   let header: TokenHeader | undefined;
   let opened: OpenedToken | undefined;
@@ -247,12 +258,14 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
     if (header && list) {
       // --ignore-expiry: opened whatever its times say, which are then judged here.
       const checkTimes = parsed.values['ignore-expiry'] !== true;
-      const result = await openToken(config, list.ring, input.token, { checkTimes });
+      const result = await openToken({ codec: codecFor(codec) }, list.ring, input.token, {
+        checkTimes,
+      });
       if (result instanceof SessionRejectedError) rejection = result;
       else {
         opened = result;
-        const refused = refusalOf(config.codec, result, Math.floor(config.codec.now() / 1000));
-        ended = refused && endingOf(result, refused, config);
+        const refused = refusalOf(codecFor(codec), result, Math.floor(codec.now() / 1000));
+        ended = refused && endingOf(result, refused, codec);
       }
     }
   }
@@ -262,7 +275,7 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
     opened,
     rejection,
     keys: list && { source: list.source, primaryId: list.ring.primaryId },
-    absoluteEnd: opened && opened.claims.ori + absoluteOf(config.codec, opened.claims),
+    absoluteEnd: opened && opened.claims.ori + absoluteOf(codec, opened.claims),
     ended,
   };
   // Without keys the header may be anybody's: exit 0 must mean "a request would accept it".
@@ -272,7 +285,7 @@ export async function decode(args: readonly string[], io: CliIo): Promise<number
   } else {
     io.out(toText(result));
     if (rejection)
-      io.err(`rejected: ${rejection.reason}: ${rejection.detail}${hintFor(result, config)}\n`);
+      io.err(`rejected: ${rejection.reason}: ${rejection.detail}${hintFor(result, codec)}\n`);
     else if (ended) io.err(`not accepted now: ${ended.reason}: ${ended.detail}\n`);
     else if (sealed) io.err(`${NO_KEYS}\n`);
   }

@@ -72,8 +72,9 @@ position in the list.
 Options:
 ${KEYS_OPTIONS}
   --id ID                 id for the new key (default as keygen: k<yyyymmdd><random>)
-  --idle-timeout T        the app's idleTimeout, for the wait before step 3 (default 7d)
-  --absolute-timeout T    the app's absoluteTimeout (default 30d, or the idle timeout if longer)
+  --idle-timeout T        the app's lifetime.idleTimeout, for the wait before step 3 (default 7d)
+  --absolute-timeout T    the app's lifetime.absoluteTimeout (default 30d, or the idle
+                          timeout if longer)
                           T is seconds, or a number with s, m, h or d: 3600, 90m, 12h, 30d
   --json                  print the stages as JSON, for scripts
   -h, --help              show this help
@@ -99,16 +100,17 @@ wrong-purpose, expired, not-yet-valid, revoked) and detail on stderr, and exits 
 Session data is printed: it can hold personal data. Keys are never printed.
 
 Options:
-  --cookie-name NAME      the app's cookieName (default session); it is bound into the cookie
-  --purpose P             the app's purpose option, if it sets one
+  --cookie-name NAME      the app's cookie.name (default session); it is bound into the cookie
+  --purpose P             the app's advanced.purpose, if it sets one
 ${KEYS_OPTIONS}
-  --idle-timeout T        the app's idleTimeout (default 7d)
-  --absolute-timeout T    the app's absoluteTimeout (default 30d, or the idle timeout if longer)
-  --clock-tolerance T     the app's clockTolerance (default 30s)
+  --idle-timeout T        the app's lifetime.idleTimeout (default 7d)
+  --absolute-timeout T    the app's lifetime.absoluteTimeout (default 30d, or the idle
+                          timeout if longer)
+  --clock-tolerance T     the app's lifetime.clockTolerance (default 30s)
                           T is seconds, or a number with s, m, h or d: 3600, 90m, 12h, 30d
-  --max-total-bytes N     the app's maxTotalBytes (default 6144)
-  --not-before TIME       the app's notBefore (default: SESSION_NOT_BEFORE, if set)
-  --compress              the app sets compress: true
+  --max-total-bytes N     the app's cookie.maxTotalBytes (default 6144)
+  --not-before TIME       the app's lifetime.notBefore (default: SESSION_NOT_BEFORE, if set)
+  --compress              the app sets advanced.compress: true
   --ignore-expiry         open an authentic cookie a request would refuse for its times
                           (expired, revoked, not yet valid): shows its data, why and when it
                           ended; still exits 1

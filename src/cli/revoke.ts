@@ -1,8 +1,8 @@
 import { SessionValueError } from '../errors.js';
+import { parseLifetime } from '../options/parse-lifetime.js';
 import { redisRevocationStore } from '../revocation/redis-store.js';
 import { encodeId, ttlSeconds } from '../revocation/revocation-input.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
-import { resolveLifetimes } from '../session/store-options.js';
 import { quote } from '../util/printable.js';
 import {
   describeDuration,
@@ -26,7 +26,7 @@ export type RevocationTarget =
  * the longest any cookie can be accepted, plus a minute for the clock tolerance (30 s either
  * way) of the processes that judge it.
  */
-export const DEFAULT_REVOKE_TTL = resolveLifetimes({}).absoluteTimeout + 60;
+export const DEFAULT_REVOKE_TTL = parseLifetime({}, 0, undefined).absoluteTimeout + 60;
 
 /** The session or subject named on the command line, checked as the store checks it. */
 function targetOf(parsed: Parsed): RevocationTarget {

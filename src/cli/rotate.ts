@@ -1,4 +1,4 @@
-import { resolveLifetimes } from '../session/store-options.js';
+import { parseOptions } from '../options/parse-options.js';
 import { terminalSafe } from '../util/printable.js';
 import { describeDuration, durationOption, parseCommandArgs, stringOption } from './args.js';
 import { helpFor } from './help.js';
@@ -101,10 +101,13 @@ export function rotate(args: readonly string[], io: CliIo): number {
   const idleTimeout = durationOption(parsed, 'idle-timeout', 'rotate');
   const absoluteTimeout = durationOption(parsed, 'absolute-timeout', 'rotate');
   // The store's own defaults: unset, the absolute timeout is max(30 days, the idle timeout).
-  const lifetimes = withStoreChecks('rotate', () =>
-    resolveLifetimes({
-      ...(idleTimeout !== undefined && { idleTimeout }),
-      ...(absoluteTimeout !== undefined && { absoluteTimeout }),
+  const { lifetime: lifetimes } = withStoreChecks('rotate', () =>
+    parseOptions({
+      lifetime: {
+        ...(idleTimeout !== undefined && { idleTimeout }),
+        ...(absoluteTimeout !== undefined && { absoluteTimeout }),
+      },
+      testing: { env: io.env },
     }),
   );
   const idle = lifetimes.idleTimeout;

@@ -3,13 +3,13 @@ import { usageError } from './io.js';
 
 // The store names its options as an app writes them; on the command line they are flags.
 const FLAGS: Readonly<Record<string, string>> = {
-  cookieName: '--cookie-name',
-  purpose: '--purpose',
-  idleTimeout: '--idle-timeout',
-  absoluteTimeout: '--absolute-timeout',
-  clockTolerance: '--clock-tolerance',
-  maxTotalBytes: '--max-total-bytes',
-  notBefore: '--not-before',
+  'cookie.name': '--cookie-name',
+  'cookie.maxTotalBytes': '--max-total-bytes',
+  'advanced.purpose': '--purpose',
+  'lifetime.idleTimeout': '--idle-timeout',
+  'lifetime.absoluteTimeout': '--absolute-timeout',
+  'lifetime.clockTolerance': '--clock-tolerance',
+  'lifetime.notBefore': '--not-before',
 };
 
 /**

@@ -31,7 +31,7 @@ function claimProblem(
 }
 
 /** The absolute lifetime that holds for these claims: the store's, or the session's own if shorter. */
-export function absoluteOf(config: CodecConfig, claims: Claims): number {
+export function absoluteOf(config: Pick<CodecConfig, 'absoluteTimeout'>, claims: Claims): number {
   return claims.abs === undefined
     ? config.absoluteTimeout
     : Math.min(claims.abs, config.absoluteTimeout);

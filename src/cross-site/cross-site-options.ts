@@ -1,82 +1,10 @@
 import { SessionConfigError } from '../errors.js';
-import { refuseUnknown } from '../session/known-options.js';
+import { CROSS_SITE } from '../options/known-names.js';
+import type { CrossSiteOptions } from '../options/store-options.js';
+import { refuseUnknown } from '../options/unknown-names.js';
 import type { CrossSiteRequest, CrossSiteSettings } from './cross-site-guard.js';
 import { exemptPaths } from './exempt-paths.js';
 import { canonicalOrigin } from './origin.js';
-
-/**
- * The cross-site request forgery check, on by default. It refuses a request that changes
- * state (any method but GET, HEAD and OPTIONS) when the browser says it came from another
- * site: Sec-Fetch-Site, or an Origin other than this server's where that header is missing.
- * Requests from the app's own pages, and from clients that are not browsers, pass.
- */
-export interface CrossSiteOptions {
-  /**
-   * Other origins allowed to send such requests: a sibling subdomain, a separate front end,
-   * a mobile app's web view. Each `scheme://host[:port]`, exactly as an Origin header spells
-   * it (no path, no trailing slash, no wildcard). Behind a proxy that ends TLS, list the app's
-   * own public origin (`https://app.example.com`): the app sees `http`, and an old browser's
-   * Origin would not match it otherwise. Default none.
-   */
-  readonly trustedOrigins?: readonly string[];
-  /**
-   * Requests that skip the check, such as webhooks that other sites' servers post to. A list
-   * of paths (`/webhooks/` covers every path under it, `/api/ping` that path only), or a
-   * function that returns `true` for an exempt request; it is called only for requests the
-   * check would refuse. A request path with %-escapes, `\`, `;`, a `.` or `..` segment or `//`
-   * is never exempt by the list, since a router may serve it as another path. Default none.
-   */
-  readonly exempt?: readonly string[] | ((request: CrossSiteRequest) => boolean);
-  /**
-   * Also require a token (the session's, as a `_csrf` form field or an `x-csrf-token` header)
-   * on requests that carry neither Sec-Fetch-Site nor Origin, as a form post from browsers
-   * older than about 2020 (Firefox before 70, Internet Explorer) does, from any site. Clients
-   * that are not browsers send neither header either, so with this on they need the token
-   * too, or an `exempt` entry. A token never lifts a refusal the headers gave. Default false.
-   */
-  readonly token?: boolean;
-}
-
-/**
- * The `crossSite` store option. Left out, the check runs and trusts no other origin. `false`
- * turns it off, and with it the only defence this library gives against a page on a sibling
- * subdomain (same-site, so a `SameSite=Lax` cookie still goes along) or, with
- * `sameSite: 'none'`, on any site, posting forms and requests to the app as the signed-in user.
- * Turn it off only where something else checks every state-changing request.
- */
-export type CrossSiteOption = false | CrossSiteOptions;
-
-/** Every member of CrossSiteOptions: a forgotten or extra name is a type error. */
-const MEMBERS: { readonly [K in keyof Required<CrossSiteOptions>]: true } = {
-  trustedOrigins: true,
-  exempt: true,
-  token: true,
-};
-const KNOWN = Object.keys(MEMBERS) as (keyof CrossSiteOptions)[];
-
-// Where other CSRF guards keep the same settings, and names the store's own familiar-name map
-// would otherwise send to a store option (`secret` to `keys`): what to write here instead.
-const FAMILIAR = new Map([
-  ['allowedOrigins', 'did you mean "trustedOrigins"?'],
-  ['origins', 'did you mean "trustedOrigins"?'],
-  ['ignore', 'did you mean "exempt"?'],
-  ['ignorePaths', 'did you mean "exempt"?'],
-  ['ignoreRoutes', 'did you mean "exempt"?'],
-  ['excludePaths', 'did you mean "exempt"?'],
-  ['bypass', 'did you mean "exempt"?'],
-  ['skip', 'did you mean "exempt"?'],
-  ['checkOrigin', 'the check is on by default; set crossSite: false to turn it off'],
-  ['enabled', 'the check is on by default; set crossSite: false to turn it off'],
-  ['ignoreMethods', 'GET, HEAD and OPTIONS always pass and every other method is checked'],
-  ['secret', "the token is keyed by the store's keys and needs no secret of its own"],
-  ['secrets', "the token is keyed by the store's keys and needs no secret of its own"],
-  ['password', "the token is keyed by the store's keys and needs no secret of its own"],
-  ['name', "the token's form field is _csrf and its header x-csrf-token"],
-  ['cookie', 'the token is bound to the session and needs no cookie of its own'],
-  ['cookieOptions', 'the token is bound to the session and needs no cookie of its own'],
-  ['ttl', 'the token lives as long as the session; regenerate() replaces it'],
-  ['maxAge', 'the token lives as long as the session; regenerate() replaces it'],
-]);
 
 /** The settings when `crossSite` is not given: on, trusting no other origin. */
 const DEFAULTS: CrossSiteSettings = { trustedOrigins: new Set(), exempt: undefined, token: false };
@@ -133,15 +61,7 @@ export function parseCrossSiteOptions(
       'must be false (no check) or an object with trustedOrigins, exempt and token; leave it out for the default check',
     );
   }
-  for (const name of Object.keys(value)) {
-    const familiar = KNOWN.includes(name as keyof CrossSiteOptions)
-      ? undefined
-      : FAMILIAR.get(name);
-    if (familiar !== undefined) {
-      throw new SessionConfigError(`${setting}.${name}`, `is not an option: ${familiar}`);
-    }
-  }
-  refuseUnknown(value, KNOWN, `${setting}.`);
+  refuseUnknown(value, CROSS_SITE, `${setting}.`);
   const options = value as CrossSiteOptions;
   const token = options.token === undefined ? false : options.token;
   if (typeof token !== 'boolean') {

@@ -190,11 +190,6 @@ export class KeyRing {
   derivedWindowKey(id: string, window: number): CryptoKey | undefined {
     return this.#readyWindowKeys.get(`${id}.${window}`);
   }
-
-  /** Resolves once every key is imported; rejects if the platform refused one. */
-  async ready(): Promise<void> {
-    await Promise.all([...this.#keys.values()].map((k) => k.base));
-  }
 }
 
 function importBase(material: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {

@@ -1,44 +1,19 @@
+import { buildStoreConfig } from '../options/build-store-config.js';
+import { parseOptions } from '../options/parse-options.js';
+import type { SessionStoreOptions } from '../options/store-options.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
 import type { AnySessionData, SessionData } from '../types.js';
-import { type DataShapeOptions, resolveDataShape } from './data-shape.js';
 import type { SessionStore } from './session-store.js';
 import { Store } from './store.js';
-import type { StoreConfig } from './store-config.js';
-import { resolveOptions, type SessionStoreOptions } from './store-options.js';
-
-type AllOptions = SessionStoreOptions & DataShapeOptions<AnySessionData>;
-
-// Stand-ins for the one options parse (src/options/, in progress): today's checks, regrouped
-// into the runtime config the store runs on.
-function parseOptions(options: AllOptions): AllOptions {
-  return options;
-}
-
-function buildStoreConfig(options: AllOptions): StoreConfig {
-  const resolved = resolveOptions(options);
-  const { codec, cookie } = resolved;
-  return {
-    codec,
-    cookie,
-    budget: resolved.budget,
-    lifetime: {
-      persistent: cookie.persistent,
-      idleTimeout: codec.idleTimeout,
-      absoluteTimeout: codec.absoluteTimeout,
-    },
-    refreshAfter: resolved.refreshAfter,
-    hooks: resolved.hooks,
-    shape: resolveDataShape(options),
-    keys: resolved.keys,
-  };
-}
 
 type SchemaOutput<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
 
-// A schema whose output JSON would not give back (a Date, a Map) makes `schema` a compile
+// A schema whose output JSON would not give back (a Date, a Map) makes `data.schema` a compile
 // error, as it would for the store's data type.
 type JsonSafeSchema<S extends StandardSchemaV1> =
-  SchemaOutput<S> extends SessionData<SchemaOutput<S>> ? unknown : { readonly schema: never };
+  SchemaOutput<S> extends SessionData<SchemaOutput<S>>
+    ? unknown
+    : { readonly data: { readonly schema: never } };
 
 /**
  * Creates a session store. Every option is checked here: a bad one throws
@@ -49,23 +24,24 @@ type JsonSafeSchema<S extends StandardSchemaV1> =
  * const store = createSessionStore<Data>({ cookie: { secure: process.env.NODE_ENV === 'production' } });
  * ```
  *
- * With a Standard Schema (`schema`), the session's type is the schema's output type; the
+ * With a Standard Schema (`data.schema`), the session's type is the schema's output type; the
  * flash type, if any, is then the second type argument of the other form:
- * `createSessionStore<z.infer<typeof schema>, Flash>({ schema })`.
+ * `createSessionStore<z.infer<typeof schema>, Flash>({ data: { schema } })`.
  */
 export function createSessionStore<
   S extends StandardSchemaV1<unknown, object>,
   F extends SessionData<F> = AnySessionData,
 >(
-  options: SessionStoreOptions &
-    DataShapeOptions<SchemaOutput<S>> & { readonly schema: S } & JsonSafeSchema<S>,
+  options: SessionStoreOptions<SchemaOutput<S>> & {
+    readonly data: { readonly schema: S };
+  } & JsonSafeSchema<S>,
 ): SessionStore<SchemaOutput<S>, F>;
 export function createSessionStore<
   T extends SessionData<T> = AnySessionData,
   F extends SessionData<F> = AnySessionData,
->(options?: SessionStoreOptions & DataShapeOptions<T>): SessionStore<T, F>;
+>(options?: SessionStoreOptions<T>): SessionStore<T, F>;
 export function createSessionStore(
-  options: AllOptions = {},
+  options: SessionStoreOptions<AnySessionData> = {},
 ): SessionStore<AnySessionData, AnySessionData> {
   return new Store(buildStoreConfig(parseOptions(options)));
 }

@@ -3,37 +3,9 @@ import type { CodecConfig } from '../codec/codec-config.js';
 import { assertJsonValue, isRecord, parseRecord } from '../codec/json-value.js';
 import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { OpenedToken } from '../codec/unseal.js';
-import { SessionConfigError, SessionRejectedError } from '../errors.js';
+import { SessionRejectedError } from '../errors.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
 import { nameShown } from '../util/printable.js';
-
-/**
- * The shape of the session's data across deploys: a version, how to bring older data up to
- * it, and a validator. All optional; a store with none hands the app what it sealed.
- */
-export interface DataShapeOptions<T> {
-  /**
-   * The data's current version, a whole number from 1. Tokens carry it (`v`); one sealed with
-   * an older version (a token from before `version` was set counts as 0) is passed to
-   * `migrate` on read and sealed again, as the current version, on the response.
-   */
-  readonly version?: number;
-  /**
-   * Brings data sealed under `fromVersion` up to `version`: handle every older version the
-   * fleet may still hold. What it throws (or returns that is not a JSON object) ends that
-   * session as an `invalid-data` rejection, never a failed request.
-   */
-  readonly migrate?: (
-    data: Record<string, unknown>,
-    fromVersion: number,
-  ) => Partial<T> | Promise<Partial<T>>;
-  /**
-   * A Standard Schema (zod, valibot, arktype, …) every session's data must pass on read, after
-   * any migration; its output is what the app gets. Data that fails is refused as
-   * `invalid-data`: the app never sees a session of the wrong shape.
-   */
-  readonly schema?: StandardSchemaV1<unknown, T>;
-}
 
 /** The shape options as checked at startup. Internal. */
 export interface DataShape {
@@ -41,48 +13,6 @@ export interface DataShape {
   readonly version: number;
   readonly migrate: ((data: SessionRecord, fromVersion: number) => unknown) | undefined;
   readonly schema: StandardSchemaV1 | undefined;
-}
-
-function bad(setting: string, message: string): never {
-  throw new SessionConfigError(setting, message);
-}
-
-export function resolveDataShape(options: {
-  version?: unknown;
-  migrate?: unknown;
-  schema?: unknown;
-}): DataShape | undefined {
-  const { version, migrate, schema } = options;
-  if (version === undefined && migrate === undefined && schema === undefined) return undefined;
-  if (
-    version !== undefined &&
-    (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1)
-  ) {
-    bad('version', `${String(version)} is invalid: use a whole number from 1`);
-  }
-  if (migrate !== undefined && typeof migrate !== 'function') bad('migrate', 'must be a function');
-  if (migrate !== undefined && version === undefined) {
-    bad('migrate', 'needs `version`: the data version migrate brings older cookies up to');
-  }
-  if (version !== undefined && migrate === undefined && schema === undefined) {
-    bad(
-      'version',
-      'needs `migrate` or `schema`: without either, a cookie of an older version could only be refused',
-    );
-  }
-  if (
-    schema !== undefined &&
-    (typeof schema !== 'object' ||
-      schema === null ||
-      typeof (schema as Partial<StandardSchemaV1>)['~standard']?.validate !== 'function')
-  ) {
-    bad('schema', 'must be a Standard Schema (zod, valibot, arktype…): no "~standard".validate');
-  }
-  return {
-    version: (version as number | undefined) ?? 0,
-    migrate: migrate as DataShape['migrate'],
-    schema: schema as StandardSchemaV1 | undefined,
-  };
 }
 
 /** What a token opened to once its data has the current shape. */

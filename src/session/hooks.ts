@@ -1,5 +1,5 @@
 import { debug } from '../debug.js';
-import { type KeySize, SessionConfigError, type SessionRejectedError } from '../errors.js';
+import type { KeySize, SessionRejectedError } from '../errors.js';
 import { describeThrown } from '../util/describe-thrown.js';
 
 /** Where a rejection happened: the store's cookie name. Never the token or its contents. */
@@ -42,23 +42,6 @@ export type EventHook = (event: SessionEvent) => unknown;
 export interface Hooks {
   readonly rejection: RejectionHook | undefined;
   readonly event: EventHook | undefined;
-}
-
-function hookOf<H>(setting: string, value: unknown): H | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') bad(setting);
-  return value as H;
-}
-
-function bad(setting: string): never {
-  throw new SessionConfigError(setting, 'must be a function (or left out)');
-}
-
-export function resolveHooks(options: { onRejection?: unknown; onEvent?: unknown }): Hooks {
-  return {
-    rejection: hookOf<RejectionHook>('onRejection', options.onRejection),
-    event: hookOf<EventHook>('onEvent', options.onEvent),
-  };
 }
 
 // A logging or metrics hook that throws (or rejects) must not turn a refused cookie into a

@@ -1,29 +1,12 @@
 import { type LifetimeClaims, lifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims } from '../codec/token-format.js';
 import { SessionConfigError } from '../errors.js';
+import { SESSION_LIFETIME } from '../options/known-names.js';
+import type { SessionLifetime, SessionLifetimeOptions } from '../options/store-options.js';
+import { refuseUnknown } from '../options/unknown-names.js';
 import { valueShown } from '../util/printable.js';
-import { refuseUnknown } from './known-options.js';
 
-/** How long a session lasts, and whether its cookie outlives the browser session. */
-export interface SessionLifetime {
-  /** Max-Age follows the session's expiry; false gives a browser-session cookie. */
-  readonly persistent: boolean;
-  /** Seconds without a request after which the session ends. */
-  readonly idleTimeout: number;
-  /** Seconds after creation after which the session ends, however active. */
-  readonly absoluteTimeout: number;
-}
-
-/** What `session.options()` takes: any of the lifetimes, each at most the store's. */
-export type SessionLifetimeOptions = { readonly [K in keyof SessionLifetime]?: SessionLifetime[K] };
-
-// One entry per lifetime, so a forgotten or extra name is a type error.
-const LIFETIME_OPTIONS: { readonly [K in keyof SessionLifetime]: true } = {
-  persistent: true,
-  idleTimeout: true,
-  absoluteTimeout: true,
-};
-const KNOWN_LIFETIME_OPTIONS = Object.keys(LIFETIME_OPTIONS);
+export type { SessionLifetime, SessionLifetimeOptions } from '../options/store-options.js';
 
 const MIN_SECONDS = 60;
 
@@ -59,7 +42,7 @@ export function chooseLifetime(
   }
   // A typo would keep the store's lifetime: `{ persistant: false }` on a "remember me"
   // unchecked path would leave the cookie persistent.
-  refuseUnknown(options, KNOWN_LIFETIME_OPTIONS, 'session.options({ ', ' })');
+  refuseUnknown(options, SESSION_LIFETIME, 'session.options({ ', ' })');
   const { persistent, idleTimeout, absoluteTimeout } = options;
   let { idl, abs, per } = current;
   if (persistent !== undefined) {

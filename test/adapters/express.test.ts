@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import express, { type ErrorRequestHandler } from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionMiddleware } from '../../src/adapters/express.js';
-import { SessionCommittedError, SessionTooLargeError } from '../../src/index.js';
+import { SessionCommittedError, SessionTooLargeError } from '../../src/errors.js';
 import { makeStore } from '../helpers/store.js';
 import {
   Browser,

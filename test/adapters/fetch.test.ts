@@ -2,12 +2,8 @@
 // Response, including responses whose headers are immutable (Response.redirect(), fetch()).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withSessionFetch } from '../../src/adapters/fetch.js';
-import {
-  type Session,
-  SessionCommittedError,
-  type SessionStore,
-  SessionTooLargeError,
-} from '../../src/index.js';
+import { SessionCommittedError, SessionTooLargeError } from '../../src/errors.js';
+import type { Session, SessionStore } from '../../src/index.js';
 import { cookieHeaderFrom, headerOf, type Jar } from '../helpers/browser-jar.js';
 import { makeStore } from '../helpers/store.js';
 import { laterThrown, noise, type Served, serve, sessionLines } from './support.js';

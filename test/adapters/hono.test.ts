@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { honoSession, type SessionEnv } from '../../src/adapters/hono.js';
-import { SessionTooLargeError } from '../../src/index.js';
+import { SessionTooLargeError } from '../../src/errors.js';
 import { makeStore } from '../helpers/store.js';
 import { Browser, listenHono, noise, type Served, sessionLines } from './support.js';
 

@@ -1,7 +1,8 @@
 // The cookie-jar entry on its own: what it reads, what it writes, and a jar that refuses.
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { type CookieJar, type JarCookieOptions, sessionFromJar } from '../../src/adapters/jar.js';
-import { type SessionEvent, SessionReadOnlyError } from '../../src/index.js';
+import { SessionReadOnlyError } from '../../src/errors.js';
+import type { SessionEvent } from '../../src/index.js';
 import { keyEntry } from '../helpers/keys.js';
 import { makeStore, rejected } from '../helpers/store.js';
 import { noise } from './support.js';
@@ -166,8 +167,10 @@ describe('sessionFromJar', () => {
     const events: SessionEvent[] = [];
     const rotated = makeStore<Data>({
       keys: `${keyEntry('new')},${keyEntry('old')}`,
-      onEvent: (event) => {
-        events.push(event);
+      hooks: {
+        onEvent: (event) => {
+          events.push(event);
+        },
       },
     });
     const readOnly: CookieJar = {

@@ -13,9 +13,9 @@ import { getSession, sessionProxy } from '../../src/adapters/next.js';
 import {
   SessionCommittedError,
   SessionReadOnlyError,
-  type SessionStore,
   SessionTooLargeError,
-} from '../../src/index.js';
+} from '../../src/errors.js';
+import type { SessionStore } from '../../src/index.js';
 import { cookieHeaderFrom } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { makeStore, rejected } from '../helpers/store.js';
@@ -109,7 +109,7 @@ describe('getSession', () => {
   });
 
   it('a too-large session writes nothing to the jar and can be put back', async () => {
-    const store = makeStore<Data>({ maxTotalBytes: 4096 });
+    const store = makeStore<Data>({ cookie: { maxTotalBytes: 4096 } });
     const action = actionCookies('');
     const session = await getSession(store, action.jar);
     session.set('blob', noise('big', 6000));
@@ -149,7 +149,7 @@ describe('sessionProxy', () => {
 
   it('slides the idle deadline once refreshAfter has passed', async () => {
     const clock = new Clock();
-    const store = makeStore<Data>({ idleTimeout: 3600, refreshAfter: 0.5 }, clock);
+    const store = makeStore<Data>({ lifetime: { idleTimeout: 3600, refreshAfter: 0.5 } }, clock);
     const cookie = await cookieWith(store, { n: 1 });
     clock.advance(1900);
     const response = await sessionProxy(store, pass)(get('/', cookie));

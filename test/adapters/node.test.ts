@@ -4,12 +4,8 @@
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withSession } from '../../src/adapters/node.js';
-import {
-  type Session,
-  SessionCommittedError,
-  type SessionStore,
-  SessionTooLargeError,
-} from '../../src/index.js';
+import { SessionCommittedError, SessionTooLargeError } from '../../src/errors.js';
+import type { Session, SessionStore } from '../../src/index.js';
 import { makeStore } from '../helpers/store.js';
 import {
   Browser,
@@ -36,7 +32,7 @@ async function start(
   handler: Handler,
   options: { onError?: OnError; store?: SessionStore<Data> } = {},
 ): Promise<Browser> {
-  const store = options.store ?? makeStore<Data>({ cookieName: 'session' });
+  const store = options.store ?? makeStore<Data>({ cookie: { name: 'session' } });
   const onError = options.onError;
   served = await serve(withSession(store, handler, onError ? { onError } : {}));
   return new Browser(served.url);

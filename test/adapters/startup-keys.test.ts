@@ -14,7 +14,8 @@ import { withSessionFetch } from '../../src/adapters/fetch.js';
 import { honoSession } from '../../src/adapters/hono.js';
 import { requireSessionKeys, sessionProxy } from '../../src/adapters/next.js';
 import { withSession } from '../../src/adapters/node.js';
-import { createSessionStore, SessionConfigError, type SessionStore } from '../../src/index.js';
+import { SessionConfigError } from '../../src/errors.js';
+import { createSessionStore, type SessionStore } from '../../src/index.js';
 import { keyEntry, secretFor } from '../helpers/keys.js';
 import { thrown } from '../helpers/store.js';
 
@@ -23,7 +24,7 @@ afterEach(() => {
 });
 
 function storeIn(env: Record<string, string>, keysEnv = 'SESSION_KEYS'): SessionStore {
-  return createSessionStore({ env, keysEnv, cookie: { secure: true } });
+  return createSessionStore({ testing: { env }, keys: { env: keysEnv }, cookie: { secure: true } });
 }
 
 function expectMissingKeys(error: unknown, variable = 'SESSION_KEYS'): void {
@@ -128,7 +129,7 @@ describe('requireSessionKeys (instrumentation.ts register)', () => {
     const { exit, log } = exitSpies();
     // Malformed keys present at creation throw there; these arrive afterwards (a late .env).
     const env: Record<string, string> = { NODE_ENV: 'production' };
-    const store = createSessionStore({ env });
+    const store = createSessionStore({ testing: { env } });
     env.SESSION_KEYS = `x.y:${secretFor('k1')}`;
     thrown(() => requireSessionKeys(store));
     expect(exit).toHaveBeenCalledWith(1);

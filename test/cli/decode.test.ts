@@ -124,7 +124,7 @@ describe('jwe-session decode, with keys', () => {
   });
 
   it('applies --cookie-name and --purpose, which are bound into the token', async () => {
-    const jwe = await token({ cookieName: 'sid', purpose: 'admin' });
+    const jwe = await token({ cookie: { name: 'sid' }, advanced: { purpose: 'admin' } });
     const wrong = await runCli(['decode', jwe, '--keys', KEY]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('rejected: wrong-purpose:');
@@ -192,10 +192,15 @@ describe('jwe-session decode, without keys', () => {
 describe('jwe-session decode, rejections: reason on stderr, exit 1, never the key', () => {
   const cases: [string, () => Promise<string>, string[], RegExp][] = [
     ['tampered', async () => tamper(await token()), [], /rejected: tampered: decryption failed/],
-    ['expired', () => token({ now: () => Date.now() - 40 * DAY }), [], /rejected: expired: /],
+    [
+      'expired',
+      () => token({ testing: { now: () => Date.now() - 40 * DAY } }),
+      [],
+      /rejected: expired: /,
+    ],
     [
       'not yet valid',
-      () => token({ now: () => Date.now() + DAY }),
+      () => token({ testing: { now: () => Date.now() + DAY } }),
       [],
       /rejected: not-yet-valid: /,
     ],
@@ -207,7 +212,7 @@ describe('jwe-session decode, rejections: reason on stderr, exit 1, never the ke
     ],
     [
       'revoked',
-      () => token({ now: () => Date.now() - DAY }),
+      () => token({ testing: { now: () => Date.now() - DAY } }),
       ['--not-before', new Date(Date.now() - 3_600_000).toISOString()],
       /rejected: revoked: /,
     ],
@@ -237,7 +242,7 @@ describe('jwe-session decode, rejections: reason on stderr, exit 1, never the ke
   }
 
   it('revoked through SESSION_NOT_BEFORE, as the app reads it', async () => {
-    const jwe = await token({ now: () => Date.now() - DAY });
+    const jwe = await token({ testing: { now: () => Date.now() - DAY } });
     const r = await runCli(['decode', jwe], {
       env: { SESSION_KEYS: KEY, SESSION_NOT_BEFORE: String(Math.floor(Date.now() / 1000) - 60) },
     });
@@ -246,7 +251,7 @@ describe('jwe-session decode, rejections: reason on stderr, exit 1, never the ke
   });
 
   it('a compressed cookie needs --compress, and says so', async () => {
-    const jwe = await token({ compress: true });
+    const jwe = await token({ advanced: { compress: true } });
     const off = await runCli(['decode', jwe, '--keys', KEY]);
     expect(off.code).toBe(1);
     expect(off.stderr).toContain('rejected: malformed:');
@@ -361,7 +366,7 @@ describe('jwe-session decode, usage errors: exit 2', () => {
 
 describe('jwe-session decode, an authentic token refused now', () => {
   it('shows its key and times, to answer "why was I logged out?"', async () => {
-    const jwe = await token({ now: () => Date.now() - DAY });
+    const jwe = await token({ testing: { now: () => Date.now() - DAY } });
     const cutoff = new Date(Date.now() - 3_600_000).toISOString();
     const r = await runCli(['decode', jwe, '--keys', KEY, '--not-before', cutoff]);
     expect(r.code).toBe(1);
@@ -413,7 +418,7 @@ describe('jwe-session decode, incidents', () => {
 
   it('opens a cookie that expired weeks ago with --ignore-expiry, and says when it ended', async () => {
     const sealedAt = Date.now() - 40 * DAY;
-    const header = await cookieHeader(DATA, { now: () => sealedAt });
+    const header = await cookieHeader(DATA, { testing: { now: () => sealedAt } });
     const refused = await runCli(['decode', header, '--keys', KEY]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('rejected: expired: token names a key window');
@@ -446,9 +451,8 @@ describe('jwe-session decode, incidents', () => {
     const clock = { now: createdAt };
     const timed = createSessionStore({
       keys: KEY,
-      idleTimeout: 3600,
-      absoluteTimeout: 7200,
-      now: () => clock.now,
+      lifetime: { idleTimeout: 3600, absoluteTimeout: 7200 },
+      testing: { now: () => clock.now },
     });
     let header = '';
     // Visits every 50 minutes re-seal it, until the last one is capped by the absolute deadline.
@@ -480,7 +484,7 @@ describe('jwe-session decode, incidents', () => {
   });
 
   it('shows a revoked session with the not-before that ended it', async () => {
-    const jwe = await token({ now: () => Date.now() - DAY });
+    const jwe = await token({ testing: { now: () => Date.now() - DAY } });
     const cutoff = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString();
     const r = await runCli([
       'decode',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyRing } from '../../src/index.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
 import { runCli, secretOf } from './run-cli.js';
 
 const LINE = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{43})\n$/;

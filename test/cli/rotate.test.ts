@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionStore, KeyRing, SessionRejectedError } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
+import { createSessionStore } from '../../src/index.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
 import { Clock } from '../helpers/clock.js';
 import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import { runCli, secretOf } from './run-cli.js';
@@ -113,7 +115,7 @@ describe('jwe-session rotate', () => {
     // wait would retire the old key while cookies sealed with it are still valid.
     const long = await rotateJson(['--keys', OLD, '--idle-timeout', '40d']);
     expect(long.waitSeconds).toBe(40 * 86400);
-    const s = createSessionStore({ keys: OLD, idleTimeout: 40 * 86400 });
+    const s = createSessionStore({ keys: OLD, lifetime: { idleTimeout: 40 * 86400 } });
     const session = await s.load(undefined);
     session.set('k', 1);
     const [line] = await s.commit(session);
@@ -145,9 +147,8 @@ describe('jwe-session rotate', () => {
     const clock = new Clock();
     const live = createSessionStore({
       keys: OLD,
-      env: {},
-      idleTimeout: 40 * 86400,
-      now: clock.now,
+      testing: { env: {}, now: clock.now },
+      lifetime: { idleTimeout: 40 * 86400 },
     });
     const token = await sealAsCookie(live, { user: 'idle' });
     clock.advance(39 * 86400);

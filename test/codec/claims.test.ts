@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
+import type { SessionStore } from '../../src/index.js';
 import { Clock } from '../helpers/clock.js';
 import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import { forge, type Payload } from '../helpers/forge.js';
@@ -14,11 +15,14 @@ function setup(options: Parameters<typeof makeStore>[0] = {}) {
   const clock = new Clock();
   const store = makeStore(
     {
-      idleTimeout: IDLE,
-      absoluteTimeout: ABSOLUTE,
-      clockTolerance: TOLERANCE,
-      cacheSize: 0,
       ...options,
+      lifetime: {
+        idleTimeout: IDLE,
+        absoluteTimeout: ABSOLUTE,
+        clockTolerance: TOLERANCE,
+        ...options.lifetime,
+      },
+      advanced: { cacheSize: 0, ...options.advanced },
     },
     clock,
   );
@@ -117,7 +121,10 @@ describe('not-before (mass logout)', () => {
     const { clock, store } = setup();
     const before = await sealAsCookie(store, { a: 1 });
     clock.advance(5);
-    const revoking = makeStore({ notBefore: clock.seconds, cacheSize: 0 }, clock);
+    const revoking = makeStore(
+      { lifetime: { notBefore: clock.seconds }, advanced: { cacheSize: 0 } },
+      clock,
+    );
     await expectRejected(
       revoking,
       before,
@@ -132,7 +139,7 @@ describe('not-before (mass logout)', () => {
     const { clock, store } = setup();
     const before = await sealAsCookie(store, { a: 1 });
     const iso = new Date(clock.ms + 1000).toISOString();
-    const revoking = makeStore({ env: { SESSION_NOT_BEFORE: iso } }, clock);
+    const revoking = makeStore({ testing: { env: { SESSION_NOT_BEFORE: iso } } }, clock);
     await expectRejected(
       revoking,
       before,
@@ -142,14 +149,17 @@ describe('not-before (mass logout)', () => {
   });
 
   it('keeps the session origin through refreshes, so a refreshed old session is still revoked', async () => {
-    const { clock, store } = setup({ refreshAfter: 0 });
+    const { clock, store } = setup({ lifetime: { refreshAfter: 0 } });
     const first = await sealAsCookie(store, { a: 1 });
     clock.advance(60);
     const session = await store.load(`session=${first}`);
     const lines = await store.commit(session);
     expect(lines).toHaveLength(1);
     const refreshed = (lines[0] as string).split(';')[0]?.slice('session='.length) as string;
-    const revoking = makeStore({ notBefore: clock.seconds - 30, cacheSize: 0 }, clock);
+    const revoking = makeStore(
+      { lifetime: { notBefore: clock.seconds - 30 }, advanced: { cacheSize: 0 } },
+      clock,
+    );
     await expectRejected(
       revoking,
       refreshed,
@@ -162,9 +172,14 @@ describe('not-before (mass logout)', () => {
 describe('purpose binding', () => {
   it('rejects a token sealed for another purpose', async () => {
     const clock = new Clock();
-    const token = await sealAsCookie(makeStore({ purpose: 'shop' }, clock), { a: 1 });
-    expect(await openAsCookie(makeStore({ purpose: 'shop' }, clock), token)).toEqual({ a: 1 });
-    for (const other of [makeStore({ purpose: 'admin' }, clock), makeStore({}, clock)]) {
+    const token = await sealAsCookie(makeStore({ advanced: { purpose: 'shop' } }, clock), { a: 1 });
+    expect(await openAsCookie(makeStore({ advanced: { purpose: 'shop' } }, clock), token)).toEqual({
+      a: 1,
+    });
+    for (const other of [
+      makeStore({ advanced: { purpose: 'admin' } }, clock),
+      makeStore({}, clock),
+    ]) {
       await expectRejected(
         other,
         token,
@@ -176,9 +191,9 @@ describe('purpose binding', () => {
 
   it('rejects a token sealed for another cookie name', async () => {
     const clock = new Clock();
-    const token = await sealAsCookie(makeStore({ cookieName: 'a' }, clock), { a: 1 });
+    const token = await sealAsCookie(makeStore({ cookie: { name: 'a' } }, clock), { a: 1 });
     await expectRejected(
-      makeStore({ cookieName: 'b' }, clock),
+      makeStore({ cookie: { name: 'b' } }, clock),
       token,
       'wrong-purpose',
       'token was sealed for another cookie or purpose',
@@ -187,10 +202,13 @@ describe('purpose binding', () => {
 
   it('does not confuse cookie name "a" with purpose "b" and cookie "a/b"', async () => {
     const clock = new Clock();
-    const token = await sealAsCookie(makeStore({ cookieName: 'a', purpose: 'b' }, clock), { x: 1 });
+    const token = await sealAsCookie(
+      makeStore({ cookie: { name: 'a' }, advanced: { purpose: 'b' } }, clock),
+      { x: 1 },
+    );
     // "a/b" is not a valid cookie name (no "/" in tokens), so the composite cannot collide.
     await expectRejected(
-      makeStore({ cookieName: 'a', purpose: 'b/' }, clock),
+      makeStore({ cookie: { name: 'a' }, advanced: { purpose: 'b/' } }, clock),
       token,
       'wrong-purpose',
       'token was sealed for another cookie or purpose',
@@ -200,7 +218,7 @@ describe('purpose binding', () => {
 
 describe('size', () => {
   it('rejects a token longer than the total budget unread', async () => {
-    const { store } = setup({ maxTotalBytes: 1024 });
+    const { store } = setup({ cookie: { maxTotalBytes: 1024 } });
     const big = await sealAsCookie(makeStore({ keys: keyEntry('k1') }), { s: 'x'.repeat(2000) });
     await expectRejected(store, big, 'too-large', 'token is longer than 1024 characters');
   });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseEngine, type RuntimeScope, runtimeName } from '../../src/codec/engine-choice.js';
 import { NodeEngine } from '../../src/codec/node-engine.js';
-import { SessionConfigError } from '../../src/index.js';
+import { SessionConfigError } from '../../src/errors.js';
 
 const getBuiltinModule = process.getBuiltinModule.bind(process) as (id: string) => unknown;
 const nodeProcess = (extra: Record<string, unknown> = {}) => ({

@@ -7,7 +7,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { readHeader, type TokenSegments } from '../../src/codec/header.js';
 import { NodeEngine } from '../../src/codec/node-engine.js';
 import { WINDOW_SECONDS } from '../../src/codec/token-format.js';
-import { SessionConfigError, SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { SessionConfigError, SessionRejectedError } from '../../src/errors.js';
+import type { SessionStore } from '../../src/index.js';
 import { portOf } from '../../src/session/port.js';
 import { Clock } from '../helpers/clock.js';
 import { keyEntry } from '../helpers/keys.js';
@@ -17,10 +18,10 @@ const RUNS = 60;
 const clock = new Clock();
 
 function pair(keys: string, options: { purpose?: string } = {}) {
-  const common = { keys, cacheSize: 0, ...options };
+  const advanced = { cacheSize: 0, ...options };
   return {
-    jose: makeStore({ ...common, engine: 'webcrypto' }, clock),
-    node: makeStore({ ...common, engine: 'node' }, clock),
+    jose: makeStore({ keys, advanced: { ...advanced, engine: 'webcrypto' } }, clock),
+    node: makeStore({ keys, advanced: { ...advanced, engine: 'node' } }, clock),
   };
 }
 
@@ -233,7 +234,7 @@ describe("engine: 'node' opening checks what jose checks", () => {
 describe("the canonical check is readHeader's, and the node engine is only reached behind it", () => {
   it('refuses every other spelling of a ciphertext before the engine decrypts anything', async () => {
     // Node decodes base64url leniently: were these to reach the engine, each would open.
-    const store = makeStore({ engine: 'node', cacheSize: 0 }, clock);
+    const store = makeStore({ advanced: { engine: 'node', cacheSize: 0 } }, clock);
     const token = await store.seal({ a: 1 });
     const parts = token.split('.');
     const open = vi.spyOn(NodeEngine.prototype, 'open');
@@ -256,7 +257,7 @@ describe("the canonical check is readHeader's, and the node engine is only reach
 
 describe("engine: 'node' is synchronous end to end", () => {
   it('commits and loads without a promise once the window key is derived', async () => {
-    const store = makeStore({ engine: 'node', cacheSize: 0 }, clock);
+    const store = makeStore({ advanced: { engine: 'node', cacheSize: 0 } }, clock);
     await store.seal({ warm: true }); // derives this window's key
     const port = portOf<Record<string, unknown>>(store);
     const handle = port.open({ cookie: undefined });
@@ -271,7 +272,7 @@ describe("engine: 'node' is synchronous end to end", () => {
   });
 
   it('keeps jose (a promise) on the default engine', async () => {
-    const store = makeStore({ cacheSize: 0 }, clock);
+    const store = makeStore({ advanced: { cacheSize: 0 } }, clock);
     await store.seal({ warm: true });
     const handle = await portOf<Record<string, unknown>>(store).open({ cookie: undefined });
     handle.session.set('user', 'alice');
@@ -279,8 +280,11 @@ describe("engine: 'node' is synchronous end to end", () => {
   });
 
   it('seals compressed tokens through jose (it does the DEFLATE), and they open on both', async () => {
-    const jose = makeStore({ engine: 'webcrypto', compress: true, cacheSize: 0 }, clock);
-    const node = makeStore({ engine: 'node', compress: true, cacheSize: 0 }, clock);
+    const jose = makeStore(
+      { advanced: { engine: 'webcrypto', compress: true, cacheSize: 0 } },
+      clock,
+    );
+    const node = makeStore({ advanced: { engine: 'node', compress: true, cacheSize: 0 } }, clock);
     const value = { text: 'a'.repeat(500) };
     const token = await node.seal(value);
     expect(JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()).zip).toBe(
@@ -295,22 +299,22 @@ describe('the engine option', () => {
   it('rejects an unknown engine, naming the option', () => {
     const error = (() => {
       try {
-        makeStore({ engine: 'openssl' as never });
+        makeStore({ advanced: { engine: 'openssl' as never } });
       } catch (e) {
         return e;
       }
       return undefined;
     })();
     expect(error).toBeInstanceOf(SessionConfigError);
-    expect(error).toMatchObject({ setting: 'engine' });
+    expect(error).toMatchObject({ setting: 'advanced.engine' });
   });
 
   it('is a startup error naming `engine` where node:crypto cannot be reached', () => {
     const spy = vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
     try {
-      expect(() => makeStore({ engine: 'node' })).toThrow(SessionConfigError);
-      expect(() => makeStore({ engine: 'node' })).toThrow(/^engine: /);
-      expect(() => makeStore({ engine: 'webcrypto' })).not.toThrow();
+      expect(() => makeStore({ advanced: { engine: 'node' } })).toThrow(SessionConfigError);
+      expect(() => makeStore({ advanced: { engine: 'node' } })).toThrow(/^advanced.engine: /);
+      expect(() => makeStore({ advanced: { engine: 'webcrypto' } })).not.toThrow();
     } finally {
       spy.mockRestore();
     }
@@ -319,7 +323,7 @@ describe('the engine option', () => {
 
 describe('NodeEngine IVs', () => {
   it('never repeats an IV across many seals', async () => {
-    const store = makeStore({ engine: 'node', cacheSize: 0 }, clock);
+    const store = makeStore({ advanced: { engine: 'node', cacheSize: 0 } }, clock);
     const ivs = new Set<string>();
     const count = 1000;
     for (let i = 0; i < count; i++) ivs.add((await store.seal({ i })).split('.')[2] as string);
@@ -328,7 +332,7 @@ describe('NodeEngine IVs', () => {
 
   it('draws each IV from the CSPRNG when it seals, never from a pool made earlier', async () => {
     // A pool filled before a VM snapshot would hand the same IVs to every restored clone.
-    const store = makeStore({ engine: 'node', cacheSize: 0 }, clock);
+    const store = makeStore({ advanced: { engine: 'node', cacheSize: 0 } }, clock);
     await store.seal({ warm: 1 });
     // The module object the engine reached (process.getBuiltinModule), so the spy is on the
     // very function it calls.

@@ -6,7 +6,8 @@ import { CompactEncrypt, CompactSign } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rememberedHeaderCount } from '../../src/codec/header.js';
 import { WINDOW_SECONDS } from '../../src/codec/token-format.js';
-import { SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
+import type { SessionStore } from '../../src/index.js';
 import { Clock } from '../helpers/clock.js';
 import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import { b64, forge, type Payload } from '../helpers/forge.js';
@@ -14,7 +15,7 @@ import { keyBytesFor } from '../helpers/keys.js';
 import { makeStore } from '../helpers/store.js';
 
 const clock = new Clock();
-const store = makeStore({ cacheSize: 0 }, clock);
+const store = makeStore({ advanced: { cacheSize: 0 } }, clock);
 const NOW = clock.seconds;
 const WINDOW = Math.floor(NOW / WINDOW_SECONDS);
 const KID = `k1.${WINDOW}`;
@@ -138,12 +139,12 @@ describe('header members', () => {
     const token = await forge(store, payload, { header: { zip: 'DEF' } });
     await expectMalformed(token, 'zip "DEF" is not allowed (compression is off)');
     // The same token opens where compression is on: the guard, not the crypto, refused it.
-    const compressing = makeStore({ cacheSize: 0, compress: true }, clock);
+    const compressing = makeStore({ advanced: { cacheSize: 0, compress: true } }, clock);
     expect(await openAsCookie(compressing, token)).toEqual({ user: 'mallory' });
   });
 
   it('refuses a zip other than DEF when compression is on', async () => {
-    const compressing = makeStore({ cacheSize: 0, compress: true }, clock);
+    const compressing = makeStore({ advanced: { cacheSize: 0, compress: true } }, clock);
     await expectMalformed(
       withHeader({ alg: 'dir', enc: 'A256GCM', kid: KID, zip: 'GZIP' }),
       'zip "GZIP" is not allowed',
@@ -200,7 +201,7 @@ describe('header members', () => {
 
 describe('remembered headers', () => {
   it('a header read by a store with compression on is still refused by one with it off', async () => {
-    const compressing = makeStore({ cacheSize: 0, compress: true }, clock);
+    const compressing = makeStore({ advanced: { cacheSize: 0, compress: true } }, clock);
     const token = await forge(compressing, payload, { header: { zip: 'DEF' } });
     expect(await openAsCookie(compressing, token)).toEqual({ user: 'mallory' });
     await expectMalformed(token, 'zip "DEF" is not allowed (compression is off)');

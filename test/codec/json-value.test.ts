@@ -173,8 +173,7 @@ describe('records read back from JSON', () => {
     const jar: Jar = new Map();
     await visit(makeStore(), jar, (session) => session.set('n', 1));
     const store = makeStore({
-      version: 2,
-      migrate: (data) => ({ ...data, v2: true }) as AnySessionData,
+      data: { version: 2, migrate: (data) => ({ ...data, v2: true }) as AnySessionData },
     });
     expect(await protoKeptAfter(store, jar)).toEqual({ a: 1 });
   });

@@ -7,7 +7,10 @@ import { sealAsCookie } from '../helpers/cookie-oracle.js';
 import { makeStore, rejected } from '../helpers/store.js';
 
 // The largest budget, so the properties explore data size rather than the cookie limit.
-const store = makeStore({ maxTotalBytes: 65536, cacheSize: 0 }, new Clock());
+const store = makeStore(
+  { cookie: { maxTotalBytes: 65536 }, advanced: { cacheSize: 0 } },
+  new Clock(),
+);
 
 // Keys that have tripped up JSON-in-JS code: prototype names, empty, numeric-looking, unicode.
 const awkwardKey = fc.oneof(
@@ -97,7 +100,7 @@ describe('seal → unseal round trip', () => {
 
   it('gives back any JSON dictionary unchanged with compression on (property)', async () => {
     const compressing = makeStore(
-      { maxTotalBytes: 65536, cacheSize: 0, compress: true },
+      { cookie: { maxTotalBytes: 65536 }, advanced: { cacheSize: 0, compress: true } },
       new Clock(),
     );
     await fc.assert(
@@ -162,7 +165,7 @@ describe('seal → unseal round trip', () => {
   });
 
   it('gives back a fresh object each time, even from the token cache', async () => {
-    const cached = makeStore({ cacheSize: 10 }, new Clock());
+    const cached = makeStore({ advanced: { cacheSize: 10 } }, new Clock());
     const token = await cached.seal({ list: [1] });
     const first = (await cached.unseal(token)) as { list: number[] };
     first.list.push(2);

@@ -7,8 +7,8 @@ import { b64, headerOf } from '../helpers/forge.js';
 import { makeStore } from '../helpers/store.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const store = makeStore({ cacheSize: 0 }, new Clock());
-const cachedStore = makeStore({ cacheSize: 100 }, new Clock());
+const store = makeStore({ advanced: { cacheSize: 0 } }, new Clock());
+const cachedStore = makeStore({ advanced: { cacheSize: 100 } }, new Clock());
 const DATA = { user: 'ada', roles: ['admin'], n: 1 };
 let token: string;
 

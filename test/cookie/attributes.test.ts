@@ -6,7 +6,9 @@ import { keyEntry } from '../helpers/keys.js';
 import { makeStore, thrown } from '../helpers/store.js';
 
 function configError(options: SessionStoreOptions, setting: string, fragment: string | RegExp) {
-  const error = thrown(() => createSessionStore({ keys: keyEntry('k1'), env: {}, ...options }));
+  const error = thrown(() =>
+    createSessionStore({ keys: keyEntry('k1'), testing: { env: {} }, ...options }),
+  );
   expect(error).toBeInstanceOf(SessionConfigError);
   const e = error as SessionConfigError;
   expect(e.code).toBe('ERR_SESSION_CONFIG');
@@ -26,7 +28,7 @@ async function firstLine(options: SessionStoreOptions): Promise<string> {
 
 describe('cookie defaults', () => {
   it('are HttpOnly, Secure, SameSite=Lax, Path=/, host-only, with a Max-Age of the idle lifetime', async () => {
-    const store = createSessionStore({ keys: keyEntry('k1'), env: {} });
+    const store = createSessionStore({ keys: keyEntry('k1'), testing: { env: {} } });
     const session = await store.load(undefined);
     session.set('a', 1);
     const line = (await store.commit(session))[0] as string;
@@ -44,7 +46,7 @@ describe('cookie defaults', () => {
   });
 
   it('turn Secure off only when asked, and persistent: false drops Max-Age', async () => {
-    const line = await firstLine({ cookie: { secure: false, persistent: false } });
+    const line = await firstLine({ cookie: { secure: false }, lifetime: { persistent: false } });
     expect(line).not.toMatch(/Secure|Max-Age|Expires/i);
     expect(line).toMatch(/; HttpOnly/);
   });
@@ -73,8 +75,7 @@ describe('cookie defaults', () => {
 
   it('cap Max-Age at 400 days', async () => {
     const line = await firstLine({
-      idleTimeout: 400 * 24 * 3600,
-      absoluteTimeout: 400 * 24 * 3600,
+      lifetime: { idleTimeout: 400 * 24 * 3600, absoluteTimeout: 400 * 24 * 3600 },
     });
     expect(parseSetCookie(line).maxAge).toBe(400 * 24 * 3600);
   });
@@ -95,8 +96,8 @@ describe('cookie name', () => {
     ['nothing', ''],
   ])('refuses %s', (_, name) => {
     const e = configError(
-      { cookieName: name },
-      'cookieName',
+      { cookie: { name: name } },
+      'cookie.name',
       'is not a valid cookie name (RFC 6265 token characters only)',
     );
     // Escaped in the message, so a CR/LF in the option cannot forge a log line either.
@@ -104,21 +105,25 @@ describe('cookie name', () => {
   });
 
   it('refuses a name that looks like a chunk name', () => {
-    configError({ cookieName: 'sid.2' }, 'cookieName', 'must not end in .<number>');
+    configError({ cookie: { name: 'sid.2' } }, 'cookie.name', 'must not end in .<number>');
   });
 
   it('refuses a name over 200 characters', () => {
-    configError({ cookieName: 's'.repeat(201) }, 'cookieName', 'must be at most 200 characters');
+    configError(
+      { cookie: { name: 's'.repeat(201) } },
+      'cookie.name',
+      'must be at most 200 characters',
+    );
   });
 
   it('refuses a non-string name', () => {
-    configError({ cookieName: 42 as never }, 'cookieName', 'is not a valid cookie name');
+    configError({ cookie: { name: 42 as never } }, 'cookie.name', 'is not a valid cookie name');
   });
 
   it.each(['sid', 'my-app.session', '__Host-session', '__Secure-s', "a!#$%&'*+^_`|~z"])(
     'accepts %s',
     (name) => {
-      expect(makeStore({ cookieName: name }).cookieName).toBe(name);
+      expect(makeStore({ cookie: { name: name } }).cookieName).toBe(name);
     },
   );
 });
@@ -126,65 +131,63 @@ describe('cookie name', () => {
 describe('cookie prefixes', () => {
   it('__Secure- needs secure', () => {
     configError(
-      { cookieName: '__Secure-s', cookie: { secure: false } },
-      'cookieName',
+      { cookie: { name: '__Secure-s', secure: false } },
+      'cookie.name',
       '__Secure- cookies require secure: true',
     );
   });
 
   it('__Host- needs secure, path "/" and no domain', () => {
     configError(
-      { cookieName: '__Host-s', cookie: { secure: false } },
-      'cookieName',
+      { cookie: { name: '__Host-s', secure: false } },
+      'cookie.name',
       '__Host- cookies require secure: true',
     );
     configError(
-      { cookieName: '__Host-s', cookie: { path: '/app' } },
-      'cookieName',
+      { cookie: { name: '__Host-s', path: '/app' } },
+      'cookie.name',
       '__Host- cookies require path "/"',
     );
     configError(
-      { cookieName: '__Host-s', cookie: { domain: 'example.com' } },
-      'cookieName',
+      { cookie: { name: '__Host-s', domain: 'example.com' } },
+      'cookie.name',
       '__Host- cookies must not set a domain',
     );
   });
 
   it('matches the prefixes in any case, as browsers do', () => {
     configError(
-      { cookieName: '__host-s', cookie: { domain: 'example.com' } },
-      'cookieName',
+      { cookie: { name: '__host-s', domain: 'example.com' } },
+      'cookie.name',
       '__Host- cookies must not set a domain',
     );
     configError(
-      { cookieName: '__HOST-s', cookie: { path: '/app' } },
-      'cookieName',
+      { cookie: { name: '__HOST-s', path: '/app' } },
+      'cookie.name',
       '__Host- cookies require path "/"',
     );
     configError(
-      { cookieName: '__HoSt-s', cookie: { secure: false } },
-      'cookieName',
+      { cookie: { name: '__HoSt-s', secure: false } },
+      'cookie.name',
       '__Host- cookies require secure: true',
     );
     configError(
-      { cookieName: '__secure-s', cookie: { secure: false } },
-      'cookieName',
+      { cookie: { name: '__secure-s', secure: false } },
+      'cookie.name',
       '__Secure- cookies require secure: true',
     );
     configError(
-      { cookieName: '__SECURE-s', cookie: { secure: false } },
-      'cookieName',
+      { cookie: { name: '__SECURE-s', secure: false } },
+      'cookie.name',
       '__Secure- cookies require secure: true',
     );
     // Held to the rules, not refused: with them met, any spelling is a valid name.
-    expect(makeStore({ cookieName: '__host-s' }).cookieName).toBe('__host-s');
-    expect(makeStore({ cookieName: '_host-s', cookie: { path: '/app' } }).cookieName).toBe(
-      '_host-s',
-    );
+    expect(makeStore({ cookie: { name: '__host-s' } }).cookieName).toBe('__host-s');
+    expect(makeStore({ cookie: { name: '_host-s', path: '/app' } }).cookieName).toBe('_host-s');
   });
 
   it('__Host- with the defaults writes Secure, Path=/ and no Domain', async () => {
-    const parsed = parseSetCookie(await firstLine({ cookieName: '__Host-s' }));
+    const parsed = parseSetCookie(await firstLine({ cookie: { name: '__Host-s' } }));
     expect(parsed).toMatchObject({ name: '__Host-s', secure: true, path: '/' });
     expect(parsed.domain).toBeUndefined();
   });
@@ -265,20 +268,20 @@ describe('cookie attributes', () => {
 // `httpOnly: 0` dropped their attributes without a word.
 describe('cookie flags are booleans, enums one of their values', () => {
   it.each([
-    ['persistent', 'false', '"false"'],
-    ['persistent', 0, '0'],
-    ['secure', 0, '0'],
-    ['secure', 'true', '"true"'],
-    ['httpOnly', 0, '0'],
-    ['httpOnly', 'false', '"false"'],
-    ['httpOnly', null, 'null'],
-    ['partitioned', 'no', '"no"'],
-    ['partitioned', 1, '1'],
-  ])('cookie.%s: %j is refused, naming the flag', (flag, value, shown) => {
+    ['lifetime', 'persistent', 'false', '"false"'],
+    ['lifetime', 'persistent', 0, '0'],
+    ['cookie', 'secure', 0, '0'],
+    ['cookie', 'secure', 'true', '"true"'],
+    ['cookie', 'httpOnly', 0, '0'],
+    ['cookie', 'httpOnly', 'false', '"false"'],
+    ['cookie', 'httpOnly', null, 'null'],
+    ['cookie', 'partitioned', 'no', '"no"'],
+    ['cookie', 'partitioned', 1, '1'],
+  ])('%s.%s: %j is refused, naming the flag', (group, flag, value, shown) => {
     const e = configError(
-      { cookie: { [flag]: value } as never },
-      `cookie.${flag}`,
-      `cookie.${flag}: ${shown} must be true or false`,
+      { [group]: { [flag]: value } } as never,
+      `${group}.${flag}`,
+      `${group}.${flag}: ${shown} must be true or false`,
     );
     expect(e.problem).toBe(`${shown} must be true or false`);
   });
@@ -300,12 +303,8 @@ describe('cookie flags are booleans, enums one of their values', () => {
 
   it('undefined is the default, for every flag', async () => {
     const line = await firstLine({
-      cookie: {
-        secure: undefined,
-        httpOnly: undefined,
-        partitioned: undefined,
-        persistent: undefined,
-      },
+      cookie: { secure: undefined, httpOnly: undefined, partitioned: undefined },
+      lifetime: { persistent: undefined },
     } as never);
     expect(parseSetCookie(line)).toMatchObject({
       httpOnly: true,
@@ -315,7 +314,10 @@ describe('cookie flags are booleans, enums one of their values', () => {
   });
 
   it('false and true are taken as they are', async () => {
-    const line = await firstLine({ cookie: { secure: true, httpOnly: false, persistent: false } });
+    const line = await firstLine({
+      cookie: { secure: true, httpOnly: false },
+      lifetime: { persistent: false },
+    });
     expect(line).not.toMatch(/HttpOnly|Max-Age/i);
     expect(line).toMatch(/; Secure/);
   });

@@ -39,7 +39,7 @@ async function read(store: SessionStore, jar: Jar) {
 
 describe('round trip through a browser jar', () => {
   it('any session that fits comes back unchanged, with exactly its chunks in the jar (property)', async () => {
-    const options: SessionStoreOptions = { maxCookieBytes: 700, maxTotalBytes: 4000 };
+    const options: SessionStoreOptions = { cookie: { maxChunkBytes: 700, maxTotalBytes: 4000 } };
     const store = makeStore(options, new Clock());
     const value = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 1500 }),
@@ -73,7 +73,7 @@ describe('round trip through a browser jar', () => {
   });
 
   it('every size around every chunk boundary fits or fails cleanly, never half-written', async () => {
-    const store = makeStore({ maxCookieBytes: 512, maxTotalBytes: 3000 }, new Clock());
+    const store = makeStore({ cookie: { maxChunkBytes: 512, maxTotalBytes: 3000 } }, new Clock());
     let lastCount = 0;
     let boundaries = 0;
     let tooLarge = 0;
@@ -122,7 +122,7 @@ describe('round trip through a browser jar', () => {
 
   it('growing and shrinking sessions leave exactly the cookies needed (property)', async () => {
     const clock = new Clock();
-    const store = makeStore({ maxCookieBytes: 600, maxTotalBytes: 6000 }, clock);
+    const store = makeStore({ cookie: { maxChunkBytes: 600, maxTotalBytes: 6000 } }, clock);
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 8 }),
@@ -157,7 +157,10 @@ describe('round trip through a browser jar', () => {
 });
 
 describe('chunks that do not belong together', () => {
-  const options: SessionStoreOptions = { maxCookieBytes: 512, maxTotalBytes: 8000, cacheSize: 0 };
+  const options: SessionStoreOptions = {
+    cookie: { maxChunkBytes: 512, maxTotalBytes: 8000 },
+    advanced: { cacheSize: 0 },
+  };
 
   async function twoSessions() {
     const store = makeStore(options, new Clock());
@@ -260,7 +263,7 @@ describe('chunks that do not belong together', () => {
 });
 
 describe('hostile Cookie headers never throw', () => {
-  const store = makeStore({ cacheSize: 0 }, new Clock());
+  const store = makeStore({ advanced: { cacheSize: 0 } }, new Clock());
 
   it('arbitrary strings (property)', async () => {
     await fc.assert(
@@ -339,7 +342,7 @@ describe('hostile Cookie headers never throw', () => {
 describe('chunk marker spelling', () => {
   it('reads only the canonical count: a zero-padded marker is rejected, not joined', async () => {
     const store = makeStore(
-      { maxCookieBytes: 512, maxTotalBytes: 8000, cacheSize: 0 },
+      { cookie: { maxChunkBytes: 512, maxTotalBytes: 8000 }, advanced: { cacheSize: 0 } },
       new Clock(),
     );
     const jar: Jar = new Map();

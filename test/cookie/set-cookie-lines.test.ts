@@ -4,8 +4,16 @@
 import { serialize } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CookieOptions, resolveCookie } from '../../src/cookie/attributes.js';
+import type { ResolvedCookie } from '../../src/cookie/attributes.js';
 import { deletions, renderCookies, writeChunks } from '../../src/cookie/chunking.js';
+import { parseCookie } from '../../src/options/parse-cookie.js';
+import type { CookieOptions } from '../../src/options/store-options.js';
+
+/** The cookie a store with these options writes. */
+function resolveCookie(name: string, options: CookieOptions): ResolvedCookie {
+  const { attributes } = parseCookie({ ...options, name });
+  return { name, persistent: true, attributes };
+}
 
 const settings = fc
   .record(
@@ -21,7 +29,7 @@ const settings = fc
     { requiredKeys: [] },
   )
   .map((options): CookieOptions => {
-    // Only combinations a store accepts (resolveCookie refuses the others).
+    // Only combinations a store accepts (parseCookie refuses the others).
     const secure = options.secure ?? true;
     return {
       ...options,

@@ -28,17 +28,17 @@ function tamper(header) {
 const scenarios = {
   malformed: async () => ['session=not.a.token', {}],
   tampered: async () => [tamper(await cookieFor({})), {}],
-  expired: async () => [await cookieFor({ now: () => Date.now() - 40 * DAY }), {}],
-  'not-yet-valid': async () => [await cookieFor({ now: () => Date.now() + DAY }), {}],
+  expired: async () => [await cookieFor({ testing: { now: () => Date.now() - 40 * DAY } }), {}],
+  'not-yet-valid': async () => [await cookieFor({ testing: { now: () => Date.now() + DAY } }), {}],
   'unknown-key': async () => [await cookieFor({}), { keys: NEW }],
-  'wrong-purpose': async () => [await cookieFor({}), { purpose: 'admin' }],
+  'wrong-purpose': async () => [await cookieFor({}), { advanced: { purpose: 'admin' } }],
   revoked: async () => [
-    await cookieFor({ now: () => Date.now() - DAY }),
-    { notBefore: new Date(Date.now() - 60_000) },
+    await cookieFor({ testing: { now: () => Date.now() - DAY } }),
+    { lifetime: { notBefore: new Date(Date.now() - 60_000) } },
   ],
   'too-large': async () => [
     await cookieFor({}, { user: MARKER, pad: 'p'.repeat(800) }),
-    { maxTotalBytes: 600 },
+    { cookie: { maxTotalBytes: 600 } },
   ],
   'missing-chunk': async () => [
     (await cookieFor({}, { user: MARKER, pad: 'p'.repeat(3500) })).split('; ')[0],

@@ -16,7 +16,7 @@ const LIST_MAX = 16;
 const node = process.env.FLEET_NODE ?? String(process.pid);
 
 // Plain HTTP on loopback: the default Secure attribute is for real deployments.
-const store = createSessionStore({ cookieName: 'fleet', cookie: { secure: false } });
+const store = createSessionStore({ cookie: { name: 'fleet', secure: false } });
 
 const app = withSession(store, (req, res, session) => {
   const url = new URL(req.url ?? '/', 'http://fleet.invalid');

@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { chunkNames } from '../../src/cookie/attributes.js';
 import { scanCookies } from '../../src/cookie/cookie-scan.js';
-import { type Session, SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
+import type { Session, SessionStore } from '../../src/index.js';
 import { openAsCookie } from '../helpers/cookie-oracle.js';
 import {
   b64,
@@ -106,7 +107,7 @@ async function sealed(store: SessionStore, data: Record<string, unknown>): Promi
 }
 
 export async function makeFixture(): Promise<FuzzFixture> {
-  const options = { maxCookieBytes: 1024, cacheSize: 1000 };
+  const options = { cookie: { maxChunkBytes: 1024 }, advanced: { cacheSize: 1000 } };
   const ring = `${KEYS},${keyEntry('k0')}`;
   const store = makeStore({ ...options, keys: ring });
   const olderKey = makeStore({ ...options, keys: `${keyEntry('k0')},${KEYS}` });
@@ -122,10 +123,14 @@ export async function makeFixture(): Promise<FuzzFixture> {
   past.advance(-40 * 24 * 3600);
   const foreign = [
     await sealed(makeStore({ ...options, keys: keyEntry('k1', 'impostor') }), { user: 'm1' }),
-    await sealed(makeStore({ ...options, keys: ring, purpose: 'admin' }), { user: 'm2' }),
-    await sealed(makeStore({ ...options, keys: ring, cookieName: 'other' }), { user: 'm3' }),
+    await sealed(makeStore({ ...options, keys: ring, advanced: { purpose: 'admin' } }), {
+      user: 'm2',
+    }),
+    await sealed(makeStore({ ...options, keys: ring, cookie: { name: 'other' } }), { user: 'm3' }),
     await sealed(makeStore({ ...options, keys: ring }, past), { user: 'm4' }),
-    await sealed(makeStore({ ...options, keys: ring, compress: true }), { user: 'm5' }),
+    await sealed(makeStore({ ...options, keys: ring, advanced: { compress: true } }), {
+      user: 'm5',
+    }),
     await sealed(makeStore({ ...options, keys: keyEntry('gone') }), { user: 'm6' }),
     await sealed(makeStore({ ...options, keys: keyEntry('k1', 'impostor') }), {
       user: 'm7',

@@ -2,7 +2,9 @@
 // their own (a sealed value is no session cookie), so a test about session tokens (forged,
 // mutated, expired, from another store) seals and opens them the way a browser's cookie
 // goes: through commit and load.
-import { type Session, SessionRejectedError, type SessionStore } from '../../src/index.js';
+
+import { SessionRejectedError } from '../../src/errors.js';
+import type { Session, SessionStore } from '../../src/index.js';
 
 /** Opens `token` as this store's session cookie: its data, or why it was rejected. */
 export async function openAsCookie<T>(

@@ -1,6 +1,5 @@
 import {
   createSessionStore,
-  type DataShapeOptions,
   type Session,
   type SessionStore,
   type SessionStoreOptions,
@@ -12,20 +11,19 @@ import { keyEntry } from './keys.js';
 
 export const TEST_KEYS = keyEntry('k1');
 
-/** A store on fixed test keys and a hand-moved clock, ignoring the real environment. */
+/**
+ * A store on fixed test keys and a hand-moved clock, ignoring the real environment. The
+ * groups the defaults fill (`cookie`, `testing`) are merged with what the test gives.
+ */
 export function makeStore<
   T extends SessionData<T> = AnySessionData,
   F extends SessionData<F> = AnySessionData,
->(
-  options: SessionStoreOptions & DataShapeOptions<T> = {},
-  clock: Clock = new Clock(),
-): SessionStore<T, F> {
+>(options: SessionStoreOptions<T> = {}, clock: Clock = new Clock()): SessionStore<T, F> {
   return createSessionStore<T, F>({
     keys: TEST_KEYS,
-    env: {},
-    now: clock.now,
-    cookie: { secure: true },
     ...options,
+    cookie: { secure: true, ...options.cookie },
+    testing: { env: {}, now: clock.now, ...options.testing },
   });
 }
 

@@ -119,12 +119,9 @@ describe.skipIf(!python)(title, () => {
     const store = makeStore<{ items: string[] }, { notice: string }>(
       {
         keys,
-        purpose: 'shop',
-        cookieName: '__Host-sid',
-        version: 3,
-        migrate: (data) => data,
-        maxCookieBytes: 1024,
-        maxTotalBytes: 8192,
+        advanced: { purpose: 'shop' },
+        cookie: { name: '__Host-sid', maxChunkBytes: 1024, maxTotalBytes: 8192 },
+        data: { version: 3, migrate: (data) => data },
       },
       clock,
     );

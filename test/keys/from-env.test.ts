@@ -45,7 +45,8 @@ describe('keyRingFromEnv', () => {
     expect(ring.ids).toEqual(['new', 'old']);
     expect(ring.primaryId).toBe('new');
     expect(ring.ephemeral).toBe(false);
-    await ring.ready();
+    // The key imports: a window key derives from it.
+    await expect(ring.windowKey('new', 0)).resolves.toBeDefined();
   });
 
   it('reads a custom variable name and names it in errors', async () => {
@@ -130,7 +131,7 @@ describe('keyRingFromEnv', () => {
     expect(second.ephemeral).toBe(true);
     expect(first.ids).toHaveLength(1);
     expect(first.primaryId).toMatch(/^dev-[a-z0-9]+$/);
-    await first.ready();
+    await expect(first.windowKey(first.primaryId, 0)).resolves.toBeDefined();
     expect(warn).toHaveBeenCalledTimes(1);
     const [message, options] = warn.mock.calls[0] as unknown as [string, { code: string }];
     expect(message).toContain('SESSION_KEYS is not set');
@@ -156,13 +157,13 @@ describe('keyRingFromEnv', () => {
     await freshKeyRingFromEnv();
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const env = { NODE_ENV: 'development' };
-    const first = (await import('../../src/index.js')).createSessionStore({ env });
+    const first = (await import('../../src/index.js')).createSessionStore({ testing: { env } });
     const session = await first.load(undefined);
     session.set('user', 'ada');
     const lines = await first.commit(session);
     const cookie = lines.map((line) => line.slice(0, line.indexOf(';'))).join('; ');
     vi.resetModules();
-    const reloaded = (await import('../../src/index.js')).createSessionStore({ env });
+    const reloaded = (await import('../../src/index.js')).createSessionStore({ testing: { env } });
     const read = await reloaded.load(cookie);
     expect(read.rejection).toBeUndefined();
     expect(read.get('user')).toBe('ada');

@@ -46,14 +46,14 @@ function expectMissingKeys(error: Error, text: string, variable = 'SESSION_KEYS'
 }
 
 function productionStore(options: SessionStoreOptions = {}): SessionStore {
-  return createSessionStore({ env: PRODUCTION, cookie: { secure: true }, ...options });
+  return createSessionStore({ testing: { env: PRODUCTION }, cookie: { secure: true }, ...options });
 }
 
 describe('keys missing in production', () => {
   it('creating the store does not throw (what next build does)', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     expect(() => productionStore()).not.toThrow();
-    expect(() => productionStore({ keysEnv: 'APP_KEYS' })).not.toThrow();
+    expect(() => productionStore({ keys: { env: 'APP_KEYS' } })).not.toThrow();
     // No ephemeral key was made up behind the app's back.
     expect(warn).not.toHaveBeenCalled();
   });
@@ -71,7 +71,7 @@ describe('keys missing in production', () => {
 
   it('names the variable the store reads', async () => {
     const { error, text } = await shownBy(() =>
-      productionStore({ keysEnv: 'APP_KEYS' }).load(undefined),
+      productionStore({ keys: { env: 'APP_KEYS' } }).load(undefined),
     );
     expectMissingKeys(error, text, 'APP_KEYS');
   });
@@ -84,7 +84,7 @@ describe('keys missing in production', () => {
 
   it('uses the keys once they are set before the first use', async () => {
     const env: Record<string, string | undefined> = { ...PRODUCTION };
-    const store = productionStore({ env });
+    const store = productionStore({ testing: { env } });
     env.SESSION_KEYS = keyEntry('late');
     const session = await store.load(undefined);
     session.set('n', 1);
@@ -97,7 +97,9 @@ describe('keys present', () => {
   it('a malformed entry is still an error when the store is created, without the secret', async () => {
     const secret = secretFor('bad');
     const { error, text } = await shownBy(() =>
-      productionStore({ env: { ...PRODUCTION, SESSION_KEYS: `${keyEntry('a')},b.c:${secret}` } }),
+      productionStore({
+        testing: { env: { ...PRODUCTION, SESSION_KEYS: `${keyEntry('a')},b.c:${secret}` } },
+      }),
     );
     expect(error.name).toBe('SessionConfigError');
     expect(error.message).toMatch(/^SESSION_KEYS: entry 2 has an invalid key id/);
@@ -105,7 +107,9 @@ describe('keys present', () => {
   });
 
   it('valid keys in production work from the first request', async () => {
-    const store = productionStore({ env: { ...PRODUCTION, SESSION_KEYS: keyEntry('prod') } });
+    const store = productionStore({
+      testing: { env: { ...PRODUCTION, SESSION_KEYS: keyEntry('prod') } },
+    });
     const session = await store.load(undefined);
     session.set('n', 1);
     const [line] = await store.commit(session);
@@ -120,7 +124,10 @@ describe('NODE_ENV other than unset, empty, development or test, without keys', 
     '%j: the store makes up no key, and its first use throws',
     async (nodeEnv) => {
       const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
-      const store = createSessionStore({ env: { NODE_ENV: nodeEnv }, cookie: { secure: true } });
+      const store = createSessionStore({
+        testing: { env: { NODE_ENV: nodeEnv } },
+        cookie: { secure: true },
+      });
       const { error, text } = await shownBy(() => store.load(undefined));
       expect(error.name).toBe('SessionConfigError');
       expect((error as { setting?: string }).setting).toBe('SESSION_KEYS');
@@ -155,20 +162,20 @@ describe('keys that arrive after the store was created (issue 23, B)', () => {
   ])('NODE_ENV %s: keys set before the first use seal', async (_, base) => {
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const env: Record<string, string | undefined> = { ...base };
-    const store = createSessionStore({ env, cookie: { secure: true } });
+    const store = createSessionStore({ testing: { env }, cookie: { secure: true } });
     env.SESSION_KEYS = keyEntry('late');
     expect(store.keyRing.primaryId).toBe('late');
     expect(store.keyRing.ephemeral).toBe(false);
     // Sealed under the configured key: a store given only that key opens it.
     const cookie = await cookieFrom(store, { n: 1 });
-    const configured = createSessionStore({ keys: keyEntry('late'), env: {} });
+    const configured = createSessionStore({ keys: keyEntry('late'), testing: { env: {} } });
     expect((await configured.load(cookie)).get('n')).toBe(1);
   });
 
   it('in development, keys set after the made-up key was used replace it', async () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const env: Record<string, string | undefined> = { NODE_ENV: 'development' };
-    const store = createSessionStore({ env, cookie: { secure: true } });
+    const store = createSessionStore({ testing: { env }, cookie: { secure: true } });
     const devCookie = await cookieFrom(store, { who: 'dev' });
     expect(store.keyRing.ephemeral).toBe(true);
     expect((await store.load(devCookie)).get('who')).toBe('dev');
@@ -176,7 +183,7 @@ describe('keys that arrive after the store was created (issue 23, B)', () => {
     env.SESSION_KEYS = keyEntry('late');
     expect(store.keyRing.primaryId).toBe('late');
     const cookie = await cookieFrom(store, { n: 2 });
-    const configured = createSessionStore({ keys: keyEntry('late'), env: {} });
+    const configured = createSessionStore({ keys: keyEntry('late'), testing: { env: {} } });
     expect((await configured.load(cookie)).get('n')).toBe(2);
     // The made-up key is gone from the ring: its cookie is refused, even though the token
     // cache had it from the first load.
@@ -189,17 +196,17 @@ describe('keys that arrive after the store was created (issue 23, B)', () => {
   it('in development, the made-up key is the same for every store, and for a reloaded copy', async () => {
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const env = { NODE_ENV: 'development' };
-    const a = createSessionStore({ env, cookie: { secure: true } });
+    const a = createSessionStore({ testing: { env }, cookie: { secure: true } });
     const cookie = await cookieFrom(a, { who: 'ada' });
     vi.resetModules();
-    const reloaded = (await import('../../src/index.js')).createSessionStore({ env });
+    const reloaded = (await import('../../src/index.js')).createSessionStore({ testing: { env } });
     expect((await reloaded.load(cookie)).get('who')).toBe('ada');
   });
 
   it('NODE_ENV set to production after the made-up key was used makes the next use throw', async () => {
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const env: Record<string, string | undefined> = {};
-    const store = createSessionStore({ env, cookie: { secure: true } });
+    const store = createSessionStore({ testing: { env }, cookie: { secure: true } });
     expect(store.keyRing.ephemeral).toBe(true);
     env.NODE_ENV = 'production';
     const { error, text } = await shownBy(() => store.load(undefined));
@@ -209,7 +216,7 @@ describe('keys that arrive after the store was created (issue 23, B)', () => {
   it('a malformed entry that arrives later is an error at the next use, without the secret', async () => {
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const env: Record<string, string | undefined> = {};
-    const store = createSessionStore({ env, cookie: { secure: true } });
+    const store = createSessionStore({ testing: { env }, cookie: { secure: true } });
     const secret = secretFor('late-bad');
     env.SESSION_KEYS = `k1.x:${secret}`;
     const { error, text } = await shownBy(() => store.keyRing);

@@ -1,18 +1,16 @@
 // The same key text opens the same cookies wherever it is given: whitespace around a text
 // secret is never part of it, in SESSION_KEYS, a list entry or a `{ secret }` (issue 14, #7).
 import { describe, expect, it } from 'vitest';
-import { createSessionStore, type KeysInput } from '../../src/index.js';
-import { keyRingFromEnv } from '../../src/keys/from-env.js';
+import { createSessionStore, type SessionStoreOptions } from '../../src/index.js';
 import { parseKeyEntry, parseKeySpec } from '../../src/keys/key-entry.js';
-import type { KeyRing } from '../../src/keys/key-ring.js';
 import { passphraseFor, secretFor } from '../helpers/keys.js';
 
 const origin = { setting: 'keys', position: 1 };
 const phrase = passphraseFor('trim');
 const text = (material: Uint8Array) => new TextDecoder().decode(material);
 
-function storeOn(keys: KeysInput | KeyRing) {
-  return createSessionStore({ keys: keys as KeysInput, env: {} });
+function storeOn(keys: NonNullable<SessionStoreOptions['keys']>, env = {}) {
+  return createSessionStore({ keys, testing: { env } });
 }
 
 describe('whitespace around a text secret', () => {
@@ -65,7 +63,8 @@ describe('whitespace around a text secret', () => {
 
   it('so a cookie sealed under the env text opens under the same text in code, and back', async () => {
     const fromEnv = storeOn(
-      keyRingFromEnv('SESSION_KEYS', { SESSION_KEYS: `p:passphrase:${phrase}  \n` }),
+      { env: 'SESSION_KEYS' },
+      { SESSION_KEYS: `p:passphrase:${phrase}  \n`, NODE_ENV: 'production' },
     );
     const inCode = storeOn([{ id: 'p', secret: `passphrase:${phrase}  \n` }]);
     expect(await inCode.unseal(await fromEnv.seal({ n: 1 }))).toEqual({ n: 1 });

@@ -2,7 +2,7 @@
 // finding 10): otherwise tokens that cycle through old windows force one HKDF call each.
 import { describe, expect, it } from 'vitest';
 import { createSessionStore } from '../../src/index.js';
-import { KeyRing } from '../../src/keys/key-ring.js';
+import type { KeyRing } from '../../src/keys/key-ring.js';
 import { keyEntry } from '../helpers/keys.js';
 import { makeStore } from '../helpers/store.js';
 
@@ -19,8 +19,10 @@ async function deriveWindows(ring: KeyRing, count: number): Promise<void> {
 
 describe('the window-key cache', () => {
   it('holds every window of a 300-day idle lifetime (more than the 4096 floor)', async () => {
-    const ring = KeyRing.from(keyEntry('k1'));
-    makeStore({ keys: ring, idleTimeout: 300 * DAY, absoluteTimeout: 300 * DAY });
+    const ring = makeStore({
+      keys: keyEntry('k1'),
+      lifetime: { idleTimeout: 300 * DAY, absoluteTimeout: 300 * DAY },
+    }).keyRing;
     const windows = 300 * 24;
     await deriveWindows(ring, windows);
     expect(ring.derivedWindowKey('k1', 0)).toBeDefined();
@@ -29,9 +31,8 @@ describe('the window-key cache', () => {
 
   it('fits a ring read from the environment too (resolved at first use)', async () => {
     const store = createSessionStore({
-      env: { SESSION_KEYS: keyEntry('k1'), NODE_ENV: 'production' },
-      idleTimeout: 300 * DAY,
-      absoluteTimeout: 300 * DAY,
+      testing: { env: { SESSION_KEYS: keyEntry('k1'), NODE_ENV: 'production' } },
+      lifetime: { idleTimeout: 300 * DAY, absoluteTimeout: 300 * DAY },
     });
     const ring = store.keyRing;
     const windows = 300 * 24;
@@ -40,8 +41,7 @@ describe('the window-key cache', () => {
   });
 
   it('keeps the floor for short lifetimes, dropping the oldest past it', async () => {
-    const ring = KeyRing.from(keyEntry('k1'));
-    makeStore({ keys: ring });
+    const ring = makeStore({ keys: keyEntry('k1') }).keyRing;
     await deriveWindows(ring, 4097);
     expect(ring.derivedWindowKey('k1', 0)).toBeUndefined();
     expect(ring.derivedWindowKey('k1', 1)).toBeDefined();

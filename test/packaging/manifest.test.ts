@@ -56,4 +56,13 @@ describe('the published manifest', () => {
       expect(map.sourcesContent?.length, file).toBe(map.sources.length);
     }
   });
+
+  it('publishes no @internal member in its declarations (stripInternal, issue 22)', () => {
+    const dist = join(root, 'dist');
+    expect(existsSync(dist), 'run npm run build first').toBe(true);
+    const declarations = files(dist).filter((file) => file.endsWith('.d.ts'));
+    expect(declarations.length).toBeGreaterThan(0);
+    const leaking = declarations.filter((file) => readFileSync(file, 'utf8').includes('@internal'));
+    expect(leaking).toEqual([]);
+  });
 });

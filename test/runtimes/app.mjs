@@ -13,7 +13,7 @@
 //           POST logout         destroy()
 
 import { withSessionFetch } from '../../dist/adapters/fetch.js';
-import { createSessionStore, SessionTooLargeError } from '../../dist/index.js';
+import { createSessionStore, errors } from '../../dist/index.js';
 
 const json = (body, status = 200) =>
   new Response(JSON.stringify(body), {
@@ -66,7 +66,7 @@ async function route(request, session) {
 }
 
 function onError(error) {
-  if (error instanceof SessionTooLargeError) return json({ error: error.code }, 413);
+  if (error instanceof errors.SessionTooLargeError) return json({ error: error.code }, 413);
   return json({ error: String(error?.code ?? error) }, 500);
 }
 
@@ -74,14 +74,18 @@ function onError(error) {
  * The handler. Keys come from SESSION_KEYS and SESSION_KEYS_OLD in `process.env`, read by the
  * library itself as in a user's app (workerd fills `process.env` from the config's text
  * bindings since compatibility date 2026-08-04). `env`, workerd's bindings object, is given
- * to the /old/ store only, so the `env` option (for older workers) is exercised as well.
+ * to the /old/ store only, so the `testing.env` option (for older workers) is exercised as well.
  */
 export function makeApp(env) {
   const cookie = { secure: false };
   const stores = {
     main: createSessionStore({ cookie }),
-    old: createSessionStore({ ...(env ? { env } : {}), keysEnv: 'SESSION_KEYS_OLD', cookie }),
-    zip: createSessionStore({ compress: true, cookie }),
+    old: createSessionStore({
+      keys: { env: 'SESSION_KEYS_OLD' },
+      cookie,
+      ...(env ? { testing: { env } } : {}),
+    }),
+    zip: createSessionStore({ advanced: { compress: true }, cookie }),
   };
   const handlers = Object.fromEntries(
     Object.entries(stores).map(([name, store]) => [

@@ -332,7 +332,11 @@ const K2 = 'k2:ZCKoDQEoA7_w4tsT6DjafASIFtKQc2x5TLBDppx09PI';
 const K1_OTHER = 'k1:SeD-UCd0Sqk7JXTjvbGLkrgweTMPeJbnRS0vKM9OR30';
 const NOW = 1_775_000_000_000;
 const store = (keys, engine) =>
-  createSessionStore({ keys, engine, env: {}, now: () => NOW, cacheSize: 0 });
+  createSessionStore({
+    keys,
+    advanced: { engine, cacheSize: 0 },
+    testing: { env: {}, now: () => NOW },
+  });
 const reasonOf = (opened) => (opened instanceof Error ? opened.reason : 'opened');
 
 const b64 = (text) => btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');

@@ -6,7 +6,8 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { CompactEncrypt, CompactSign, compactDecrypt } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NodeEngine } from '../../src/codec/node-engine.js';
-import { SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
+import type { SessionStore } from '../../src/index.js';
 import {
   b64,
   Clock,
@@ -257,7 +258,7 @@ describe('zip', () => {
   });
 
   it('refuses an unknown zip value when compression is on', async () => {
-    const zipping = makeStore({ compress: true });
+    const zipping = makeStore({ advanced: { compress: true } });
     await expectRefusedBeforeCrypto(
       withHeader({ alg: 'dir', enc: 'A256GCM', kid: KID, zip: 'GZIP' }),
       /zip "GZIP" is not allowed/,
@@ -266,7 +267,7 @@ describe('zip', () => {
   });
 
   it('opens its own compressed tokens when compression is on', async () => {
-    const zipping = makeStore({ compress: true });
+    const zipping = makeStore({ advanced: { compress: true } });
     const token = await zipping.seal({ note: 'a'.repeat(5000) });
     expect(JSON.parse(Buffer.from(segment(token, 0), 'base64url').toString()).zip).toBe('DEF');
     expect(await zipping.unseal(token)).toEqual({ note: 'a'.repeat(5000) });
@@ -277,7 +278,7 @@ describe('zip', () => {
     // reaches inflation, and only jose's maxDecompressedLength (64 × the budget = 4 MiB) stops it.
     const maxTotalBytes = 65536;
     const limit = maxTotalBytes * 64;
-    const zipping = makeStore({ compress: true, maxTotalBytes });
+    const zipping = makeStore({ advanced: { compress: true }, cookie: { maxTotalBytes } });
     const filler = 'A'.repeat(40 * 1024 * 1024);
     const bomb = await forge(zipping, plaintext({ d: { filler } }), { header: { zip: 'DEF' } });
     expect(bomb.length).toBeLessThan(maxTotalBytes);
@@ -314,7 +315,7 @@ describe('zip', () => {
   });
 
   it('refuses a zip bomb too long for the cookie budget without inflating it', async () => {
-    const zipping = makeStore({ compress: true });
+    const zipping = makeStore({ advanced: { compress: true } });
     const bomb = await forge(zipping, plaintext({ d: { f: 'A'.repeat(8 * 1024 * 1024) } }), {
       header: { zip: 'DEF' },
     });
@@ -326,7 +327,7 @@ describe('zip', () => {
 
   it('refuses at commit a session that compresses into the cookie but inflates past the limit', async () => {
     // Otherwise it would be written, then rejected by the zip-bomb limit on every request.
-    const zipping = makeStore({ compress: true });
+    const zipping = makeStore({ advanced: { compress: true } });
     const session = await zipping.load(undefined);
     session.set('x', 'a'.repeat(400_000));
     await expect(zipping.commit(session)).rejects.toThrow(
@@ -340,7 +341,7 @@ describe('zip', () => {
   });
 
   it('still checks claims on a compressed token (a forged-ish payload for another purpose)', async () => {
-    const zipping = makeStore({ compress: true });
+    const zipping = makeStore({ advanced: { compress: true } });
     const token = await forge(zipping, plaintext({ pur: 'other', iat: NOW }), {
       header: { zip: 'DEF' },
     });

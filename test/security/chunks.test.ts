@@ -27,7 +27,7 @@ function joined(cookies: Map<string, string>): string {
 }
 
 beforeAll(async () => {
-  store = makeStore({ maxCookieBytes: 600 });
+  store = makeStore({ cookie: { maxChunkBytes: 600 } });
   a = cookiesOf(await sealSession(store, { user: 'alice', blob: noise('a', 1500) }));
   b = cookiesOf(await sealSession(store, { user: 'bob', blob: noise('b', 1500) }));
   expect(a.size).toBeGreaterThanOrEqual(4);

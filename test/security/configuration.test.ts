@@ -2,17 +2,14 @@
 // with a SessionConfigError naming the option; bad keys are refused without printing them.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  createSessionStore,
-  KeyRing,
-  SessionConfigError,
-  type SessionStoreOptions,
-} from '../../src/index.js';
+import { SessionConfigError } from '../../src/errors.js';
+import { createSessionStore, type SessionStoreOptions } from '../../src/index.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
 import { KEYS, keyEntry, secretOf } from './support.js';
 
 function configError(options: SessionStoreOptions): SessionConfigError {
   try {
-    createSessionStore({ keys: KEYS, env: {}, ...options });
+    createSessionStore({ keys: KEYS, testing: { env: {} }, ...options });
   } catch (error) {
     expect(error).toBeInstanceOf(SessionConfigError);
     return error as SessionConfigError;
@@ -34,22 +31,24 @@ describe('cookie name', () => {
   it('refuses every character that would inject header syntax', () => {
     for (const bad of INJECTIONS) {
       for (const name of [`a${bad}b`, `${bad}session`, `session${bad}`]) {
-        expectRefused({ cookieName: name }, 'cookieName');
+        expectRefused({ cookie: { name: name } }, 'cookie.name');
       }
     }
-    expectRefused({ cookieName: 'session\r\nSet-Cookie: admin=1' }, 'cookieName');
-    expectRefused({ cookieName: 'session; Domain=evil.example' }, 'cookieName');
+    expectRefused({ cookie: { name: 'session\r\nSet-Cookie: admin=1' } }, 'cookie.name');
+    expectRefused({ cookie: { name: 'session; Domain=evil.example' } }, 'cookie.name');
   });
 
   it('refuses empty, overlong, non-string and chunk-like names', () => {
     for (const cookieName of ['', 'x'.repeat(201), 'session.1', 'a.99', 5 as unknown as string]) {
-      expectRefused({ cookieName }, 'cookieName');
+      expectRefused({ cookie: { name: cookieName } }, 'cookie.name');
     }
   });
 
   it('accepts RFC 6265 token names, prefixes included', () => {
     for (const cookieName of ['session', '__Host-session', "a!#$%&'*+-.^_`|~z", 'x'.repeat(200)]) {
-      expect(() => createSessionStore({ keys: KEYS, env: {}, cookieName })).not.toThrow();
+      expect(() =>
+        createSessionStore({ keys: KEYS, testing: { env: {} }, cookie: { name: cookieName } }),
+      ).not.toThrow();
     }
   });
 });
@@ -71,7 +70,9 @@ describe('cookie path', () => {
 
   it('accepts ordinary paths (= and , are legal path characters)', () => {
     for (const path of ['/', '/app', '/a/b-c_d.e~f', '/a=b', '/a,b', '/%20']) {
-      expect(() => createSessionStore({ keys: KEYS, env: {}, cookie: { path } })).not.toThrow();
+      expect(() =>
+        createSessionStore({ keys: KEYS, testing: { env: {} }, cookie: { path } }),
+      ).not.toThrow();
     }
   });
 });
@@ -100,16 +101,16 @@ describe('cookie domain', () => {
   });
 
   it('refuses a domain or other path on a __Host- cookie', () => {
-    expectRefused({ cookieName: '__Host-s', cookie: { domain: 'example.com' } }, 'cookieName');
-    expectRefused({ cookieName: '__Host-s', cookie: { path: '/app' } }, 'cookieName');
-    expectRefused({ cookieName: '__Host-s', cookie: { secure: false } }, 'cookieName');
+    expectRefused({ cookie: { name: '__Host-s', domain: 'example.com' } }, 'cookie.name');
+    expectRefused({ cookie: { name: '__Host-s', path: '/app' } }, 'cookie.name');
+    expectRefused({ cookie: { name: '__Host-s', secure: false } }, 'cookie.name');
   });
 });
 
 describe('other options', () => {
   it('refuses a purpose with spaces, control or non-ASCII characters', () => {
     for (const purpose of ['', 'a b', 'a\nb', 'é', 'x'.repeat(101)]) {
-      expectRefused({ purpose }, 'purpose');
+      expectRefused({ advanced: { purpose } }, 'advanced.purpose');
     }
   });
 
@@ -117,19 +118,21 @@ describe('other options', () => {
     expectRefused({ cookie: { sameSite: 'None' as never } }, 'cookie.sameSite');
     expectRefused({ cookie: { sameSite: 'none', secure: false } }, 'cookie.sameSite');
     expectRefused({ cookie: { priority: 'urgent' as never } }, 'cookie.priority');
-    expectRefused({ keysEnv: 'SESSION KEYS' }, 'keysEnv');
+    expectRefused({ keys: { env: 'SESSION KEYS' } }, 'keys.env');
   });
 
   it('takes every boolean option as a boolean only, every enum as one of its values (issue 23, finding 11)', () => {
     // A string is truthy and 0 falsy: taken as they come, `'false'` would keep the cookie
     // persistent and `0` drop Secure or HttpOnly without a word.
     for (const value of ['false', 'true', 'no', 0, 1, null, {}]) {
-      for (const flag of ['secure', 'httpOnly', 'partitioned', 'persistent']) {
+      for (const flag of ['secure', 'httpOnly', 'partitioned']) {
         expectRefused({ cookie: { [flag]: value } as never }, `cookie.${flag}`);
       }
+      expectRefused({ lifetime: { persistent: value as never } }, 'lifetime.persistent');
       // The store's other options take null as unset (compress: null is false, the default).
-      if (value !== null) expectRefused({ compress: value as never }, 'compress');
-      expectRefused({ engine: value as never }, 'engine');
+      if (value !== null)
+        expectRefused({ advanced: { compress: value as never } }, 'advanced.compress');
+      expectRefused({ advanced: { engine: value as never } }, 'advanced.engine');
       expectRefused({ cookie: { sameSite: value as never } }, 'cookie.sameSite');
       expectRefused({ cookie: { priority: value as never } }, 'cookie.priority');
     }
@@ -174,7 +177,7 @@ describe('bad keys never print the secret', () => {
   ] as const) {
     it(`${label}: names SESSION_KEYS and the position, not the secret`, () => {
       const text = messagesOf(() =>
-        createSessionStore({ env: { SESSION_KEYS: `${keyEntry('k0')},${entry}` } }),
+        createSessionStore({ testing: { env: { SESSION_KEYS: `${keyEntry('k0')},${entry}` } } }),
       );
       expect(text).toContain('SESSION_KEYS: entry ');
       expect(text).toMatch(position === 1 ? /entry 2 / : /entry 3 /);
@@ -197,14 +200,16 @@ describe('bad keys never print the secret', () => {
   });
 
   it('an empty entry says so without printing its neighbours', () => {
-    const text = messagesOf(() => createSessionStore({ env: { SESSION_KEYS: `${KEYS},,` } }));
+    const text = messagesOf(() =>
+      createSessionStore({ testing: { env: { SESSION_KEYS: `${KEYS},,` } } }),
+    );
     expect(text).toMatch(/entry 2 is empty/);
     expectNoLeak(text, secretOf('k1'));
   });
 
   it('production without keys is an error at first use that says how to make one', () => {
     // Creating the store must work (next build imports it with no keys); the first load fails.
-    const store = createSessionStore({ env: { NODE_ENV: 'production' } });
+    const store = createSessionStore({ testing: { env: { NODE_ENV: 'production' } } });
     const text = messagesOf(() => store.keyRing);
     expect(text).toMatch(/SESSION_KEYS: is not set.*keygen/);
   });

@@ -190,7 +190,7 @@ describe('encodings', () => {
 describe('cookie names that are Object.prototype members', () => {
   for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
     it(`works with cookie name ${name}`, async () => {
-      const named = makeStore({ cookieName: name });
+      const named = makeStore({ cookie: { name: name } });
       const sealed = await sealAsCookie(named, { user: 'alice' });
       expect((await named.load(`x=1; ${name}=${sealed}`)).get('user')).toBe('alice');
       const empty = await named.load(`x=1; ${name}.1=abc; ${name}x=1`);

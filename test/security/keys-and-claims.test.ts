@@ -3,7 +3,8 @@
 // before the not-before time. Forged under the real window keys where a guard must be reached
 // with the cryptography passing.
 import { describe, expect, it } from 'vitest';
-import { SessionConfigError, SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { SessionConfigError, SessionRejectedError } from '../../src/errors.js';
+import type { SessionStore } from '../../src/index.js';
 import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import {
   Clock,
@@ -86,8 +87,8 @@ describe('key windows', () => {
 
 describe('purpose and cookie name', () => {
   it('rejects a token sealed for another purpose', async () => {
-    const admin = makeStore({ purpose: 'admin' });
-    const shop = makeStore({ purpose: 'shop' });
+    const admin = makeStore({ advanced: { purpose: 'admin' } });
+    const shop = makeStore({ advanced: { purpose: 'shop' } });
     const r = await rejection(shop, await sealAsCookie(admin, { role: 'admin' }));
     expect(r.reason).toBe('wrong-purpose');
     expect(r.detail).toBe('token was sealed for another cookie or purpose');
@@ -97,8 +98,8 @@ describe('purpose and cookie name', () => {
   });
 
   it('rejects a token sealed for cookie "a" presented as cookie "b"', async () => {
-    const a = makeStore({ cookieName: 'a' });
-    const b = makeStore({ cookieName: 'b' });
+    const a = makeStore({ cookie: { name: 'a' } });
+    const b = makeStore({ cookie: { name: 'b' } });
     const lines = await sealSession(a, { user: 'alice' });
     const value = cookieHeaderOf(lines).slice('a='.length);
     const session = await b.load(`b=${value}`);
@@ -110,7 +111,7 @@ describe('purpose and cookie name', () => {
   it('rejects a purpose that only matches as a prefix or by concatenation', async () => {
     // pur is "<cookie>/<purpose>": cookie "a" purpose "b/c" vs cookie "a/b"-like collisions
     // are impossible since cookie names cannot hold "/"; check prefixes instead.
-    const store = makeStore({ purpose: 'app' });
+    const store = makeStore({ advanced: { purpose: 'app' } });
     for (const pur of ['session', 'session/', 'session/ap', 'session/app2', 'Session/app']) {
       const r = await rejection(store, await forge(store, plaintext({ pur })));
       expect(r.reason).toBe('wrong-purpose');
@@ -126,7 +127,7 @@ describe('purpose and cookie name', () => {
 describe('lifetimes', () => {
   it('rejects a session idle past its idle timeout, within clock tolerance', async () => {
     const clock = new Clock();
-    const store = makeStore({ idleTimeout: 3600, clockTolerance: 30 }, clock);
+    const store = makeStore({ lifetime: { idleTimeout: 3600, clockTolerance: 30 } }, clock);
     const token = await sealAsCookie(store, { user: 'alice' });
     clock.advance(3600 + 30);
     expect(await openAsCookie(store, token)).toEqual({ user: 'alice' });
@@ -144,7 +145,7 @@ describe('lifetimes', () => {
   });
 
   it('rejects a session past its absolute lifetime though its exp is ahead', async () => {
-    const store = makeStore({ idleTimeout: 3600, absoluteTimeout: 7200 });
+    const store = makeStore({ lifetime: { idleTimeout: 3600, absoluteTimeout: 7200 } });
     const token = await forge(store, plaintext({ ori: NOW - 7200 - 31, exp: NOW + 3600 }));
     const r = await rejection(store, token);
     expect(r.reason).toBe('expired');
@@ -153,7 +154,10 @@ describe('lifetimes', () => {
 
   it('rejects a session refreshed past its absolute lifetime', async () => {
     const clock = new Clock();
-    const store = makeStore({ idleTimeout: 3600, absoluteTimeout: 7200, refreshAfter: 0 }, clock);
+    const store = makeStore(
+      { lifetime: { idleTimeout: 3600, absoluteTimeout: 7200, refreshAfter: 0 } },
+      clock,
+    );
     let header = cookieHeaderOf(await sealSession(store, { user: 'alice' }));
     for (let i = 0; i < 3; i++) {
       clock.advance(1800);
@@ -171,7 +175,7 @@ describe('lifetimes', () => {
   });
 
   it('rejects a token issued in the future (beyond tolerance) within the current window', async () => {
-    const store = makeStore({ clockTolerance: 30 });
+    const store = makeStore({ lifetime: { clockTolerance: 30 } });
     const r = await rejection(store, await forge(store, plaintext({ iat: NOW + 120 })));
     expect(r.reason).toBe('not-yet-valid');
     expect(r.detail).toBe('token was issued in the future');
@@ -189,7 +193,7 @@ describe('lifetimes', () => {
 
   it('checks expiry on a token-cache hit', async () => {
     const clock = new Clock();
-    const store = makeStore({ idleTimeout: 600, cacheSize: 10 }, clock);
+    const store = makeStore({ lifetime: { idleTimeout: 600 }, advanced: { cacheSize: 10 } }, clock);
     const token = await sealAsCookie(store, { user: 'alice' });
     expect(await openAsCookie(store, token)).toEqual({ user: 'alice' });
     expect(await openAsCookie(store, token)).toEqual({ user: 'alice' });
@@ -198,7 +202,7 @@ describe('lifetimes', () => {
   });
 
   it('gives each cache hit its own copy of the data', async () => {
-    const store = makeStore({ cacheSize: 10 });
+    const store = makeStore({ advanced: { cacheSize: 10 } });
     const token = await sealAsCookie(store, { cart: [1] });
     const first = await store.load(`session=${token}`);
     (first.get('cart') as number[]).push(2);
@@ -217,11 +221,14 @@ describe('not-before (mass logout)', () => {
   }
 
   for (const [label, options] of [
-    ['SESSION_NOT_BEFORE (ISO)', { env: { SESSION_NOT_BEFORE: iso } }],
-    ['SESSION_NOT_BEFORE (epoch seconds)', { env: { SESSION_NOT_BEFORE: String(CUTOFF) } }],
-    ['notBefore (Date)', { notBefore: new Date(CUTOFF * 1000) }],
-    ['notBefore (seconds)', { notBefore: CUTOFF }],
-    ['notBefore (ISO string)', { notBefore: iso }],
+    ['SESSION_NOT_BEFORE (ISO)', { testing: { env: { SESSION_NOT_BEFORE: iso } } }],
+    [
+      'SESSION_NOT_BEFORE (epoch seconds)',
+      { testing: { env: { SESSION_NOT_BEFORE: String(CUTOFF) } } },
+    ],
+    ['notBefore (Date)', { lifetime: { notBefore: new Date(CUTOFF * 1000) } }],
+    ['notBefore (seconds)', { lifetime: { notBefore: CUTOFF } }],
+    ['notBefore (ISO string)', { lifetime: { notBefore: iso } }],
   ] as const) {
     it(`${label}: sessions created before are revoked, after are accepted`, async () => {
       const store = makeStore(options);
@@ -237,19 +244,19 @@ describe('not-before (mass logout)', () => {
   it('revokes a session begun before the cutoff even if refreshed after it', async () => {
     const clock = new Clock();
     clock.ms = (CUTOFF - 3600) * 1000;
-    const old = makeStore({ refreshAfter: 0 }, clock);
+    const old = makeStore({ lifetime: { refreshAfter: 0 } }, clock);
     let header = cookieHeaderOf(await sealSession(old, { user: 'alice' }));
     clock.ms = (CUTOFF + 60) * 1000;
     const refreshed = await old.load(header);
     header = cookieHeaderOf(await old.commit(refreshed));
     expect(header).not.toBe('');
-    const store = makeStore({ notBefore: CUTOFF });
+    const store = makeStore({ lifetime: { notBefore: CUTOFF } });
     expect((await store.load(header)).rejection?.reason).toBe('revoked');
   });
 
   it('accepts a session regenerated after the cutoff (login again)', async () => {
     const clock = new Clock();
-    const store = makeStore({ notBefore: CUTOFF }, clock);
+    const store = makeStore({ lifetime: { notBefore: CUTOFF } }, clock);
     const session = await store.load(await sessionCreatedAt(CUTOFF - 60));
     expect(session.rejection?.reason).toBe('revoked');
     session.regenerate();
@@ -259,12 +266,15 @@ describe('not-before (mass logout)', () => {
   });
 
   it('lets the notBefore option override SESSION_NOT_BEFORE', async () => {
-    const store = makeStore({ notBefore: CUTOFF - 3600, env: { SESSION_NOT_BEFORE: iso } });
+    const store = makeStore({
+      lifetime: { notBefore: CUTOFF - 3600 },
+      testing: { env: { SESSION_NOT_BEFORE: iso } },
+    });
     expect((await store.load(await sessionCreatedAt(CUTOFF - 60))).get('user')).toBe('alice');
   });
 
   it('ignores an empty SESSION_NOT_BEFORE', async () => {
-    const store = makeStore({ env: { SESSION_NOT_BEFORE: '' } });
+    const store = makeStore({ testing: { env: { SESSION_NOT_BEFORE: '' } } });
     expect((await store.load(await sessionCreatedAt(0 + NOW - 86400))).get('user')).toBe('alice');
   });
 
@@ -272,7 +282,7 @@ describe('not-before (mass logout)', () => {
     for (const value of ['yesterday', '2026-13-45T00:00:00Z', 'now', '12:00']) {
       let error: unknown;
       try {
-        makeStore({ env: { SESSION_NOT_BEFORE: value } });
+        makeStore({ testing: { env: { SESSION_NOT_BEFORE: value } } });
       } catch (e) {
         error = e;
       }
@@ -282,8 +292,8 @@ describe('not-before (mass logout)', () => {
       expect((error as Error).message).toMatch(/^SESSION_NOT_BEFORE: .* is not a date/);
     }
     for (const value of ['yesterday', Number.NaN, Number.POSITIVE_INFINITY, new Date('nope')]) {
-      expect(() => makeStore({ notBefore: value })).toThrow(
-        expect.objectContaining({ setting: 'notBefore', code: 'ERR_SESSION_CONFIG' }),
+      expect(() => makeStore({ lifetime: { notBefore: value } })).toThrow(
+        expect.objectContaining({ setting: 'lifetime.notBefore', code: 'ERR_SESSION_CONFIG' }),
       );
     }
   });

@@ -52,13 +52,13 @@ describe.each(Object.entries(LAYOUTS))('an authentic token with %s', (_, text) =
   const expected = JSON.parse(text).d;
 
   it('opens to the data JSON.parse reads, on every read with the cache on', async () => {
-    const store = makeStore({ cacheSize: 100 });
+    const store = makeStore({ advanced: { cacheSize: 100 } });
     const token = await forge(store, text);
     for (let n = 0; n < 3; n++) expect(dataOf(await read(store, token))).toEqual(expected);
   });
 
   it('opens to the same data with the cache off', async () => {
-    const store = makeStore({ cacheSize: 0 });
+    const store = makeStore({ advanced: { cacheSize: 0 } });
     expect(dataOf(await read(store, await forge(store, text)))).toEqual(expected);
   });
 
@@ -66,7 +66,10 @@ describe.each(Object.entries(LAYOUTS))('an authentic token with %s', (_, text) =
     for (const cacheSize of [0, 100]) {
       // Sealed under k1, read by a store that seals with k2: the session, left untouched, is
       // sealed again as it was read (the second time from the cache, when it is on).
-      const store = makeStore({ keys: `${keyEntry('k2')},${keyEntry('k1')}`, cacheSize });
+      const store = makeStore({
+        keys: `${keyEntry('k2')},${keyEntry('k1')}`,
+        advanced: { cacheSize },
+      });
       const token = await forge(store, text, { keyId: 'k1' });
       for (let n = 0; n < 2; n++) {
         const [line] = await store.commit(await read(store, token));
@@ -98,8 +101,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 describe('any data, with any members before and after "d"', () => {
   it('opens to what JSON.parse reads, or is refused, alike with the cache on and off', async () => {
-    const cached = makeStore({ cacheSize: 1000 });
-    const uncached = makeStore({ cacheSize: 0 });
+    const cached = makeStore({ advanced: { cacheSize: 1000 } });
+    const uncached = makeStore({ advanced: { cacheSize: 0 } });
     await fc.assert(
       fc.asyncProperty(members, record, members, async (before, data, after) => {
         const plaintext = `{${CLAIMS}${text(before)},"d":${JSON.stringify(data)}${text(after)}}`;

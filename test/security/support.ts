@@ -39,7 +39,7 @@ export class Clock {
  * The engine the attack suite runs on: vitest's `node-engine` project runs test/security again
  * with JWE_TEST_ENGINE=node, so every guard is tried against both engines.
  */
-export function testEngine(): Pick<SessionStoreOptions, 'engine'> {
+export function testEngine(): NonNullable<SessionStoreOptions['advanced']> {
   const engine = process.env.JWE_TEST_ENGINE;
   return engine === 'node' || engine === 'webcrypto' ? { engine } : {};
 }
@@ -51,11 +51,9 @@ export function makeStore(
 ): SessionStore {
   return createSessionStore({
     keys: KEYS,
-    env: {},
-    now: clock.now,
-    cacheSize: 0,
-    ...testEngine(),
     ...options,
+    testing: { env: {}, now: clock.now, ...options.testing },
+    advanced: { cacheSize: 0, ...testEngine(), ...options.advanced },
   });
 }
 

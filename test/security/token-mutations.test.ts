@@ -3,7 +3,8 @@
 // variants jose's lenient base64url would accept (padding, whitespace, stray bits) are stopped
 // by the canonical-segment check in readHeader.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SessionRejectedError, type SessionStore } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
+import type { SessionStore } from '../../src/index.js';
 import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import {
   Clock,

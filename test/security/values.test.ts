@@ -1,7 +1,8 @@
 // Session data: keys named like Object.prototype members are data, never prototypes; values
 // JSON would change on the way through are refused where they are set or committed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Session, SessionValueError } from '../../src/index.js';
+import { SessionValueError } from '../../src/errors.js';
+import type { Session } from '../../src/index.js';
 import { sealAsCookie } from '../helpers/cookie-oracle.js';
 import { cookieHeaderOf, forge, makeStore, plaintext } from './support.js';
 

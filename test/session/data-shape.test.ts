@@ -4,11 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { withSessionFetch } from '../../src/adapters/fetch.js';
+import { SessionConfigError, SessionRejectedError } from '../../src/errors.js';
 import {
   createSessionStore,
-  SessionConfigError,
   type SessionEvent,
-  SessionRejectedError,
   type SessionStoreOptions,
 } from '../../src/index.js';
 import type { Jar } from '../helpers/browser-jar.js';
@@ -17,35 +16,38 @@ import { makeStore, TEST_KEYS, thrown, visit } from '../helpers/store.js';
 
 type V2 = { first?: string; last?: string };
 
-function v2Store(clock: Clock, extra: Partial<SessionStoreOptions> & Record<string, unknown> = {}) {
+function v2Store(clock: Clock, extra: { data?: Record<string, unknown> } = {}) {
   const events: SessionEvent[] = [];
   const rejections: SessionRejectedError[] = [];
   const store = createSessionStore<V2>({
     keys: TEST_KEYS,
-    env: {},
-    now: clock.now,
-    version: 2,
-    migrate(data, from) {
-      if (from < 2) {
-        const [first, ...rest] = String(data.name).split(' ');
-        return { first, last: rest.join(' ') } as V2;
-      }
-      return data as V2;
+    testing: { env: {}, now: clock.now },
+    data: {
+      version: 2,
+      migrate(data: Record<string, unknown>, from: number) {
+        if (from < 2) {
+          const [first, ...rest] = String(data.name).split(' ');
+          return { first, last: rest.join(' ') } as V2;
+        }
+        return data as V2;
+      },
+      ...(extra.data as object),
     },
-    onEvent: (e) => {
-      events.push(e);
+    hooks: {
+      onEvent: (e) => {
+        events.push(e);
+      },
+      onRejection: (r) => {
+        rejections.push(r);
+      },
     },
-    onRejection: (r) => {
-      rejections.push(r);
-    },
-    ...extra,
   });
   return { store, events, rejections };
 }
 
 async function oldCookie(clock: Clock, data: Record<string, unknown>, version?: number) {
   const old = makeStore(
-    version === undefined ? {} : ({ version, schema: z.object({}).loose() } as never),
+    version === undefined ? {} : ({ data: { version, schema: z.object({}).loose() } } as never),
     clock,
   );
   const jar: Jar = new Map();
@@ -80,10 +82,11 @@ describe('data versions', () => {
     const events: SessionEvent[] = [];
     const store = makeStore<V2>(
       {
-        version: 3,
-        migrate: (data) => data as V2,
-        onEvent: (e) => {
-          events.push(e);
+        data: { version: 3, migrate: (data) => data as V2 },
+        hooks: {
+          onEvent: (e) => {
+            events.push(e);
+          },
         },
       },
       clock,
@@ -97,8 +100,10 @@ describe('data versions', () => {
     const clock = new Clock();
     const jar = await oldCookie(clock, { name: 'Ada' });
     const { store, rejections } = v2Store(clock, {
-      migrate: () => {
-        throw new Error('bad shape');
+      data: {
+        migrate: () => {
+          throw new Error('bad shape');
+        },
       },
     });
     const { session, setCookies } = await visit(store, jar);
@@ -125,7 +130,7 @@ describe('data versions', () => {
       () => [1, 2],
       () => null,
     ]) {
-      const { store } = v2Store(clock, { migrate });
+      const { store } = v2Store(clock, { data: { migrate } });
       const handler = withSessionFetch(store, (_req, s) =>
         Response.json({ reason: s.rejection?.reason ?? null, data: s.toJSON() }),
       );
@@ -140,7 +145,11 @@ describe('data versions', () => {
     const clock = new Clock();
     const jar = await oldCookie(clock, { name: 'Ada L' });
     const { store } = v2Store(clock, {
-      migrate: async (data: Record<string, unknown>) => ({ first: String(data.name).slice(0, 3) }),
+      data: {
+        migrate: async (data: Record<string, unknown>) => ({
+          first: String(data.name).slice(0, 3),
+        }),
+      },
     });
     expect((await visit(store, jar)).session.toJSON()).toEqual({ first: 'Ada' });
   });
@@ -160,7 +169,7 @@ describe('data versions', () => {
 
   it('during a rolling deploy, an old process neither reads nor deletes the new cookie', async () => {
     const clock = new Clock();
-    const newer = makeStore({ version: 3, schema: z.object({}).loose() } as never, clock);
+    const newer = makeStore({ data: { version: 3, schema: z.object({}).loose() } } as never, clock);
     const { store: older } = v2Store(clock);
     const jar: Jar = new Map();
     await visit(newer, jar, (s) => s.set('first' as never, 'Ada' as never));
@@ -177,7 +186,7 @@ describe('data versions', () => {
 
   it('still lets an old process write over, or end, a newer cookie', async () => {
     const clock = new Clock();
-    const newer = makeStore({ version: 3, schema: z.object({}).loose() } as never, clock);
+    const newer = makeStore({ data: { version: 3, schema: z.object({}).loose() } } as never, clock);
     const { store: older } = v2Store(clock);
     for (const [name, act] of [
       ['set', (s: { set: (k: 'first', v: string) => void }) => s.set('first', 'Bob')],
@@ -200,7 +209,7 @@ describe('data versions', () => {
   it('deletes a cookie whose data fails the schema, as any refused cookie', async () => {
     const clock = new Clock();
     const jar = await oldCookie(clock, { first: 42 }, 2);
-    const { store } = v2Store(clock, { schema: z.object({ first: z.string() }) });
+    const { store } = v2Store(clock, { data: { schema: z.object({ first: z.string() }) } });
     const { session, setCookies } = await visit(store, jar);
     expect(session.rejection?.reason).toBe('invalid-data');
     expect(setCookies).toHaveLength(1);
@@ -226,7 +235,7 @@ describe('schema', () => {
   it('hands the app the schema’s output, written back when it differs from the cookie', async () => {
     const clock = new Clock();
     const jar = await oldCookie(clock, { userId: 'u1' });
-    const store = makeStore({ schema: Schema } as SessionStoreOptions, clock);
+    const store = makeStore({ data: { schema: Schema } } as SessionStoreOptions, clock);
     const first = await visit(store, jar);
     expect(first.session.toJSON()).toEqual({ userId: 'u1', theme: 'light' });
     expect(first.setCookies).toHaveLength(1);
@@ -239,8 +248,8 @@ describe('schema', () => {
     const rejections: SessionRejectedError[] = [];
     const store = makeStore(
       {
-        schema: Schema,
-        onRejection: (r: SessionRejectedError) => rejections.push(r),
+        data: { schema: Schema },
+        hooks: { onRejection: (r: SessionRejectedError) => rejections.push(r) },
       },
       clock,
     );
@@ -256,13 +265,13 @@ describe('schema', () => {
     const clock = new Clock();
     const jar = await oldCookie(clock, { name: 'Ada' });
     const Strict = z.object({ first: z.string(), last: z.string().min(1) });
-    const { store } = v2Store(clock, { schema: Strict });
+    const { store } = v2Store(clock, { data: { schema: Strict } });
     const { session } = await visit(store, jar);
     expect(session.rejection?.detail).toBe('schema refused the data at last (1 issue)');
 
     const Async = z.object({ first: z.string() }).refine(async (d) => d.first === 'Ada');
     const jar2 = await oldCookie(clock, { name: 'Ada Lovelace' });
-    const asyncStore = v2Store(clock, { schema: Async }).store;
+    const asyncStore = v2Store(clock, { data: { schema: Async } }).store;
     expect((await visit(asyncStore, jar2)).session.get('first')).toBe('Ada');
   });
 });
@@ -271,30 +280,30 @@ describe('data shape options', () => {
   it('are checked at startup, each naming the setting', () => {
     const cases: [Record<string, unknown>, string, string][] = [
       [
-        { version: 0, migrate: () => ({}) },
-        'version',
-        'version: 0 is invalid: use a whole number from 1',
+        { data: { version: 0, migrate: () => ({}) } },
+        'data.version',
+        'data.version: 0 is invalid: use a whole number from 1',
       ],
       [
-        { version: 1.5, migrate: () => ({}) },
-        'version',
-        'version: 1.5 is invalid: use a whole number from 1',
+        { data: { version: 1.5, migrate: () => ({}) } },
+        'data.version',
+        'data.version: 1.5 is invalid: use a whole number from 1',
       ],
       [
-        { migrate: () => ({}) },
-        'migrate',
-        'migrate: needs `version`: the data version migrate brings older cookies up to',
+        { data: { migrate: () => ({}) } },
+        'data.migrate',
+        'data.migrate: needs `version`: the data version migrate brings older cookies up to',
       ],
-      [{ version: 2, migrate: 'x' }, 'migrate', 'migrate: must be a function'],
+      [{ data: { version: 2, migrate: 'x' } }, 'data.migrate', 'data.migrate: must be a function'],
       [
-        { version: 2 },
-        'version',
-        'version: needs `migrate` or `schema`: without either, a cookie of an older version could only be refused',
+        { data: { version: 2 } },
+        'data.version',
+        'data.version: needs `migrate` or `schema`: without either, a cookie of an older version could only be refused',
       ],
       [
-        { schema: { parse() {} } },
-        'schema',
-        'schema: must be a Standard Schema (zod, valibot, arktype…): no "~standard".validate',
+        { data: { schema: { parse() {} } } },
+        'data.schema',
+        'data.schema: must be a Standard Schema (zod, valibot, arktype…): no "~standard".validate',
       ],
     ];
     for (const [options, setting, message] of cases) {

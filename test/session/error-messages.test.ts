@@ -10,10 +10,10 @@ import * as errors from '../../src/errors.js';
 import {
   SessionConfigError,
   type SessionRejectedError,
-  type SessionStoreOptions,
   SessionTooLargeError,
   SessionValueError,
-} from '../../src/index.js';
+} from '../../src/errors.js';
+import type { SessionStoreOptions } from '../../src/index.js';
 import { oneLine, quote, terminalSafe } from '../../src/util/printable.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
@@ -66,7 +66,7 @@ describe('the escaping', () => {
 
 describe('error messages quote and escape what they name', () => {
   it('SessionTooLargeError: the largest keys, quoted', async () => {
-    const store = makeStore({ maxTotalBytes: 1024, maxCookieBytes: 1024 });
+    const store = makeStore({ cookie: { maxTotalBytes: 1024, maxChunkBytes: 1024 } });
     const session = await store.load(undefined);
     session.set(HOSTILE, 'x'.repeat(3000));
     session.set('plain', 'y'.repeat(10));
@@ -108,8 +108,8 @@ describe('error messages quote and escape what they name', () => {
     const logged: string[] = [];
     const store = makeStore(
       {
-        schema: z.object({ cart: z.record(z.string(), z.number()).optional() }),
-        onRejection: (r) => logged.push(r.detail, r.message),
+        data: { schema: z.object({ cart: z.record(z.string(), z.number()).optional() }) },
+        hooks: { onRejection: (r) => logged.push(r.detail, r.message) },
       },
       clock,
     );
@@ -140,7 +140,11 @@ describe('error messages quote and escape what they name', () => {
   });
 
   it('leaves a message without such characters as it is', () => {
-    const error = thrown(() => makeStore({ keys: keyEntry('k1'), idleTimeout: 10 })) as Error;
-    expect(error.message).toBe('idleTimeout: 10 is invalid: use whole seconds from 60 to 34560000');
+    const error = thrown(() =>
+      makeStore({ keys: keyEntry('k1'), lifetime: { idleTimeout: 10 } }),
+    ) as Error;
+    expect(error.message).toBe(
+      'lifetime.idleTimeout: 10 is invalid: use whole seconds from 60 to 34560000',
+    );
   });
 });

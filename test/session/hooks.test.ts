@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { withSessionFetch } from '../../src/adapters/fetch.js';
 import { withSession } from '../../src/adapters/node.js';
 import {
-  type RejectionContext,
   SessionConfigError,
-  type SessionEvent,
   type SessionRejectedError,
   SessionTooLargeError,
-} from '../../src/index.js';
+} from '../../src/errors.js';
+import type { SessionEvent } from '../../src/index.js';
+import type { RejectionContext } from '../../src/session/hooks.js';
 import { Browser, serve } from '../adapters/support.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
@@ -38,7 +38,11 @@ describe('onRejection', () => {
     const clock = new Clock();
     const rec = recorder();
     const store = makeStore(
-      { idleTimeout: 2 * HOUR, onRejection: rec.onRejection, cookieName: 'sid' },
+      {
+        lifetime: { idleTimeout: 2 * HOUR },
+        hooks: { onRejection: rec.onRejection },
+        cookie: { name: 'sid' },
+      },
       clock,
     );
     const jar: Jar = new Map();
@@ -59,7 +63,7 @@ describe('onRejection', () => {
 
   it('gets no sealed facts for a forged cookie, and is not called for a good or absent one', async () => {
     const rec = recorder();
-    const store = makeStore({ onRejection: rec.onRejection });
+    const store = makeStore({ hooks: { onRejection: rec.onRejection } });
     const jar: Jar = new Map();
     await visit(store, jar, (s) => s.set('n', 1));
     await visit(store, jar);
@@ -74,8 +78,10 @@ describe('onRejection', () => {
 
   it('never breaks the request when it throws or rejects', async () => {
     const store = makeStore({
-      onRejection: () => {
-        throw new Error('metrics down');
+      hooks: {
+        onRejection: () => {
+          throw new Error('metrics down');
+        },
       },
     });
     const session = await store.load('session=garbage');
@@ -83,7 +89,9 @@ describe('onRejection', () => {
     session.set('n', 1);
     expect(await store.commit(session)).toHaveLength(1);
 
-    const rejecting = makeStore({ onRejection: () => Promise.reject(new Error('async down')) });
+    const rejecting = makeStore({
+      hooks: { onRejection: () => Promise.reject(new Error('async down')) },
+    });
     const handler = withSessionFetch(rejecting, (_req, s) => new Response(String(s.isNew)));
     const response = await handler(
       new Request('http://x/', { headers: { cookie: 'session=garbage' } }),
@@ -119,7 +127,10 @@ describe('a hook that throws a value with no string form', () => {
       const throwing = () => {
         throw value;
       };
-      const store = makeStore({ onRejection: throwing, onEvent: throwing, maxTotalBytes: 2048 });
+      const store = makeStore({
+        hooks: { onRejection: throwing, onEvent: throwing },
+        cookie: { maxTotalBytes: 2048 },
+      });
       const session = await store.load('session=garbage');
       expect(session.rejection?.reason, what).toBe('malformed');
       session.set('big', 'x'.repeat(3000));
@@ -136,10 +147,12 @@ describe('a hook that throws a value with no string form', () => {
     process.on('unhandledRejection', record);
     try {
       for (const [what, value] of oddValues()) {
-        const store = makeStore({ onRejection: () => Promise.reject(value) });
+        const store = makeStore({ hooks: { onRejection: () => Promise.reject(value) } });
         const asyncStore = makeStore({
-          onRejection: async () => {
-            throw value;
+          hooks: {
+            onRejection: async () => {
+              throw value;
+            },
           },
         });
         for (const s of [store, asyncStore]) {
@@ -172,7 +185,7 @@ describe('onEvent', () => {
     const jar: Jar = new Map();
     await visit(makeStore({ keys: keyEntry('old') }, clock), jar, (s) => s.set('n', 1));
     const rotated = makeStore(
-      { keys: `${keyEntry('new')},${keyEntry('old')}`, onEvent: rec.onEvent },
+      { keys: `${keyEntry('new')},${keyEntry('old')}`, hooks: { onEvent: rec.onEvent } },
       clock,
     );
     await visit(rotated, jar);
@@ -184,7 +197,7 @@ describe('onEvent', () => {
 
   it('reports a size failure with size, limit and largest keys, and the error still throws', async () => {
     const rec = recorder();
-    const store = makeStore({ maxTotalBytes: 2048, onEvent: rec.onEvent });
+    const store = makeStore({ cookie: { maxTotalBytes: 2048 }, hooks: { onEvent: rec.onEvent } });
     const session = await store.load('');
     session.set('big', 'x'.repeat(3000));
     const error = (await rejected(() => store.commit(session))) as SessionTooLargeError;
@@ -207,8 +220,10 @@ describe('onEvent', () => {
     const rotated = makeStore(
       {
         keys: `${keyEntry('new')},${keyEntry('old')}`,
-        onEvent: () => {
-          throw new Error('boom');
+        hooks: {
+          onEvent: () => {
+            throw new Error('boom');
+          },
         },
       },
       clock,
@@ -218,9 +233,11 @@ describe('onEvent', () => {
     expect(session.cookie?.keyId).toBe('new');
 
     const big = makeStore({
-      maxTotalBytes: 2048,
-      onEvent: () => {
-        throw new Error('boom');
+      cookie: { maxTotalBytes: 2048 },
+      hooks: {
+        onEvent: () => {
+          throw new Error('boom');
+        },
       },
     });
     const s = await big.load('');
@@ -232,10 +249,12 @@ describe('onEvent', () => {
 describe('hook options', () => {
   it('refuses a hook that is not a function, naming it', () => {
     for (const setting of ['onRejection', 'onEvent'] as const) {
-      const error = thrown(() => makeStore({ [setting]: 'log' } as never)) as SessionConfigError;
+      const error = thrown(() =>
+        makeStore({ hooks: { [setting]: 'log' } } as never),
+      ) as SessionConfigError;
       expect(error).toBeInstanceOf(SessionConfigError);
-      expect(error.setting).toBe(setting);
-      expect(error.message).toBe(`${setting}: must be a function (or left out)`);
+      expect(error.setting).toBe(`hooks.${setting}`);
+      expect(error.message).toBe(`hooks.${setting}: must be a function (or left out)`);
     }
   });
 });

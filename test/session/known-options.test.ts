@@ -1,16 +1,17 @@
 // An option that createSessionStore does not know is a startup error naming it and the
 // nearest known name (issue 14, finding 11): in plain JavaScript a typo would otherwise keep
-// the default it meant to change.
+// the default it meant to change. Since the options were grouped (issue 22) this holds at
+// every level, and every name the flat options had points to where it went.
 import { describe, expect, it } from 'vitest';
 import { SessionConfigError } from '../../src/errors.js';
-import { createSessionStore, type SessionStoreOptions } from '../../src/index.js';
-import { KNOWN_COOKIE_OPTIONS, nearestName } from '../../src/session/known-options.js';
-import { KNOWN_STORE_OPTIONS } from '../../src/session/store-options.js';
+import { createSessionStore } from '../../src/index.js';
+import * as groups from '../../src/options/known-names.js';
+import { nearestName } from '../../src/options/unknown-names.js';
 import { keyEntry } from '../helpers/keys.js';
 import { thrown } from '../helpers/store.js';
 
 function create(options: object) {
-  return createSessionStore({ keys: keyEntry('k1'), env: {}, ...(options as SessionStoreOptions) });
+  return createSessionStore({ keys: keyEntry('k1'), testing: { env: {} }, ...options });
 }
 
 function refused(options: object, setting: string, suggestion: string): SessionConfigError {
@@ -24,45 +25,100 @@ function refused(options: object, setting: string, suggestion: string): SessionC
 
 describe('unknown options', () => {
   it('refuses a misspelt top-level option, suggesting the nearest', () => {
-    refused({ idleTimout: 60 }, 'idleTimout', 'idleTimeout');
     refused({ cokie: { secure: false } }, 'cokie', 'cookie');
-    refused({ cookiename: 'sid' }, 'cookiename', 'cookieName');
+    refused({ lifetimes: {} }, 'lifetimes', 'lifetime');
     refused({ key: keyEntry('k2') }, 'key', 'keys');
-    refused({ maxAge: 3600 }, 'maxAge', 'idleTimeout');
     refused({ secret: 'x' }, 'secret', 'keys');
     refused({ password: 'x' }, 'password', 'keys');
+    refused({ maxAge: 3600 }, 'maxAge', 'lifetime.idleTimeout');
+    refused({ name: 'sid' }, 'name', 'cookie.name');
   });
 
-  it('refuses a misspelt cookie option, named under cookie.', () => {
+  it('points every flat name of before issue 22 to where it went', () => {
+    for (const [old, path] of [
+      ['cookieName', 'cookie.name'],
+      ['keysEnv', 'keys'],
+      ['idleTimeout', 'lifetime.idleTimeout'],
+      ['absoluteTimeout', 'lifetime.absoluteTimeout'],
+      ['refreshAfter', 'lifetime.refreshAfter'],
+      ['clockTolerance', 'lifetime.clockTolerance'],
+      ['notBefore', 'lifetime.notBefore'],
+      ['maxCookieBytes', 'cookie.maxChunkBytes'],
+      ['maxTotalBytes', 'cookie.maxTotalBytes'],
+      ['purpose', 'advanced.purpose'],
+      ['compress', 'advanced.compress'],
+      ['engine', 'advanced.engine'],
+      ['cacheSize', 'advanced.cacheSize'],
+      ['version', 'data.version'],
+      ['migrate', 'data.migrate'],
+      ['schema', 'data.schema'],
+      ['onRejection', 'hooks.onRejection'],
+      ['onEvent', 'hooks.onEvent'],
+      ['env', 'testing.env'],
+      ['now', 'testing.now'],
+    ]) {
+      refused({ [old as string]: 1 }, old as string, path as string);
+    }
+  });
+
+  it('refuses a misspelt member of each group, named by its path', () => {
     refused({ cookie: { secur: false } }, 'cookie.secur', 'secure');
     refused({ cookie: { sameSite: 'lax', httponly: false } }, 'cookie.httponly', 'httpOnly');
-    refused({ cookie: { maxAge: 60 } }, 'cookie.maxAge', 'persistent');
+    refused({ cookie: { maxAge: 60 } }, 'cookie.maxAge', 'lifetime.persistent');
+    refused({ cookie: { persistent: false } }, 'cookie.persistent', 'lifetime.persistent');
+    refused({ lifetime: { idleTimout: 60 } }, 'lifetime.idleTimout', 'idleTimeout');
+    refused({ lifetime: { maxAge: 60 } }, 'lifetime.maxAge', 'idleTimeout');
+    refused({ data: { verison: 2 } }, 'data.verison', 'version');
+    refused({ hooks: { onEvents: () => {} } }, 'hooks.onEvents', 'onEvent');
+    refused({ advanced: { engin: 'node' } }, 'advanced.engin', 'engine');
+    refused({ testing: { clock: () => 0 } }, 'testing.clock', 'now');
+    refused({ keys: { envName: 'X' } }, 'keys.envName', 'env');
   });
 
   it('refuses before anything else is checked, so the typo is what the message names', () => {
-    refused({ idleTimout: 60, idleTimeout: -1 }, 'idleTimout', 'idleTimeout');
+    refused(
+      { lifetime: { idleTimout: 60, idleTimeout: -1 } },
+      'lifetime.idleTimout',
+      'idleTimeout',
+    );
+    refused({ lifetime: { idleTimeout: -1 }, hooks: { onEvnt: 1 } }, 'hooks.onEvnt', 'onEvent');
+  });
+
+  it('refuses a group that is not an object', () => {
+    const error = thrown(() => create({ lifetime: 3600 })) as SessionConfigError;
+    expect(error.setting).toBe('lifetime');
+    expect(error.message).toBe('lifetime: 3600 must be an object of lifetime options');
   });
 
   it('quotes an odd key so it cannot break the line', () => {
-    const error = refused({ 'a\nb': 1 }, '"a\\nb"', 'env');
+    const error = refused({ 'a\nb': 1 }, '"a\\nb"', 'data');
     expect(error.message).not.toMatch(/\n/);
+    const inner = refused({ lifetime: { 'a\u202eb': 1 } }, 'lifetime."a\\u202eb"', 'notBefore');
+    expect(inner.message).not.toMatch(/\u202e/);
   });
 
-  it('accepts every known option and every known cookie option', () => {
-    expect(KNOWN_STORE_OPTIONS).toContain('idleTimeout');
-    const all: Record<string, unknown> = { cookie: {} };
-    for (const name of KNOWN_COOKIE_OPTIONS)
-      (all.cookie as Record<string, unknown>)[name] = undefined;
-    for (const name of KNOWN_STORE_OPTIONS) if (!(name in all)) all[name] = undefined;
-    delete all.keys;
-    delete all.env;
+  it('accepts every known name of every group', () => {
+    const all: Record<string, Record<string, unknown>> = {};
+    for (const [group, list] of [
+      ['cookie', groups.COOKIE],
+      ['lifetime', groups.LIFETIME],
+      ['data', groups.DATA],
+      ['hooks', groups.HOOKS],
+      ['advanced', groups.ADVANCED],
+      ['testing', groups.TESTING],
+    ] as const) {
+      all[group] = Object.fromEntries(list.known.map((name) => [name, undefined]));
+    }
+    expect(Object.keys(all).sort()).toEqual(
+      groups.TOP_LEVEL.known.filter((name) => name !== 'keys').sort(),
+    );
     expect(() => create(all)).not.toThrow();
   });
 
   it('finds the nearest name by edit distance, ignoring case', () => {
-    expect(nearestName('absoluteTimout', KNOWN_STORE_OPTIONS)).toBe('absoluteTimeout');
-    expect(nearestName('CACHESIZE', KNOWN_STORE_OPTIONS)).toBe('cacheSize');
-    expect(nearestName('compres', KNOWN_STORE_OPTIONS)).toBe('compress');
-    expect(nearestName('partioned', KNOWN_COOKIE_OPTIONS)).toBe('partitioned');
+    expect(nearestName('absoluteTimout', groups.LIFETIME.known)).toBe('absoluteTimeout');
+    expect(nearestName('CACHESIZE', groups.ADVANCED.known)).toBe('cacheSize');
+    expect(nearestName('compres', groups.ADVANCED.known)).toBe('compress');
+    expect(nearestName('partioned', groups.COOKIE.known)).toBe('partitioned');
   });
 });

@@ -17,7 +17,7 @@ function deleted(lines: readonly string[]): string[] {
 
 describe('destroy', () => {
   it('clears the cookie and every chunk, and nothing else', async () => {
-    const store = makeStore({ maxCookieBytes: 512, maxTotalBytes: 8000 }, new Clock());
+    const store = makeStore({ cookie: { maxChunkBytes: 512, maxTotalBytes: 8000 } }, new Clock());
     const jar: Jar = new Map([['theme', 'dark']]);
     await visit(store, jar, (s) => s.set('blob', 'q'.repeat(2000)));
     const names = [...jar.keys()].filter((n) => n.startsWith('session'));
@@ -98,7 +98,9 @@ describe('regenerate', () => {
   it('restarts the absolute lifetime', async () => {
     const clock = new Clock();
     const store = makeStore(
-      { idleTimeout: 3600, absoluteTimeout: 7200, refreshAfter: 0, clockTolerance: 0 },
+      {
+        lifetime: { idleTimeout: 3600, absoluteTimeout: 7200, refreshAfter: 0, clockTolerance: 0 },
+      },
       clock,
     );
     const jar: Jar = new Map();

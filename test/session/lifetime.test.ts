@@ -2,7 +2,8 @@
 // carried in its token, and every later request enforces it. Never beyond the store's.
 import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
-import { SessionConfigError, type SessionLifetimeOptions } from '../../src/index.js';
+import { SessionConfigError } from '../../src/errors.js';
+import type { SessionLifetimeOptions } from '../../src/session/lifetime.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { forge } from '../helpers/forge.js';
@@ -18,7 +19,7 @@ function maxAgeOf(lines: readonly string[]): number | undefined {
 
 describe('session.options()', () => {
   it("reports the store's lifetimes until the session chooses its own", async () => {
-    const store = makeStore({ idleTimeout: 2 * DAY, absoluteTimeout: 10 * DAY });
+    const store = makeStore({ lifetime: { idleTimeout: 2 * DAY, absoluteTimeout: 10 * DAY } });
     const session = await store.load('');
     expect(session.options()).toEqual({
       persistent: true,
@@ -34,7 +35,7 @@ describe('session.options()', () => {
 
   it('"remember me" off: a browser-session cookie whose short idle lifetime holds on every later request', async () => {
     const clock = new Clock();
-    const store = makeStore({ clockTolerance: 0 }, clock);
+    const store = makeStore({ lifetime: { clockTolerance: 0 } }, clock);
     const jar: Jar = new Map();
     const login = await visit(store, jar, (s) => {
       s.set('user', 'ada');
@@ -64,7 +65,7 @@ describe('session.options()', () => {
   it('a shorter absolute lifetime ends an active session, however often it is refreshed', async () => {
     const clock = new Clock();
     const store = makeStore<{ user?: string; n?: number }>(
-      { clockTolerance: 0, refreshAfter: 0 },
+      { lifetime: { clockTolerance: 0, refreshAfter: 0 } },
       clock,
     );
     const jar: Jar = new Map();
@@ -111,7 +112,7 @@ describe('session.options()', () => {
   });
 
   it('refuses to outlive the store, naming the setting and the limit', async () => {
-    const store = makeStore({ idleTimeout: DAY, absoluteTimeout: 2 * DAY });
+    const store = makeStore({ lifetime: { idleTimeout: DAY, absoluteTimeout: 2 * DAY } });
     const session = await store.load('');
     const idle = thrown(() => session.options({ idleTimeout: DAY + 1 })) as SessionConfigError;
     expect(idle).toBeInstanceOf(SessionConfigError);
@@ -128,7 +129,7 @@ describe('session.options()', () => {
     expect((thrown(() => session.options({ idleTimeout: 10 })) as Error).message).toContain(
       '10 is invalid',
     );
-    const browserOnly = makeStore({ cookie: { secure: true, persistent: false } });
+    const browserOnly = makeStore({ cookie: { secure: true }, lifetime: { persistent: false } });
     const s = await browserOnly.load('');
     const persistent = thrown(() => s.options({ persistent: true })) as SessionConfigError;
     expect(persistent.setting).toBe('session.options({ persistent })');
@@ -229,7 +230,7 @@ describe('session.options()', () => {
       s.set('user', 'ada');
       s.options({ idleTimeout: 3 * HOUR });
     });
-    const lowered = makeStore({ idleTimeout: HOUR }, clock);
+    const lowered = makeStore({ lifetime: { idleTimeout: HOUR } }, clock);
     const { session } = await visit(lowered, jar);
     expect(session.options().idleTimeout).toBe(HOUR);
   });
@@ -261,7 +262,7 @@ describe('session.options()', () => {
 
   it('enforces an absolute lifetime claim on read even when exp says otherwise', async () => {
     const clock = new Clock();
-    const store = makeStore({ clockTolerance: 0 }, clock);
+    const store = makeStore({ lifetime: { clockTolerance: 0 } }, clock);
     const now = clock.seconds;
     const token = await forge(store, {
       pur: 'session',

@@ -4,8 +4,9 @@
 // the app sees or what is saved.
 import { compactDecrypt } from 'jose';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { Session, SessionRejectedError } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
 import { portOf } from '../../src/session/port.js';
+import { Session } from '../../src/session/session.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { cookieHeaderFrom } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
@@ -34,7 +35,7 @@ describe('a cookie this store sealed', () => {
   });
 
   it('is decrypted when the cache is off', async () => {
-    const store = makeStore<Data>({ cacheSize: 0 });
+    const store = makeStore<Data>({ advanced: { cacheSize: 0 } });
     const jar: Jar = new Map();
     await visit(store, jar, (s) => s.set('user', 'ada'));
     expect((await visit(store, jar)).session.get('user')).toBe('ada');
@@ -43,7 +44,7 @@ describe('a cookie this store sealed', () => {
 
   it('still expires on time when it was never decrypted', async () => {
     const clock = new Clock();
-    const store = makeStore<Data>({ idleTimeout: 600 }, clock);
+    const store = makeStore<Data>({ lifetime: { idleTimeout: 600 } }, clock);
     const jar: Jar = new Map();
     const first = await visit(store, jar, (s) => s.set('user', 'ada'));
     clock.advance(600 + 31);
@@ -80,7 +81,7 @@ describe('loading without a promise', () => {
   it('hands back the session at once for a cached token or no cookie, a promise to decrypt', async () => {
     const store = makeStore<Data>();
     const port = portOf<Data>(store);
-    const sealed = makeStore<Data>({ cacheSize: 0 });
+    const sealed = makeStore<Data>({ advanced: { cacheSize: 0 } });
     const jar: Jar = new Map();
     const { header } = await visit(store, jar, (s) => s.set('user', 'ada'));
     const load = (cookie: string) => port.open({ cookie });

@@ -11,7 +11,7 @@ const ABSOLUTE = 10_000;
 function setup(refreshAfter = 0.25) {
   const clock = new Clock();
   const store = makeStore(
-    { idleTimeout: IDLE, absoluteTimeout: ABSOLUTE, refreshAfter, clockTolerance: 0 },
+    { lifetime: { idleTimeout: IDLE, absoluteTimeout: ABSOLUTE, refreshAfter, clockTolerance: 0 } },
     clock,
   );
   return { clock, store };
@@ -127,7 +127,7 @@ describe('at the very end of the absolute lifetime', () => {
   it('a change accepted within the clock tolerance clears the cookie instead of writing a dead one', async () => {
     const clock = new Clock();
     const store = makeStore(
-      { idleTimeout: 3600, absoluteTimeout: 3600, clockTolerance: 30 },
+      { lifetime: { idleTimeout: 3600, absoluteTimeout: 3600, clockTolerance: 30 } },
       clock,
     );
     const jar: Jar = new Map();
@@ -146,7 +146,7 @@ describe('lifetime defaults', () => {
   it('an idle timeout longer than the default absolute one is not silently capped', async () => {
     const clock = new Clock();
     const idle = 40 * 24 * 3600;
-    const store = makeStore({ idleTimeout: idle }, clock);
+    const store = makeStore({ lifetime: { idleTimeout: idle } }, clock);
     const { session, setCookies } = await visit(store, new Map(), (s) => s.set('a', 1));
     expect(setCookies[0]).toContain(`; Max-Age=${idle};`);
     expect(session.cookie?.expiresAt.getTime()).toBe(clock.ms + idle * 1000);

@@ -1,7 +1,7 @@
 // A rejection of an authentic token says what the token held (key, created, expires), so an
 // operator can answer "why was I logged out?"; a forged or foreign one says nothing of the kind.
 import { describe, expect, it } from 'vitest';
-import { SessionRejectedError } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
 import { Clock } from '../helpers/clock.js';
 import { keyEntry } from '../helpers/keys.js';
 import { makeStore, TEST_KEYS } from '../helpers/store.js';
@@ -11,7 +11,10 @@ const HOUR = 3600;
 describe('session.rejection.sealed', () => {
   it('gives key, creation and expiry of an authentic token just past its idle lifetime', async () => {
     const clock = new Clock();
-    const store = makeStore({ idleTimeout: 2 * HOUR, absoluteTimeout: 3 * HOUR }, clock);
+    const store = makeStore(
+      { lifetime: { idleTimeout: 2 * HOUR, absoluteTimeout: 3 * HOUR } },
+      clock,
+    );
     const created = clock.seconds;
     const token = await store.seal({ n: 1 });
     // Within the hour after expiry: later, the key window alone turns it away, undecrypted.
@@ -30,8 +33,11 @@ describe('session.rejection.sealed', () => {
 
   it('caps the reported expiry at the absolute lifetime', async () => {
     const clock = new Clock();
-    const store = makeStore({ notBefore: new Date(clock.ms + 1000) }, clock);
-    const sealer = makeStore({ idleTimeout: 10 * HOUR, absoluteTimeout: 30 * HOUR }, clock);
+    const store = makeStore({ lifetime: { notBefore: new Date(clock.ms + 1000) } }, clock);
+    const sealer = makeStore(
+      { lifetime: { idleTimeout: 10 * HOUR, absoluteTimeout: 30 * HOUR } },
+      clock,
+    );
     const token = await sealer.seal({ n: 1 });
     const rejected = (await store.unseal(token)) as SessionRejectedError;
     expect(rejected.reason).toBe('revoked');

@@ -2,7 +2,7 @@
 // cookie opens as the other (issue 14, finding 8): an invite link sealed by the app is not a
 // login, and a copied session cookie is not an invite.
 import { describe, expect, it } from 'vitest';
-import { SessionRejectedError } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
 import { openAsCookie, sealAsCookie } from '../helpers/cookie-oracle.js';
 import { makeStore } from '../helpers/store.js';
 
@@ -16,7 +16,7 @@ describe('sealed values and session cookies', () => {
 
   it('a sealed value is refused as a session cookie (wrong-purpose), cache or not', async () => {
     for (const cacheSize of [0, 1000]) {
-      const store = makeStore({ cacheSize });
+      const store = makeStore({ advanced: { cacheSize } });
       const sealed = await store.seal({ userId: 'alice' });
       // Opened as a sealed value first, so a cache (if any) has seen it.
       expect(await store.unseal(sealed)).toEqual({ userId: 'alice' });
@@ -29,7 +29,7 @@ describe('sealed values and session cookies', () => {
 
   it('a session cookie is refused by unseal() (wrong-purpose), cache or not', async () => {
     for (const cacheSize of [0, 1000]) {
-      const store = makeStore({ cacheSize });
+      const store = makeStore({ advanced: { cacheSize } });
       // Sealed by a commit, so it is in the token cache when there is one.
       const cookie = await sealAsCookie(store, { userId: 'alice' });
       expect(await openAsCookie(store, cookie)).toEqual({ userId: 'alice' });
@@ -40,12 +40,12 @@ describe('sealed values and session cookies', () => {
   });
 
   it('keeps the app purpose apart too', async () => {
-    const store = makeStore({ purpose: 'shop' });
+    const store = makeStore({ advanced: { purpose: 'shop' } });
     const sealed = await store.seal({ a: 1 });
     expect((await store.load(`session=${sealed}`)).rejection?.reason).toBe('wrong-purpose');
     expect(await store.unseal(sealed)).toEqual({ a: 1 });
     // And a sealed value of one purpose does not open in another.
-    const other = makeStore({ purpose: 'admin' });
+    const other = makeStore({ advanced: { purpose: 'admin' } });
     expect(((await other.unseal(sealed)) as SessionRejectedError).reason).toBe('wrong-purpose');
   });
 });

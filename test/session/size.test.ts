@@ -7,7 +7,7 @@ import { makeStore, rejected, visit } from '../helpers/store.js';
 
 describe('size limit', () => {
   it('commit throws SessionTooLargeError with size, limit and the largest keys, writing nothing', async () => {
-    const store = makeStore({ maxTotalBytes: 2048 }, new Clock());
+    const store = makeStore({ cookie: { maxTotalBytes: 2048 } }, new Clock());
     const jar: Jar = new Map();
     await visit(store, jar, (s) => s.set('user', 'ada'));
     const before = new Map(jar);
@@ -32,7 +32,7 @@ describe('size limit', () => {
   });
 
   it('counts the largest keys in UTF-8 bytes', async () => {
-    const store = makeStore({ maxTotalBytes: 2048 }, new Clock());
+    const store = makeStore({ cookie: { maxTotalBytes: 2048 } }, new Clock());
     const session = await store.load(undefined);
     session.set('accents', 'é'.repeat(1000));
     session.set('ascii', 'e'.repeat(1500));
@@ -44,7 +44,7 @@ describe('size limit', () => {
   });
 
   it('never writes a truncated chunk: a session over budget by one chunk fails whole', async () => {
-    const store = makeStore({ maxCookieBytes: 600, maxTotalBytes: 1800 }, new Clock());
+    const store = makeStore({ cookie: { maxChunkBytes: 600, maxTotalBytes: 1800 } }, new Clock());
     for (let n = 1000; n < 1600; n += 7) {
       const session = await store.load(undefined);
       session.set('s', 'x'.repeat(n));
@@ -63,9 +63,12 @@ describe('size limit', () => {
   it('counts bytes of the Set-Cookie line: no line exceeds maxCookieBytes', async () => {
     const store = makeStore(
       {
-        maxCookieBytes: 1000,
-        maxTotalBytes: 16000,
-        cookie: { domain: 'example.com', path: '/some/long/path' },
+        cookie: {
+          maxChunkBytes: 1000,
+          maxTotalBytes: 16000,
+          domain: 'example.com',
+          path: '/some/long/path',
+        },
       },
       new Clock(),
     );
@@ -78,7 +81,7 @@ describe('size limit', () => {
   });
 
   it('reports cookie info: bytes, chunks and limit', async () => {
-    const store = makeStore({ maxCookieBytes: 800 }, new Clock());
+    const store = makeStore({ cookie: { maxChunkBytes: 800 } }, new Clock());
     const jar: Jar = new Map();
     const { session, header } = await visit(store, jar, (s) => s.set('s', 'x'.repeat(1500)));
     expect(session.cookie?.chunks).toBe(jar.size);

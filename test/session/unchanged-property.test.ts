@@ -24,7 +24,10 @@ describe('an unchanged session, whatever it holds', () => {
   it('sends no Set-Cookie on the next request', async () => {
     await fc.assert(
       fc.asyncProperty(dictionary, async (data) => {
-        const store = makeStore({ maxTotalBytes: 16 * 4096, refreshAfter: 1 }, new Clock());
+        const store = makeStore(
+          { cookie: { maxTotalBytes: 16 * 4096 }, lifetime: { refreshAfter: 1 } },
+          new Clock(),
+        );
         const jar: Jar = new Map();
         const first = await visit(store, jar, (s) => {
           for (const [key, value] of Object.entries(data)) s.set(key, value as never);

@@ -1,18 +1,25 @@
-// The lists of known option names are the option types' keys, exactly: an option added to
-// SessionStoreOptions or CookieOptions without its name fails here (and in src).
+// The lists of known option names are the option types' keys, exactly: an option added to a
+// group's type without its name fails here (and in src).
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CookieOptions } from '../../src/cookie/attributes.js';
 import type { SessionStoreOptions } from '../../src/index.js';
-import type { KNOWN_COOKIE_OPTIONS } from '../../src/session/known-options.js';
-import type { AllStoreOptions, KNOWN_STORE_OPTIONS } from '../../src/session/store-options.js';
+import type * as groups from '../../src/options/known-names.js';
+import type {
+  AdvancedOptions,
+  CookieOptions,
+  HooksOptions,
+  LifetimeOptions,
+  TestingOptions,
+} from '../../src/options/store-options.js';
 
 describe('known option names', () => {
-  it('are the keys of SessionStoreOptions', () => {
-    expectTypeOf<(typeof KNOWN_STORE_OPTIONS)[number]>().toEqualTypeOf<keyof AllStoreOptions>();
-    // The store's own options are among them.
-    expectTypeOf<keyof SessionStoreOptions>().toExtend<keyof AllStoreOptions>();
+  it('the groups are the keys of SessionStoreOptions, less keys', () => {
+    expectTypeOf<groups.OptionGroupName | 'keys'>().toEqualTypeOf<keyof SessionStoreOptions>();
   });
-  it('are the keys of CookieOptions', () => {
-    expectTypeOf<(typeof KNOWN_COOKIE_OPTIONS)[number]>().toEqualTypeOf<keyof CookieOptions>();
+  it('each group is typed by its own interface', () => {
+    expectTypeOf<NonNullable<SessionStoreOptions['cookie']>>().toEqualTypeOf<CookieOptions>();
+    expectTypeOf<NonNullable<SessionStoreOptions['lifetime']>>().toEqualTypeOf<LifetimeOptions>();
+    expectTypeOf<NonNullable<SessionStoreOptions['hooks']>>().toEqualTypeOf<HooksOptions>();
+    expectTypeOf<NonNullable<SessionStoreOptions['advanced']>>().toEqualTypeOf<AdvancedOptions>();
+    expectTypeOf<NonNullable<SessionStoreOptions['testing']>>().toEqualTypeOf<TestingOptions>();
   });
 });

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { compactDecrypt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createSessionStore, SessionRejectedError } from '../../src/index.js';
+import { SessionRejectedError } from '../../src/errors.js';
+import { createSessionStore } from '../../src/index.js';
 import { openAsCookie } from '../helpers/cookie-oracle.js';
 
 interface Vector {
@@ -26,14 +27,26 @@ const vector = JSON.parse(readFileSync(new URL('./v1.json', import.meta.url), 'u
 const at = (ms: number) => () => ms;
 const later = vector.sealedAtMs + 10 * 60_000;
 
-function store(extra: Record<string, unknown> = {}, nowMs = later) {
+// The vector names its settings as the options were named when it was made (flat); the
+// store takes them grouped.
+function store(
+  extra: Partial<Vector['chunked']['options'] & Vector['compressed']['options']> = {},
+  nowMs = later,
+) {
+  const { purpose, idleTimeout, absoluteTimeout } = vector.options;
   return createSessionStore({
     keys: vector.keys,
-    env: {},
-    cacheSize: 0,
-    now: at(nowMs),
-    ...vector.options,
-    ...extra,
+    cookie: {
+      ...(extra.maxCookieBytes !== undefined && { maxChunkBytes: extra.maxCookieBytes }),
+      ...(extra.maxTotalBytes !== undefined && { maxTotalBytes: extra.maxTotalBytes }),
+    },
+    lifetime: { idleTimeout, absoluteTimeout },
+    advanced: {
+      purpose,
+      cacheSize: 0,
+      ...(extra.compress !== undefined && { compress: extra.compress }),
+    },
+    testing: { env: {}, now: at(nowMs) },
   });
 }
 

@@ -4,8 +4,7 @@
 import { createSessionStore } from 'jwe-session';
 
 export const store = createSessionStore({
-  cookieName: 'session',
   // Secure is off only because this example runs over plain HTTP on localhost: browsers keep
   // a Secure cookie only from HTTPS. Keep the default, secure: true, in a real app.
-  cookie: { secure: false },
+  cookie: { name: 'session', secure: false },
 });

@@ -1,4 +1,4 @@
-import { SessionTooLargeError } from 'jwe-session';
+import { errors } from 'jwe-session';
 import { readNote, sessionFull } from '../../../demo/calculator.js';
 import { readPost } from '../../lib/form.js';
 import { errorResponse, seeOther } from '../../lib/html.js';
@@ -14,7 +14,7 @@ export async function POST(request) {
   try {
     await session.save();
   } catch (error) {
-    if (!(error instanceof SessionTooLargeError)) throw error;
+    if (!(error instanceof errors.SessionTooLargeError)) throw error;
     // Nothing reached cookies(): the browser keeps the cookie it has. Put the data back, so
     // the page below shows the session as it stays.
     session.set('notes', notes);

@@ -1,23 +1,16 @@
-import type { CookieOptions } from '../cookie/attributes.js';
 import { SessionConfigError } from '../errors.js';
 import { nameShown, quote } from '../util/printable.js';
 
 /**
- * Every `cookie` option: one entry per property of CookieOptions, so a forgotten or extra name
- * is a type error. (The store's own list is beside its options type, in store-options.ts.)
+ * The members one options object takes, and what a familiar name from elsewhere (another
+ * library, or an older version of this one) means there: a name to suggest (a path such as
+ * `lifetime.idleTimeout` when the setting lives in another group), or a sentence saying why
+ * there is none. Each group has its own map, so a name is only ever mapped where it was given.
  */
-const COOKIE_OPTIONS: { readonly [K in keyof Required<CookieOptions>]: true } = {
-  secure: true,
-  httpOnly: true,
-  sameSite: true,
-  path: true,
-  domain: true,
-  partitioned: true,
-  priority: true,
-  persistent: true,
-};
-
-export const KNOWN_COOKIE_OPTIONS = Object.keys(COOKIE_OPTIONS) as (keyof CookieOptions)[];
+export interface OptionGroup {
+  readonly known: readonly string[];
+  readonly familiar: ReadonlyMap<string, string | { readonly hint: string }>;
+}
 
 /** Edit distance (insertions, deletions, substitutions; case ignored). */
 function distance(a: string, b: string): number {
@@ -35,27 +28,8 @@ function distance(a: string, b: string): number {
   return previous[y.length] as number;
 }
 
-// Names other session libraries use (express-session, iron-session, cookie-session), which no
-// spelling distance would lead to: where the same setting lives here.
-const FAMILIAR = new Map([
-  ['secret', 'keys'],
-  ['secrets', 'keys'],
-  ['password', 'keys'],
-  ['name', 'cookieName'],
-  ['ttl', 'idleTimeout'],
-  ['maxAge', 'idleTimeout'],
-  ['cookieOptions', 'cookie'],
-]);
-// The cookie's lifetime follows the session's expiry; `persistent` is the switch.
-const FAMILIAR_COOKIE = new Map([
-  ['maxAge', 'persistent'],
-  ['expires', 'persistent'],
-]);
-
 /** The known name closest to `name` (the first of equals, in the list's order). */
 export function nearestName(name: string, known: readonly string[]): string {
-  const familiar = (known === KNOWN_COOKIE_OPTIONS ? FAMILIAR_COOKIE : FAMILIAR).get(name);
-  if (familiar !== undefined && known.includes(familiar)) return familiar;
   let best = known[0] as string;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
@@ -75,16 +49,21 @@ export function nearestName(name: string, known: readonly string[]): string {
  */
 export function refuseUnknown(
   options: object,
-  known: readonly string[],
+  group: OptionGroup,
   prefix: string,
   suffix = '',
 ): void {
   for (const name of Object.keys(options)) {
-    if (known.includes(name)) continue;
+    if (group.known.includes(name)) continue;
     // An odd key is quoted, so it cannot break the message's line.
+    const setting = `${prefix}${nameShown(name)}${suffix}`;
+    const familiar = group.familiar.get(name);
+    if (typeof familiar === 'object') {
+      throw new SessionConfigError(setting, `is not an option: ${familiar.hint}`);
+    }
     throw new SessionConfigError(
-      `${prefix}${nameShown(name)}${suffix}`,
-      `is not an option: did you mean ${quote(nearestName(name, known))}? The options are ${known.join(', ')}`,
+      setting,
+      `is not an option: did you mean ${quote(familiar ?? nearestName(name, group.known))}? The options are ${group.known.join(', ')}`,
     );
   }
 }

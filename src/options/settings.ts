@@ -1,0 +1,30 @@
+import type { Env } from '../keys/from-env.js';
+import type { DataShape } from '../session/data-shape.js';
+import type { Hooks } from '../session/hooks.js';
+import type { CookieSettings } from './parse-cookie.js';
+import type { KeysSettings } from './parse-keys.js';
+import type { LifetimeSettings } from './parse-lifetime.js';
+
+/** Settings most apps never change, as checked. */
+export interface AdvancedSettings {
+  /** Bound into every token (`pur`): the cookie name, then `/` and the app's purpose if any. */
+  readonly tokenPurpose: string;
+  readonly compress: boolean;
+  readonly engine: 'webcrypto' | 'node';
+  readonly cacheSize: number;
+}
+
+/**
+ * Every option, checked and defaulted, grouped as the options are: what `parseOptions` gives.
+ * Plain data: the runtime objects (key resolver, token cache, engine) are built from it by
+ * `buildStoreConfig`, so the CLI can check its flags the way a store would without them.
+ */
+export interface Settings {
+  readonly keys: KeysSettings;
+  readonly cookie: CookieSettings;
+  readonly lifetime: LifetimeSettings;
+  readonly data: DataShape | undefined;
+  readonly hooks: Hooks;
+  readonly advanced: AdvancedSettings;
+  readonly testing: { readonly env: Env; readonly now: () => number };
+}

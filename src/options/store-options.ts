@@ -1,0 +1,208 @@
+import type { CrossSiteRequest } from '../cross-site/cross-site-guard.js';
+import type { Env } from '../keys/from-env.js';
+import type { KeySpec } from '../keys/key-entry.js';
+import type { EventHook, RejectionHook } from '../session/hooks.js';
+import type { StandardSchemaV1 } from '../standard-schema.js';
+import type { AnySessionData } from '../types.js';
+
+/**
+ * The keys: `SESSION_KEYS`-style text (`id:secret,id:secret`, the first one seals), a list of
+ * entries, or `{ env: 'NAME' }` to read that environment variable. Default
+ * `{ env: 'SESSION_KEYS' }`, read at first use and again until keys appear (in development
+ * a made-up key stands in meanwhile).
+ */
+export type KeysOption = string | readonly (string | KeySpec)[] | { readonly env: string };
+
+/** The cookie the session travels in: its name, attributes and size budget. */
+export interface CookieOptions {
+  /** Default `session`. Bound into every token: a cookie sealed under one name fails under another. */
+  readonly name?: string;
+  /** Send only over HTTPS. Default true; turn off only for plain-http development. */
+  readonly secure?: boolean;
+  /** Hide from page scripts. Default true. */
+  readonly httpOnly?: boolean;
+  /** Default 'lax'. 'none' requires secure. */
+  readonly sameSite?: 'lax' | 'strict' | 'none';
+  /** Default '/'. */
+  readonly path?: string;
+  /** Default: none (host-only, the safest). */
+  readonly domain?: string;
+  /** CHIPS partitioned cookie. Default false. */
+  readonly partitioned?: boolean;
+  /** Default: none (browsers treat it as medium). */
+  readonly priority?: 'low' | 'medium' | 'high';
+  /** Longest Set-Cookie line per chunk, in bytes. Default and maximum 4096 (what browsers keep). */
+  readonly maxChunkBytes?: number;
+  /**
+   * Most bytes the session's cookies may add to a request's Cookie header. Default 6144,
+   * below the 8 KB header limit common servers and proxies apply.
+   */
+  readonly maxTotalBytes?: number;
+}
+
+/** How long sessions last. Every time is in whole seconds. */
+export interface LifetimeOptions {
+  /** Seconds without a request after which a session ends. Default 7 days. */
+  readonly idleTimeout?: number;
+  /**
+   * Seconds after creation after which a session ends, however active. Default 30 days, or
+   * the idle timeout if that is longer.
+   */
+  readonly absoluteTimeout?: number;
+  /**
+   * Give the cookie a Max-Age matching the session's expiry, so it survives a browser restart.
+   * Default true; false makes it a browser-session cookie (the server still enforces expiry).
+   * A session can narrow it (and the timeouts) with `session.options()`.
+   */
+  readonly persistent?: boolean;
+  /**
+   * Share of the idle timeout after which an unchanged session is sealed again (moving its
+   * idle deadline). 0.25 with a 7-day idle timeout re-issues at most every 42 hours. Default 0.25.
+   */
+  readonly refreshAfter?: number;
+  /** Seconds of clock skew between servers tolerated on every time check. Default 30. */
+  readonly clockTolerance?: number;
+  /**
+   * Sessions created before this moment are rejected (mass logout). A Date, epoch seconds, or
+   * an ISO string. Default: the `SESSION_NOT_BEFORE` environment variable, if set.
+   */
+  readonly notBefore?: Date | number | string;
+}
+
+/**
+ * The shape of the session's data across deploys: a version, how to bring older data up to
+ * it, and a validator. All optional; a store with none hands the app what it sealed.
+ */
+export interface DataOptions<T> {
+  /**
+   * The data's current version, a whole number from 1. Tokens carry it (`v`); one sealed with
+   * an older version (a token from before `version` was set counts as 0) is passed to
+   * `migrate` on read and sealed again, as the current version, on the response.
+   */
+  readonly version?: number;
+  /**
+   * Brings data sealed under `fromVersion` up to `version`: handle every older version the
+   * fleet may still hold. What it throws (or returns that is not a JSON object) ends that
+   * session as an `invalid-data` rejection, never a failed request.
+   */
+  readonly migrate?: (
+    data: Record<string, unknown>,
+    fromVersion: number,
+  ) => Partial<T> | Promise<Partial<T>>;
+  /**
+   * A Standard Schema (zod, valibot, arktype, …) every session's data must pass on read, after
+   * any migration; its output is what the app gets. Data that fails is refused as
+   * `invalid-data`: the app never sees a session of the wrong shape.
+   */
+  readonly schema?: StandardSchemaV1<unknown, T>;
+}
+
+/** Observers for logs and metrics. What they throw or reject with never fails a request. */
+export interface HooksOptions {
+  /**
+   * Called once per refused cookie, with the rejection (reason, detail, and `sealed` when the
+   * token was authentic) and the cookie name; never with the token or its data. What it
+   * throws or rejects with is traced under NODE_DEBUG.
+   */
+  readonly onRejection?: RejectionHook;
+  /** Called for re-seals after key rotation, size failures and data migrations. */
+  readonly onEvent?: EventHook;
+}
+
+/** Settings most apps never change. */
+export interface AdvancedOptions {
+  /** An app-chosen label bound into every token, e.g. `"shop-admin"`. Default none. */
+  readonly purpose?: string;
+  /** Compress (JWE zip DEF) before sealing. Default false; read the README before turning it on. */
+  readonly compress?: boolean;
+  /**
+   * What seals and opens tokens. `'webcrypto'` (default): jose on Web Crypto, on any runtime.
+   * `'node'`: AES-256-GCM on synchronous node:crypto, the same tokens byte for byte (either
+   * engine opens the other's), several times faster per call, and a commit that needs no
+   * await. Node only (20.16+, for `process.getBuiltinModule`). Compressed tokens still go
+   * through jose.
+   */
+  readonly engine?: 'webcrypto' | 'node';
+  /**
+   * Tokens remembered once opened or sealed here, so repeat reads skip the AES call (claims
+   * are still checked on every hit). 0 turns it off. Default 1000.
+   */
+  readonly cacheSize?: number;
+}
+
+/**
+ * Inputs that stand in for the process's own, for tests (and for runtimes without
+ * `process.env`). Kept apart from the settings that decide security.
+ */
+export interface TestingOptions {
+  /** The environment to read the keys and `SESSION_NOT_BEFORE` from. Default `process.env`. */
+  readonly env?: Env;
+  /** Current time in milliseconds. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** What `createSessionStore` takes, grouped by concern. Every group and member is optional. */
+export interface SessionStoreOptions<T = AnySessionData> {
+  readonly keys?: KeysOption;
+  readonly cookie?: CookieOptions;
+  readonly lifetime?: LifetimeOptions;
+  readonly data?: DataOptions<T>;
+  readonly hooks?: HooksOptions;
+  readonly advanced?: AdvancedOptions;
+  readonly testing?: TestingOptions;
+}
+
+/** How long a session lasts, and whether its cookie outlives the browser session. */
+export interface SessionLifetime {
+  /** Max-Age follows the session's expiry; false gives a browser-session cookie. */
+  readonly persistent: boolean;
+  /** Seconds without a request after which the session ends. */
+  readonly idleTimeout: number;
+  /** Seconds after creation after which the session ends, however active. */
+  readonly absoluteTimeout: number;
+}
+
+/** What `session.options()` takes: any of the lifetimes, each at most the store's. */
+export type SessionLifetimeOptions = { readonly [K in keyof SessionLifetime]?: SessionLifetime[K] };
+
+/**
+ * The cross-site request forgery check, on by default. It refuses a request that changes
+ * state (any method but GET, HEAD and OPTIONS) when the browser says it came from another
+ * site: Sec-Fetch-Site, or an Origin other than this server's where that header is missing.
+ * Requests from the app's own pages, and from clients that are not browsers, pass.
+ */
+export interface CrossSiteOptions {
+  /**
+   * Other origins allowed to send such requests: a sibling subdomain, a separate front end,
+   * a mobile app's web view. Each `scheme://host[:port]`, exactly as an Origin header spells
+   * it (no path, no trailing slash, no wildcard). Behind a proxy that ends TLS, list the app's
+   * own public origin (`https://app.example.com`): the app sees `http`, and an old browser's
+   * Origin would not match it otherwise. Default none.
+   */
+  readonly trustedOrigins?: readonly string[];
+  /**
+   * Requests that skip the check, such as webhooks that other sites' servers post to. A list
+   * of paths (`/webhooks/` covers every path under it, `/api/ping` that path only), or a
+   * function that returns `true` for an exempt request; it is called only for requests the
+   * check would refuse. A request path with %-escapes, `\`, `;`, a `.` or `..` segment or `//`
+   * is never exempt by the list, since a router may serve it as another path. Default none.
+   */
+  readonly exempt?: readonly string[] | ((request: CrossSiteRequest) => boolean);
+  /**
+   * Also require a token (the session's, as a `_csrf` form field or an `x-csrf-token` header)
+   * on requests that carry neither Sec-Fetch-Site nor Origin, as a form post from browsers
+   * older than about 2020 (Firefox before 70, Internet Explorer) does, from any site. Clients
+   * that are not browsers send neither header either, so with this on they need the token
+   * too, or an `exempt` entry. A token never lifts a refusal the headers gave. Default false.
+   */
+  readonly token?: boolean;
+}
+
+/**
+ * The `crossSite` store option. Left out, the check runs and trusts no other origin. `false`
+ * turns it off, and with it the only defence this library gives against a page on a sibling
+ * subdomain (same-site, so a `SameSite=Lax` cookie still goes along) or, with
+ * `sameSite: 'none'`, on any site, posting forms and requests to the app as the signed-in user.
+ * Turn it off only where something else checks every state-changing request.
+ */
+export type CrossSiteOption = false | CrossSiteOptions;
