@@ -52,9 +52,6 @@ export function buildStoreConfig(settings: Settings): StoreConfig {
   };
   return {
     codec: {
-      get ring() {
-        return keys();
-      },
       ...codecSettings(settings),
       engine: engineOf(advanced.engine),
       get cache() {
