@@ -80,6 +80,7 @@ export class SessionValueError extends SessionError {
   }
 }
 
+/** One top-level key of a too-large session and the bytes its JSON takes. */
 export interface KeySize {
   readonly key: string;
   readonly bytes: number;

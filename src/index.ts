@@ -1,3 +1,4 @@
+/** The error classes, as jose has them: `error instanceof errors.SessionTooLargeError`. */
 export * as errors from './errors.js';
 export { type RejectionReason, SessionError, type SessionErrorCode } from './errors.js';
 export type { SessionStoreOptions } from './options/store-options.js';

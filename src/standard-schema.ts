@@ -7,6 +7,7 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly '~standard': StandardSchemaV1.Props<Input, Output>;
 }
 
+/** The types of the Standard Schema interface (standardschema.dev), copied so no validator is a dependency. */
 export declare namespace StandardSchemaV1 {
   /** The Standard Schema properties interface. */
   export interface Props<Input = unknown, Output = Input> {
@@ -31,6 +32,7 @@ export declare namespace StandardSchemaV1 {
     /** The absence of issues indicates success. */
     readonly issues?: undefined;
   }
+  /** Options a caller may pass to a validator. */
   export interface Options {
     /** Implicit support for additional vendor-specific parameters, if needed. */
     readonly libraryOptions?: Record<string, unknown> | undefined;

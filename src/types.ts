@@ -1,5 +1,6 @@
 /** A value JSON carries unchanged. */
 export type JsonPrimitive = string | number | boolean | null;
+/** A value JSON gives back as it was: what a session may hold. */
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue | undefined };
 
 // Types that JSON.stringify accepts but gives back as something else (a Date comes back a

@@ -14,6 +14,7 @@ import { describeThrown } from '../util/describe-thrown.js';
 export interface CookieJar {
   /** The cookie's value as the browser sent it, or `{ value }` (Next.js, Astro). */
   get(name: string): string | { readonly value: string } | null | undefined;
+  /** Sets (or, with `maxAge: 0`, deletes) one cookie on the response. */
   set(name: string, value: string, options: JarCookieOptions): void;
 }
 

@@ -17,6 +17,7 @@ function isExpress(req: IncomingMessage): boolean {
 /** Express's / Connect's `next`, structurally, so this module needs no Express types. */
 export type NextFunction = (error?: unknown) => void;
 
+/** What `sessionMiddleware` takes besides the store. */
 export interface SessionMiddlewareOptions {
   /**
    * Called when committing the session fails (SessionTooLargeError, SessionValueError).

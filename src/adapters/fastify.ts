@@ -35,6 +35,7 @@ declare module 'fastify' {
   }
 }
 
+/** What the Fastify plugin is registered with. */
 export interface FastifySessionOptions {
   /**
    * The store made by `createSessionStore()`. Its data type is not checked against

@@ -12,6 +12,7 @@ export type FetchSessionHandler<T, F = AnySessionData> = (
   session: Session<T, F>,
 ) => Response | Promise<Response>;
 
+/** What `withSessionFetch` takes besides the store and the handler. */
 export interface WithSessionFetchOptions {
   /**
    * Answers a failed request: the handler threw, or committing the session failed

@@ -115,6 +115,7 @@ export function requireSessionKeys<T, F>(store: SessionStore<T, F>): void {
 /** What `sessionProxy` answers with: by default `NextResponse.next()`. */
 export type ProxySessionHandler<T, F = AnySessionData> = FetchSessionHandler<T, F>;
 
+/** What `sessionProxy` takes besides the store and the handler: the Fetch wrapper's options. */
 export type SessionProxyOptions = WithSessionFetchOptions;
 
 const READ_ONLY =

@@ -35,6 +35,7 @@ export type NodeErrorHandler = (
   res: ServerResponse,
 ) => void | Promise<void>;
 
+/** What `withSession` takes besides the store and the handler. */
 export interface WithSessionOptions {
   /** Default: log the error to stderr and answer 500 (or end the connection if too late). */
   onError?: NodeErrorHandler;

@@ -28,9 +28,11 @@ export type { RevocationState, RevocationStore } from './revocation-store.js';
  * in the client while Redis is away.
  */
 export interface RedisRevocationClient {
+  /** Sends one Redis command (`[name, ...args]`) and resolves with its reply. */
   sendCommand(args: readonly string[]): Promise<unknown>;
 }
 
+/** What `redisRevocationStore` takes besides the client. */
 export interface RedisRevocationStoreOptions {
   /**
    * Put before every key (default `'jwe-session:'`): keys are `<prefix>sid:<id>` and

@@ -82,6 +82,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     return this.#s.cookie;
   }
 
+  /** The value under `key`, or undefined: every field may be missing (a first visit has none). */
   get<K extends keyof T & string>(key: K): T[K] | undefined {
     const state = this.#s;
     if (!Object.hasOwn(state.data, key)) return undefined;
@@ -96,6 +97,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     return value as T[K];
   }
 
+  /** Whether the session holds a value under `key`. */
   has(key: keyof T & string): boolean {
     return Object.hasOwn(this.#s.data, key);
   }
@@ -118,6 +120,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     return this;
   }
 
+  /** Removes `key`; true if it was there. Throws `SessionCommittedError` once committed. */
   delete(key: keyof T & string): boolean {
     const state = this.#writable();
     state.touched = true;
@@ -135,6 +138,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     state.exposed = undefined;
   }
 
+  /** The keys the session holds. */
   keys(): (keyof T & string)[] {
     return Object.keys(this.#s.data) as (keyof T & string)[];
   }
