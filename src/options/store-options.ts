@@ -113,7 +113,7 @@ export interface HooksOptions {
 export interface AdvancedOptions {
   /** An app-chosen label bound into every token, e.g. `"shop-admin"`. Default none. */
   readonly purpose?: string;
-  /** Compress (JWE zip DEF) before sealing. Default false; read the README before turning it on. */
+  /** Compress (JWE zip DEF) before sealing. Default false; read docs/security.md (compression) before turning it on. */
   readonly compress?: boolean;
   /**
    * What seals and opens tokens. `'webcrypto'` (default): jose on Web Crypto, on any runtime.

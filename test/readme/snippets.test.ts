@@ -33,7 +33,10 @@ function save(snippet: Snippet): string {
   // JavaScript that runs is checked by running it: JS untyped through a framework's context
   // object (Koa's ctx.state, h3's event.context) is fine JavaScript and poor TypeScript.
   const js = snippet.lang === 'js' || snippet.lang === 'mjs';
-  writeFileSync(file, js && snippet.mode !== 'check' ? `// @ts-nocheck\n${snippet.code}` : snippet.code);
+  writeFileSync(
+    file,
+    js && snippet.mode !== 'check' ? `// @ts-nocheck\n${snippet.code}` : snippet.code,
+  );
   return file;
 }
 
@@ -71,7 +74,11 @@ async function start(snippet: Snippet): Promise<{ url: string; stderr: () => str
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   env.SESSION_KEYS = newKeyEntry('docs');
   delete env.NODE_ENV;
-  const child = spawn(process.execPath, [file], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [file], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.add(child);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
@@ -118,7 +125,9 @@ describe('the code blocks of README.md and docs/', () => {
       skipLibCheck: true,
     });
     const problems = ts.getPreEmitDiagnostics(program).map((d) => {
-      const where = d.file ? `${d.file.fileName.slice(SCRATCH.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+      const where = d.file
+        ? `${d.file.fileName.slice(SCRATCH.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+        : '';
       return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
     expect(problems).toEqual([]);
@@ -155,7 +164,9 @@ describe('the code blocks of README.md and docs/', () => {
       expect(user.jar.size).toBe(0);
       expect((await user.request('/')).body).toBe('visit 1');
 
-      const garbage = await fetch(`${url}/`, { headers: { cookie: 'session=garbage; session.1=%%' } });
+      const garbage = await fetch(`${url}/`, {
+        headers: { cookie: 'session=garbage; session.1=%%' },
+      });
       expect(garbage.status).toBe(200);
       expect(await garbage.text()).toBe('visit 1');
     },
