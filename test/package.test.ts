@@ -80,6 +80,9 @@ describe('package surface', () => {
         "./hono": [
           "honoSession",
         ],
+        "./iron-session": [
+          "migrateIronSession",
+        ],
         "./jar": [
           "sessionFromJar",
         ],
