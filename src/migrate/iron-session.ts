@@ -48,6 +48,9 @@ function loadIronSession(): Promise<{ unsealData: Unseal }> {
  * when there was no old cookie. A cookie iron-session cannot open (expired, forged, another
  * password) copies nothing and is deleted all the same: never an error for the app.
  *
+ * The copied data is iron-session's as it was: a store's `data.schema` checks it from the next
+ * request on, when the session is read from our cookie.
+ *
  * Keep it, and iron-session, until the old `ttl` has passed since the switch.
  */
 export async function migrateIronSession<T, F>(
