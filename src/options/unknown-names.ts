@@ -29,7 +29,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known name closest to `name` (the first of equals, in the list's order). */
-export function nearestName(name: string, known: readonly string[]): string {
+function nearestName(name: string, known: readonly string[]): string {
   let best = known[0] as string;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
