@@ -1,4 +1,4 @@
-import { SessionConfigError } from '../errors.js';
+import { bad } from '../options/checks.js';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
@@ -21,7 +21,7 @@ let nextHeaders: Promise<{ cookies: () => Promise<CookieJar> }> | undefined;
 let nextServer: Promise<{ NextResponse: { next(): Response } }> | undefined;
 
 function needsNext(what: string, error: unknown): never {
-  throw new SessionConfigError(
+  return bad(
     'next',
     `jwe-session/next could not import ${what} (${String((error as Error)?.message ?? error)}): ` +
       'install next in the app, or pass what it provides yourself (see the README, "Next.js")',

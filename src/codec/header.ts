@@ -1,5 +1,6 @@
 import { SessionRejectedError } from '../errors.js';
 import { decodeBase64url, isCanonicalBase64url } from '../util/base64url.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { quoteAscii } from '../util/printable.js';
 import { detached } from './detached.js';
 import { ALG, ENC, parseKid, ZIP } from './token-format.js';
@@ -36,12 +37,10 @@ function reject(detail: string): SessionRejectedError {
 // server decodes and checks a handful of distinct headers, not one per request. Bounded, as
 // the texts come from browsers; only headers that passed are kept.
 const MAX_KNOWN_HEADERS = 64;
-const knownHeaders = [new Map<string, TokenHeader>(), new Map<string, TokenHeader>()] as const;
-
-/** @internal How many header texts are remembered: for the test of the bound. */
-export function rememberedHeaderCount(): number {
-  return knownHeaders[0].size + knownHeaders[1].size;
-}
+const knownHeaders = [
+  new BoundedMemo<string, TokenHeader>(MAX_KNOWN_HEADERS),
+  new BoundedMemo<string, TokenHeader>(MAX_KNOWN_HEADERS),
+] as const;
 
 /**
  * Reads and checks a token's protected header before any cryptography: the allowlist of
@@ -57,7 +56,6 @@ export function readHeader(token: string, allowZip: boolean): ReadToken | Sessio
   if (header === undefined) {
     const read = checkHeader(encoded, allowZip);
     if (read instanceof SessionRejectedError) return read;
-    if (known.size >= MAX_KNOWN_HEADERS) known.clear();
     // A copy: `encoded` is cut from the request's Cookie header, which it would keep alive.
     known.set(detached(encoded), read);
     header = read;

@@ -5,6 +5,7 @@
 // makes a commit synchronous end to end. node:crypto is reached at run time through
 // process.getBuiltinModule, never a static import, so the core still loads on any runtime.
 import { decodeCanonicalBase64url, encodeBase64url } from '../util/base64url.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { detached } from './detached.js';
 import type { TokenSegments } from './header.js';
 import type { ProtectedHeader } from './token-format.js';
@@ -79,9 +80,11 @@ export class NodeEngine {
   // secret is never copied into JavaScript). Weak, so a key the ring drops goes too.
   readonly #keys = new WeakMap<CryptoKey, unknown>();
   // One key seals one header text per window: its base64url, and the same as the AAD bytes.
-  readonly #headers = new Map<string, { readonly text: string; readonly aad: Uint8Array }>();
+  readonly #headers = new BoundedMemo<string, { readonly text: string; readonly aad: Uint8Array }>(
+    MAX_HEADERS,
+  );
   // Header text → AAD bytes, for opening.
-  readonly #openedHeaders = new Map<string, Uint8Array>();
+  readonly #openedHeaders = new BoundedMemo<string, Uint8Array>(MAX_HEADERS);
   // Where each seal's IV is drawn: createCipheriv copies it, and the token's text is made
   // from it before the next seal can draw again.
   readonly #iv = new Uint8Array(IV_BYTES);
@@ -116,7 +119,6 @@ export class NodeEngine {
     if (encoded === undefined) {
       const text = encodeBase64url(encoder.encode(JSON.stringify(header)));
       encoded = { text, aad: encoder.encode(text) };
-      if (this.#headers.size >= MAX_HEADERS) this.#headers.clear();
       this.#headers.set(name, encoded);
     }
     return encoded;
@@ -128,7 +130,6 @@ export class NodeEngine {
     let aad = this.#openedHeaders.get(encodedHeader);
     if (aad === undefined) {
       aad = encoder.encode(encodedHeader);
-      if (this.#openedHeaders.size >= MAX_HEADERS) this.#openedHeaders.clear();
       // A copy: the text is cut from the request's Cookie header, which it would keep alive.
       this.#openedHeaders.set(detached(encodedHeader), aad);
     }

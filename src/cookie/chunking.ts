@@ -1,5 +1,6 @@
 import { serialize } from 'cookie';
 import { SessionRejectedError } from '../errors.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { chunkName, type ResolvedCookie } from './attributes.js';
 import { MAX_CHUNKS } from './limits.js';
 
@@ -116,12 +117,12 @@ export interface ChunkBudget {
 // package once per Max-Age and reused, instead of serialising (and URI-encoding, and checking)
 // every token of every response again. Bounded: near the absolute expiry Max-Age counts down.
 const MAX_REMEMBERED_AGES = 16;
-const attributeTexts = new WeakMap<ResolvedCookie, Map<number | undefined, string>>();
+const attributeTexts = new WeakMap<ResolvedCookie, BoundedMemo<number | undefined, string>>();
 
 function attributeText(cookie: ResolvedCookie, maxAge: number | undefined): string {
   let texts = attributeTexts.get(cookie);
   if (!texts) {
-    texts = new Map();
+    texts = new BoundedMemo(MAX_REMEMBERED_AGES);
     attributeTexts.set(cookie, texts);
   }
   let text = texts.get(maxAge);
@@ -135,7 +136,6 @@ function attributeText(cookie: ResolvedCookie, maxAge: number | undefined): stri
           ? { ...cookie.attributes, maxAge, expires: new Date(0) }
           : { ...cookie.attributes, maxAge };
     text = serialize(cookie.name, '', options).slice(cookie.name.length + 1);
-    if (texts.size >= MAX_REMEMBERED_AGES) texts.clear();
     texts.set(maxAge, text);
   }
   return text;

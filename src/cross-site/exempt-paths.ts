@@ -1,4 +1,4 @@
-import { SessionConfigError } from '../errors.js';
+import { bad } from '../options/checks.js';
 
 // A path both an entry and a request path may consist of: unreserved and sub-delimiter
 // characters, ':' and '@' (RFC 3986 `pchar`), and '/'. Left out on purpose: '%' (a router may
@@ -39,21 +39,20 @@ export function exemptPaths(
   const exact = new Set<string>();
   const prefixes: string[] = [];
   entries.forEach((entry, i) => {
-    const bad = (problem: string): never => {
-      throw new SessionConfigError(setting, `entry ${i + 1} ${problem}`);
-    };
-    if (typeof entry !== 'string') bad('is not a string path');
+    const origin = { setting, position: i + 1 };
+    if (typeof entry !== 'string') bad(origin, 'is not a string path');
     const path = entry as string;
-    if (!path.startsWith('/')) bad(`(${JSON.stringify(path)}) must start with "/"`);
+    if (!path.startsWith('/')) bad(origin, `(${JSON.stringify(path)}) must start with "/"`);
     if (path === '/') {
-      bad('("/") would exempt every path: to turn the check off, set crossSite: false');
+      bad(origin, '("/") would exempt every path: to turn the check off, set crossSite: false');
     }
     if (!PLAIN_ENTRY.test(path)) {
       bad(
+        origin,
         `(${JSON.stringify(path)}) may hold only plain path characters (no %, \\, ;, ?, # or *): end it with "/" to cover the paths under it, or give a function`,
       );
     }
-    if (!isPlain(path)) bad(`(${JSON.stringify(path)}) has a "." or ".." segment or "//"`);
+    if (!isPlain(path)) bad(origin, `(${JSON.stringify(path)}) has a "." or ".." segment or "//"`);
     if (path.endsWith('/')) prefixes.push(path);
     else exact.add(path);
   });

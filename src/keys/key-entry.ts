@@ -1,4 +1,4 @@
-import { SessionConfigError } from '../errors.js';
+import { bad, type SettingEntry } from '../options/checks.js';
 import { decodeBase64url } from '../util/base64url.js';
 import { weakness } from './key-strength.js';
 
@@ -39,20 +39,13 @@ const MIN_PASSPHRASE_DISTINCT = 8;
 const PASSPHRASE_MARKER = 'passphrase:';
 
 /** Where an entry came from, for error messages: never the secret itself. */
-export interface EntryOrigin {
-  readonly setting: string;
-  readonly position: number;
-}
-
-function fail(origin: EntryOrigin, problem: string): never {
-  throw new SessionConfigError(origin.setting, `entry ${origin.position} ${problem}`);
-}
+export type EntryOrigin = SettingEntry;
 
 // `"k1:…"`: what `docker run --env-file` passes for a value written with quotes, which it
 // keeps as they are. Neither an id nor a key can hold a quote, so say what happened.
 function refuseQuotes(text: string, origin: EntryOrigin): void {
   if (/^["']|["']$/.test(text)) {
-    fail(
+    bad(
       origin,
       'is quoted, and the quotes became part of the value (docker run --env-file, for one, keeps them as written). Remove the quotes: no key entry starts or ends with one',
     );
@@ -61,7 +54,7 @@ function refuseQuotes(text: string, origin: EntryOrigin): void {
 
 function checkId(id: string, origin: EntryOrigin): void {
   if (!KEY_ID.test(id)) {
-    fail(
+    bad(
       origin,
       'has an invalid key id: use 1-32 characters from A-Z a-z 0-9 _ - before the first ":"',
     );
@@ -74,13 +67,13 @@ function checkPassphrase(
   origin: EntryOrigin,
 ): Uint8Array<ArrayBuffer> {
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    fail(
+    bad(
       origin,
       `(id "${id}") has a passphrase of ${passphrase.length} characters; at least ${MIN_PASSPHRASE_LENGTH} are required. Generate a key with: npx jwe-session keygen`,
     );
   }
   if (new Set(passphrase).size < MIN_PASSPHRASE_DISTINCT) {
-    fail(
+    bad(
       origin,
       `(id "${id}") has a passphrase with fewer than ${MIN_PASSPHRASE_DISTINCT} distinct characters. Generate a key with: npx jwe-session keygen`,
     );
@@ -88,7 +81,7 @@ function checkPassphrase(
   const codes = Array.from(passphrase, (c) => c.codePointAt(0) as number);
   const weak = weakness(codes, 'passphrase');
   if (weak !== undefined) {
-    fail(
+    bad(
       origin,
       `(id "${id}") has a passphrase that ${weak}; it is not a secret. Generate a key with: npx jwe-session keygen`,
     );
@@ -98,20 +91,20 @@ function checkPassphrase(
 
 function checkKey(id: string, key: Uint8Array, origin: EntryOrigin): Uint8Array<ArrayBuffer> {
   if (key.length !== KEY_BYTES) {
-    fail(
+    bad(
       origin,
       `(id "${id}") has a ${key.length}-byte key; keys must be exactly ${KEY_BYTES} random bytes (a passphrase is written passphrase:<text>). Generate a key with: npx jwe-session keygen`,
     );
   }
   if (key.every((b) => b === key[0])) {
-    fail(
+    bad(
       origin,
       `(id "${id}") has a key whose bytes are all the same; it is not random. Generate a key with: npx jwe-session keygen`,
     );
   }
   const weak = weakness(key, 'key');
   if (weak !== undefined) {
-    fail(
+    bad(
       origin,
       `(id "${id}") has a key that ${weak}; it is not random. Generate a key with: npx jwe-session keygen`,
     );
@@ -121,14 +114,11 @@ function checkKey(id: string, key: Uint8Array, origin: EntryOrigin): Uint8Array<
 
 /** Parses one `id:secret` text entry. Throws SessionConfigError naming the setting and position. */
 export function parseKeyEntry(entry: string, origin: EntryOrigin): ParsedKey {
-  if (entry === '') fail(origin, 'is empty: remove the extra comma');
+  if (entry === '') bad(origin, 'is empty: remove the extra comma');
   if (/^["']/.test(entry)) refuseQuotes(entry, origin);
   const colon = entry.indexOf(':');
   if (colon < 0) {
-    fail(
-      origin,
-      'has no key id: write it as <id>:<key>, e.g. the output of npx jwe-session keygen',
-    );
+    bad(origin, 'has no key id: write it as <id>:<key>, e.g. the output of npx jwe-session keygen');
   }
   const id = entry.slice(0, colon);
   checkId(id, origin);
@@ -152,13 +142,13 @@ function parseSecretText(id: string, text: string, origin: EntryOrigin): ParsedK
   const key = decodeBase64url(rest);
   if (!key && BASE64URL_TEXT.test(rest) && rest.length !== KEY_CHARS) {
     // Too short or long to be any whole number of bytes (`k1:short`): the length is the problem.
-    fail(
+    bad(
       origin,
       `(id "${id}") has a key of ${rest.length} characters; a key is exactly ${KEY_CHARS} base64url characters (${KEY_BYTES} random bytes), and a passphrase is written passphrase:<text>. Generate a key with: npx jwe-session keygen`,
     );
   }
   if (!key) {
-    fail(
+    bad(
       origin,
       `(id "${id}") is not a base64url key; write <id>:<43 base64url characters>, or <id>:passphrase:<at least ${MIN_PASSPHRASE_LENGTH} characters>`,
     );
@@ -168,14 +158,14 @@ function parseSecretText(id: string, text: string, origin: EntryOrigin): ParsedK
 
 /** Validates a key given in code. */
 export function parseKeySpec(spec: KeySpec, origin: EntryOrigin): ParsedKey {
-  if (typeof spec !== 'object' || spec === null) fail(origin, 'must be { id, secret }');
-  if (typeof spec.id !== 'string') fail(origin, 'has no string id');
+  if (typeof spec !== 'object' || spec === null) bad(origin, 'must be { id, secret }');
+  if (typeof spec.id !== 'string') bad(origin, 'has no string id');
   checkId(spec.id, origin);
   if (typeof spec.secret === 'string') return parseSecretText(spec.id, spec.secret, origin);
   if (spec.secret instanceof Uint8Array) {
     return { id: spec.id, kind: 'key', material: checkKey(spec.id, spec.secret, origin) };
   }
-  fail(
+  bad(
     origin,
     `(id "${spec.id}") must have a Uint8Array key or a key text (base64url, or passphrase:…) as secret`,
   );

@@ -1,8 +1,19 @@
 import { SessionConfigError } from '../errors.js';
 import { valueShown } from '../util/printable.js';
 
-export function bad(setting: string, message: string): never {
-  throw new SessionConfigError(setting, message);
+/** An entry of a list setting (a key in `keys`, a path in `exemptPaths`): its position from 1. */
+export interface SettingEntry {
+  readonly setting: string;
+  readonly position: number;
+}
+
+/**
+ * The one way a setting (or one entry of a list setting) is refused: a SessionConfigError
+ * naming it, the message saying how to fix it.
+ */
+export function bad(where: string | SettingEntry, message: string): never {
+  if (typeof where === 'string') throw new SessionConfigError(where, message);
+  throw new SessionConfigError(where.setting, `entry ${where.position} ${message}`);
 }
 
 /** A whole number from `min` to `max`, or `fallback` when left out. */

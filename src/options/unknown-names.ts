@@ -1,5 +1,5 @@
-import { SessionConfigError } from '../errors.js';
 import { nameShown, quote } from '../util/printable.js';
+import { bad } from './checks.js';
 
 /**
  * The members one options object takes, and what a familiar name from elsewhere (another
@@ -29,7 +29,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known name closest to `name` (the first of equals, in the list's order). */
-export function nearestName(name: string, known: readonly string[]): string {
+function nearestName(name: string, known: readonly string[]): string {
   let best = known[0] as string;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
@@ -59,9 +59,9 @@ export function refuseUnknown(
     const setting = `${prefix}${nameShown(name)}${suffix}`;
     const familiar = group.familiar.get(name);
     if (typeof familiar === 'object') {
-      throw new SessionConfigError(setting, `is not an option: ${familiar.hint}`);
+      bad(setting, `is not an option: ${familiar.hint}`);
     }
-    throw new SessionConfigError(
+    bad(
       setting,
       `is not an option: did you mean ${quote(familiar ?? nearestName(name, group.known))}? The options are ${group.known.join(', ')}`,
     );

@@ -1,69 +1,19 @@
-import { debug } from '../debug.js';
-import { SessionConfigError } from '../errors.js';
+import { OutageEvents, within } from './outage-events.js';
 import { encodeId, epochSeconds, ttlSeconds } from './revocation-input.js';
+import {
+  type RevocationCheckOptions,
+  type RevocationResult,
+  revocationSettings,
+} from './revocation-options.js';
 import type { RevocationState, RevocationStore } from './revocation-store.js';
+import { attempt, bounded, isState, nameOf } from './store-answer.js';
 
-/**
- * - `valid`: no revocation applies (as of at most `recheckInterval` ago).
- * - `revoked`: the session id was revoked, or its subject's sessions created before it.
- * - `unavailable`: the store did not answer in time (or failed), and nothing this process
- *   knows says the session is revoked.
- */
-export type Verdict = 'valid' | 'revoked' | 'unavailable';
-
-/** A verdict and what to do with it, `onUnavailable` applied, so every caller decides alike. */
-export interface RevocationResult {
-  readonly verdict: Verdict;
-  /**
-   * Whether to use the session for this request. When false for `unavailable`, treat the
-   * request as signed out but keep the cookie: the session comes back with the store.
-   */
-  readonly accept: boolean;
-}
-
-/** Reported (rate-limited) when the store could not answer: for logs and alerts. */
-export interface RevocationUnavailableEvent {
-  readonly type: 'revocation-unavailable';
-  /**
-   * `'timeout'`, `'invalid-answer'` (the store answered something that is not a
-   * `RevocationState`), or the error's `code` or class name (`ECONNREFUSED`,
-   * `ClientOfflineError`). Never its message, which could hold a host name or a key.
-   */
-  readonly error: string;
-  /** Unavailable verdicts since the previous event that were not reported one by one. */
-  readonly suppressed: number;
-}
-
-export interface RevocationCheckOptions {
-  /**
-   * Milliseconds an answer from the store is trusted before the store is asked again
-   * (default 1000; 0 asks on every request). A revocation made in another process takes
-   * effect here within this time; one made through this `RevocationCheck`, at once.
-   */
-  readonly recheckInterval?: number;
-  /**
-   * Milliseconds a request waits at most for the store (default 150). Past it the verdict is
-   * `unavailable`; a late answer still updates the cache for later requests.
-   */
-  readonly timeout?: number;
-  /**
-   * What `accept` is when the verdict is `unavailable` (default `'refuse'`):
-   * - `'refuse'`: the request is treated as signed out (fail closed: a revoked session must
-   *   not come back because the store is down). The cookie is kept.
-   * - `'allow'`: the session is used, unless this process already knows it was revoked
-   *   (known revocations always give `revoked`).
-   */
-  readonly onUnavailable?: 'refuse' | 'allow';
-  /** The most session ids, and the most subjects, whose answers are cached (default 10,000 each). */
-  readonly maxEntries?: number;
-  /** The clock, in epoch milliseconds (default `Date.now`); tests move it by hand. */
-  readonly now?: () => number;
-  /**
-   * Told when the store was unavailable, at most once per `recheckInterval` (and at most
-   * once a second). A hook that throws or rejects never fails a request.
-   */
-  readonly onEvent?: (event: RevocationUnavailableEvent) => unknown;
-}
+export type {
+  RevocationCheckOptions,
+  RevocationResult,
+  RevocationUnavailableEvent,
+  Verdict,
+} from './revocation-options.js';
 
 interface SessionEntry {
   readonly revoked: boolean;
@@ -106,51 +56,25 @@ export class RevocationCheck {
   readonly #unavailable: RevocationResult;
   readonly #maxEntries: number;
   readonly #now: () => number;
-  readonly #onEvent: ((event: RevocationUnavailableEvent) => unknown) | undefined;
-  /** How long an outage silences the store and events: `recheckInterval`, at least a second. */
   readonly #quiet: number;
+  readonly #outageEvents: OutageEvents;
   readonly #sessions = new Map<string, SessionEntry>();
   readonly #subjects = new Map<string, SubjectEntry>();
   readonly #inFlight = new Map<string, Promise<Outcome>>();
   /** Set by a failed lookup (`since`, ms), cleared by an answer in time. */
   #outage: { since: number; probing: boolean; error: string } | undefined;
-  #lastEvent: number | undefined;
-  #suppressed = 0;
 
   constructor(store: RevocationStore, options: RevocationCheckOptions = {}) {
-    const {
-      recheckInterval = 1000,
-      timeout = 150,
-      onUnavailable = 'refuse',
-      maxEntries = 10_000,
-      now = Date.now,
-      onEvent,
-    } = options;
-    for (const method of ['revokeSession', 'revokeSubject', 'check'] as const) {
-      if (typeof store?.[method] !== 'function') {
-        throw new SessionConfigError('store', `must be a RevocationStore (no ${method} method)`);
-      }
-    }
-    milliseconds('recheckInterval', recheckInterval, 0);
-    milliseconds('timeout', timeout, 1);
-    if (onUnavailable !== 'refuse' && onUnavailable !== 'allow') {
-      throw new SessionConfigError('onUnavailable', "must be 'refuse' or 'allow'");
-    }
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new SessionConfigError('maxEntries', 'must be a whole number from 1');
-    }
-    if (typeof now !== 'function') throw new SessionConfigError('now', 'must be a function');
-    if (onEvent !== undefined && typeof onEvent !== 'function') {
-      throw new SessionConfigError('onEvent', 'must be a function (or left out)');
-    }
+    const settings = revocationSettings(store, options);
     this.#store = store;
-    this.#interval = recheckInterval;
-    this.#timeout = timeout;
-    this.#unavailable = UNAVAILABLE[onUnavailable];
-    this.#maxEntries = maxEntries;
-    this.#now = now;
-    this.#onEvent = onEvent;
-    this.#quiet = Math.max(recheckInterval, 1000);
+    this.#interval = settings.recheckInterval;
+    this.#timeout = settings.timeout;
+    this.#unavailable = UNAVAILABLE[settings.onUnavailable];
+    this.#maxEntries = settings.maxEntries;
+    this.#now = settings.now;
+    // An outage silences the store and its events for recheckInterval, at least a second.
+    this.#quiet = Math.max(settings.recheckInterval, 1000);
+    this.#outageEvents = new OutageEvents(settings.onEvent, settings.now, this.#quiet);
   }
 
   /**
@@ -222,7 +146,7 @@ export class RevocationCheck {
     ttlSeconds(ttl);
     const known = this.#sessions.get(sessionId);
     this.#remember(this.#sessions, sessionId, { revoked: true, at: known?.at ?? -Infinity });
-    await this.#bounded('revokeSession', () => this.#store.revokeSession(sessionId, ttl));
+    await bounded('revokeSession', this.#timeout, () => this.#store.revokeSession(sessionId, ttl));
   }
 
   /**
@@ -240,7 +164,9 @@ export class RevocationCheck {
       before: later(before, known?.before),
       at: known?.at ?? -Infinity,
     });
-    await this.#bounded('revokeSubject', () => this.#store.revokeSubject(subject, before, ttl));
+    await bounded('revokeSubject', this.#timeout, () =>
+      this.#store.revokeSubject(subject, before, ttl),
+    );
   }
 
   #fresh(entry: { readonly at: number } | undefined, now: number): boolean {
@@ -298,36 +224,8 @@ export class RevocationCheck {
   }
 
   #refused(error: string): RevocationResult {
-    const now = this.#now();
-    const last = this.#lastEvent;
-    if (last === undefined || !within(last, now, this.#quiet)) {
-      const event: RevocationUnavailableEvent = {
-        type: 'revocation-unavailable',
-        error,
-        suppressed: this.#suppressed,
-      };
-      this.#lastEvent = now;
-      this.#suppressed = 0;
-      notify(this.#onEvent, event);
-    } else {
-      this.#suppressed++;
-    }
+    this.#outageEvents.report(error);
     return this.#unavailable;
-  }
-
-  async #bounded(operation: string, write: () => Promise<void>): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const message = `the revocation store did not answer ${operation} within ${this.#timeout} ms; it may still apply it`;
-        reject(new DOMException(message, 'TimeoutError'));
-      }, this.#timeout);
-    });
-    try {
-      await Promise.race([attempt(write), late]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
 
@@ -342,67 +240,6 @@ function revoked(
   return typeof createdAt !== 'number' || !Number.isFinite(createdAt) || createdAt < subjectBefore;
 }
 
-/** Whether `now` is less than `span` ms after `since`; a clock that went back ends the span. */
-function within(since: number, now: number, span: number): boolean {
-  return since <= now && now - since < span;
-}
-
 function later(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined ? b : b === undefined ? a : Math.max(a, b);
-}
-
-function milliseconds(setting: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new SessionConfigError(setting, `must be a number of milliseconds from ${min}`);
-  }
-}
-
-/** A store call that throws synchronously (not async) rejects like one that fails later. */
-function attempt<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return Promise.resolve(call());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-function isState(value: unknown): value is RevocationState {
-  if (typeof value !== 'object' || value === null) return false;
-  const { sessionRevoked, subjectRevokedBefore } = value as Record<string, unknown>;
-  return (
-    typeof sessionRevoked === 'boolean' &&
-    (subjectRevokedBefore === undefined ||
-      (typeof subjectRevokedBefore === 'number' && Number.isFinite(subjectRevokedBefore)))
-  );
-}
-
-/**
- * An error's `code` or class name, never its message. node-redis errors leave `name` as
- * "Error", so the constructor's name is read too (minified builds may shorten it).
- */
-function nameOf(error: unknown): string {
-  const word = (value: unknown): value is string =>
-    typeof value === 'string' && /^[\w.-]{1,64}$/.test(value) && value !== 'Error';
-  if (typeof error === 'object' && error !== null) {
-    const { code, name } = error as { code?: unknown; name?: unknown };
-    if (word(code)) return code;
-    if (word(name)) return name;
-    const constructorName = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    if (word(constructorName)) return constructorName;
-  }
-  return 'Error';
-}
-
-// A logging hook that throws must not turn an outage answer into a failed request.
-function notify(
-  hook: ((event: RevocationUnavailableEvent) => unknown) | undefined,
-  event: RevocationUnavailableEvent,
-): void {
-  if (hook === undefined) return;
-  try {
-    const result = hook(event);
-    if (result instanceof Promise) result.catch(() => debug('onEvent hook failed'));
-  } catch {
-    debug('onEvent hook failed');
-  }
 }

@@ -8,7 +8,7 @@ import { type Commit, commitOf, NO_COOKIES } from './commit.js';
 import type { CommitPlan, SealPlan } from './commit-plan.js';
 import { notifyEvent } from './hooks.js';
 import { cookieInfo } from './loaded-state.js';
-import type { SessionState } from './state.js';
+import { type Phase, type SessionState, unlockCommit } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
@@ -107,4 +107,36 @@ export function writeSealed(
   state.keyId = keyId;
   state.cookie = cookieInfo(config, keyId, next.exp, written.bytes, written.names.length);
   return commit;
+}
+
+/**
+ * A sealed commit written and recorded on the state (every later commit answers with it); if
+ * writing throws, the commit is undone and the error goes on.
+ */
+export function recordSealed(
+  config: StoreConfig,
+  ring: KeyRing,
+  state: SessionState,
+  plan: SealPlan,
+  token: string,
+  write: CookieWriter | undefined,
+  prior: Phase,
+): Commit {
+  try {
+    state.commit = writeSealed(config, ring, state, plan, token, write);
+    return state.commit;
+  } catch (error) {
+    return undoCommit(state, prior, plan, error);
+  }
+}
+
+/** A failed commit records nothing: the session is unlocked and the error goes on. */
+export function undoCommit(
+  state: SessionState,
+  prior: Phase,
+  plan: SealPlan,
+  error: unknown,
+): never {
+  unlockCommit(state, prior, plan.dataJson, plan.flashJson);
+  throw error;
 }

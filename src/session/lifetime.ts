@@ -1,6 +1,6 @@
 import { type LifetimeClaims, lifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims } from '../codec/token-format.js';
-import { SessionConfigError } from '../errors.js';
+import { bad } from '../options/checks.js';
 import { SESSION_LIFETIME } from '../options/known-names.js';
 import type { SessionLifetime, SessionLifetimeOptions } from '../options/store-options.js';
 import { refuseUnknown } from '../options/unknown-names.js';
@@ -10,17 +10,21 @@ export type { SessionLifetime, SessionLifetimeOptions } from '../options/store-o
 
 const MIN_SECONDS = 60;
 
-function refuse(setting: string, message: string): never {
-  throw new SessionConfigError(`session.options({ ${setting} })`, message);
+/** How the app wrote a setting of `session.options()`, for its error. */
+function optionOfSession(setting: string): string {
+  return `session.options({ ${setting} })`;
 }
 
 function seconds(setting: string, value: unknown, limit: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_SECONDS) {
-    refuse(setting, `${valueShown(value)} is invalid: use whole seconds from ${MIN_SECONDS}`);
+    bad(
+      optionOfSession(setting),
+      `${valueShown(value)} is invalid: use whole seconds from ${MIN_SECONDS}`,
+    );
   }
   if (value > limit) {
-    refuse(
-      setting,
+    bad(
+      optionOfSession(setting),
       `${value} is longer than the store's ${setting} (${limit}): a session can shorten its ` +
         'lifetimes, never extend them; raise the store option instead',
     );
@@ -38,7 +42,10 @@ export function chooseLifetime(
   options: SessionLifetimeOptions,
 ): LifetimeClaims {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    refuse('…', 'session.options() takes an object of persistent, idleTimeout, absoluteTimeout');
+    bad(
+      optionOfSession('…'),
+      'session.options() takes an object of persistent, idleTimeout, absoluteTimeout',
+    );
   }
   // A typo would keep the store's lifetime: `{ persistant: false }` on a "remember me"
   // unchecked path would leave the cookie persistent.
@@ -47,11 +54,11 @@ export function chooseLifetime(
   let { idl, abs, per } = current;
   if (persistent !== undefined) {
     if (typeof persistent !== 'boolean') {
-      refuse('persistent', `${valueShown(persistent)} is invalid: use true or false`);
+      bad(optionOfSession('persistent'), `${valueShown(persistent)} is invalid: use true or false`);
     }
     if (persistent && !store.persistent) {
-      refuse(
-        'persistent',
+      bad(
+        optionOfSession('persistent'),
         "true outlives the store's browser-session cookie (cookie.persistent: false): a " +
           'session can shorten its lifetimes, never extend them',
       );

@@ -54,7 +54,7 @@ export interface Committer {
 }
 
 /** The one failure marker: why a failed request's session refuses changes. */
-export const FAILED = 'the request failed, so the session was not saved and cannot be changed';
+const FAILED = 'the request failed, so the session was not saved and cannot be changed';
 
 export class Handle<T, F> implements RequestHandle<T, F> {
   readonly session: Session<T, F>;

@@ -6,7 +6,13 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData } from '../types.js';
 import type { Commit } from './commit.js';
 import { planCommit } from './commit-plan.js';
-import { type CookieWriter, tooLarge, writeSealed, writeUnsealed } from './commit-write.js';
+import {
+  type CookieWriter,
+  recordSealed,
+  tooLarge,
+  undoCommit,
+  writeUnsealed,
+} from './commit-write.js';
 import { loadedState } from './loaded-state.js';
 import { type Opening, openToken } from './open-token.js';
 import { PORT, type SessionPort } from './port.js';
@@ -21,7 +27,7 @@ import {
 import { SealedValues } from './sealed-values.js';
 import { commitOf, type Session } from './session.js';
 import type { SessionStore } from './session-store.js';
-import { lockCommit, type SessionState, unlockCommit } from './state.js';
+import { lockCommit, type SessionState } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
 /**
@@ -119,28 +125,18 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
       lockCommit(state, prior);
       return state.commit;
     }
-    const unlock = (error: unknown): never => {
-      unlockCommit(state, prior, plan.dataJson, plan.flashJson);
-      throw error;
-    };
-    const finish = (token: string): Commit => {
-      try {
-        state.commit = writeSealed(config, ring, state, plan, token, write);
-      } catch (error) {
-        unlock(error);
-      }
-      return state.commit as Commit;
-    };
     const sealed = seal(config.codec, ring, plan.next, plan);
-    if (typeof sealed === 'string') {
-      // A synchronous engine: the commit is done in this tick, with no promise for the
-      // adapters to wait on (the Node adapter then holds no response call).
-      lockCommit(state, prior);
-      return finish(sealed);
-    }
-    const pending = sealed.then(finish, unlock);
-    state.commit = pending;
     lockCommit(state, prior);
+    // A synchronous engine: the commit is done in this tick, with no promise for the adapters
+    // to wait on (the Node adapter then holds no response call), and no closure made for it.
+    if (typeof sealed === 'string') {
+      return recordSealed(config, ring, state, plan, sealed, write, prior);
+    }
+    const pending = sealed.then(
+      (token) => recordSealed(config, ring, state, plan, token, write, prior),
+      (error: unknown) => undoCommit(state, prior, plan, error),
+    );
+    state.commit = pending;
     return pending;
   }
 }

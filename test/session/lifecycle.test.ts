@@ -2,7 +2,6 @@ import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
 import { SessionCommittedError } from '../../src/errors.js';
 import { portOf } from '../../src/session/port.js';
-import { FAILED } from '../../src/session/request-handle.js';
 import type { Jar } from '../helpers/browser-jar.js';
 import { Clock } from '../helpers/clock.js';
 import { makeStore, thrown, visit } from '../helpers/store.js';
@@ -138,7 +137,9 @@ describe('after the headers are out', () => {
     handle.fail(); // idempotent: the first failure stands
     const error = thrown(() => session.set('a', 1)) as SessionCommittedError;
     expect(error.code).toBe('ERR_SESSION_COMMITTED');
-    expect(error.message).toBe(FAILED);
+    expect(error.message).toBe(
+      'the request failed, so the session was not saved and cannot be changed',
+    );
     expect(thrown(() => (session.get('cart') as { items: number[] }).items.push(2))).toBeInstanceOf(
       TypeError,
     );
