@@ -129,6 +129,14 @@ function reach() {
       : [],
     reachNodeCrypto: reachNodeCrypto() !== undefined,
     auto: choice,
+    // What a store made with no engine set runs on: `store.engine`.
+    storeDefault: (() => {
+      try {
+        return createSessionStore({ keys: K1, testing: { env: {} } }).engine;
+      } catch (e) {
+        return `threw ${e?.name}`;
+      }
+    })(),
   };
 }
 

@@ -42,6 +42,7 @@ interface Report {
     members: string[];
     reachNodeCrypto: boolean;
     auto: string;
+    storeDefault: string;
   };
   knownAnswers?: {
     name: string;
@@ -154,6 +155,14 @@ const WORKERD_MISSING = !WORKERD
     : undefined;
 
 describe('the reference run, on this Node', () => {
+  it("picks node:crypto for 'auto', and a store with no engine set runs on it", () => {
+    expect(reference.cryptokey.reach).toMatchObject({
+      runtime: 'node',
+      auto: 'node',
+      storeDefault: 'node',
+    });
+  });
+
   it('matches the GCM specification’s test cases 13, 14 and 16', () => {
     const spec = Object.fromEntries(
       (reference.cryptokey.knownAnswers ?? []).map((row) => [row.name, `${row.ct}.${row.tag}`]),
@@ -247,6 +256,7 @@ for (const target of targets) {
         nodeCrypto: 'object',
         reachNodeCrypto: true,
         auto: target.auto,
+        storeDefault: target.auto,
       });
       expect(report().keyPaths).toEqual(reference.cryptokey.keyPaths);
     });
@@ -298,6 +308,7 @@ if (!missingRuntime('workerd', WORKERD_MISSING)) {
         nodeCrypto: 'object',
         reachNodeCrypto: true,
         auto: 'webcrypto',
+        storeDefault: 'webcrypto',
       });
     });
 
@@ -350,6 +361,7 @@ if (!missingRuntime('workerd', WORKERD_MISSING)) {
         globalProcess: 'undefined',
         reachNodeCrypto: false,
         auto: 'webcrypto',
+        storeDefault: 'webcrypto',
       });
       expect(probed.cryptokey.knownAnswers).toBeUndefined();
     });
