@@ -19,13 +19,14 @@ export default defineConfig({
         },
       },
       {
-        // The attack suite and the fuzz smoke run again on `engine: 'node'` (see
+        // The default project runs on the default engine, 'auto': node:crypto on Node. The
+        // attack suite and the fuzz smoke run again on `engine: 'webcrypto'` (see
         // test/security/support.ts): every guard must hold on both engines.
         extends: true,
         test: {
-          name: 'node-engine',
+          name: 'webcrypto-engine',
           include: ['test/security/**/*.test.ts'],
-          env: { JWE_TEST_ENGINE: 'node' },
+          env: { JWE_TEST_ENGINE: 'webcrypto' },
         },
       },
     ],

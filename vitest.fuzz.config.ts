@@ -11,10 +11,11 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'default' } },
       {
-        // The same properties on `engine: 'node'` (test/security/support.ts reads
-        // JWE_TEST_ENGINE): both engines must refuse every mutation.
+        // The same properties on `engine: 'webcrypto'` (the default, 'auto', is node:crypto on
+        // Node; test/security/support.ts reads JWE_TEST_ENGINE): both engines must refuse
+        // every mutation.
         extends: true,
-        test: { name: 'node-engine', env: { JWE_TEST_ENGINE: 'node' } },
+        test: { name: 'webcrypto-engine', env: { JWE_TEST_ENGINE: 'webcrypto' } },
       },
     ],
   },

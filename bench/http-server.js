@@ -1,5 +1,5 @@
 // The small app of the HTTP benchmarks, in one of four versions, as its own process (so its RSS
-// is its own): `node bench/http-server.js <bare|jwe|jwe-node|…|node-floor>`. Started by bench/http.js and
+// is its own): `node bench/http-server.js <bare|jwe|jwe-node|jwe-web|…|node-floor>`. Started by bench/http.js and
 // bench/load.js with fork(); it reports its port, and its memory on request, over IPC.
 //
 //   GET /read    the session is loaded and read, not changed: no Set-Cookie
@@ -61,9 +61,15 @@ const apps = {
     });
   },
 
-  // The same on engine: 'node' (synchronous node:crypto; the commit needs no response hold).
+  // The same on engine: 'node' (synchronous node:crypto; the commit needs no response hold):
+  // what the default, 'auto', picks on Node.
   'jwe-node'() {
     return apps.jwe(undefined, 'node');
+  },
+
+  // The same on engine: 'webcrypto' (jose; the default before 'auto').
+  'jwe-web'() {
+    return apps.jwe(undefined, 'webcrypto');
   },
 
   // The same with the token cache off: every read pays a full decryption.

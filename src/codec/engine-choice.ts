@@ -35,12 +35,12 @@ const AUTO_NODE: ReadonlySet<RuntimeName> = new Set<RuntimeName>(['node', 'bun',
 const WEB_CRYPTO: ChosenEngine = { name: 'webcrypto', engine: undefined };
 
 const NO_NODE_CRYPTO =
-  "'node' needs node:crypto through process.getBuiltinModule (Node 20.16 or later); this runtime has none: leave engine unset (Web Crypto)";
+  "'node' needs node:crypto through process.getBuiltinModule (Node 20.16 or later); this runtime has none: use 'auto' (the default) or 'webcrypto'";
 // workerd has node:crypto (nodejs_compat, the default from compatibility date 2026-08-04) but
-// makes no usable KeyObject of a CryptoKey ("Failed to get raw secret key data"), so every
-// seal would throw: refused when the store is made instead.
+// its AES-GCM differs from Node's where it matters (setAuthTag takes a truncated tag), and no
+// store there was checked on it: refused when the store is made.
 const WORKERD_NODE_CRYPTO =
-  "'node' does not work on workerd: its node:crypto cannot use Web Crypto keys, so every seal would fail. Leave engine unset (Web Crypto)";
+  "'node' is not supported on workerd: its node:crypto is not Node's (it accepts truncated GCM tags). Use 'auto' (the default) or 'webcrypto'";
 
 /**
  * The runtime, told apart by what each sets and the others do not copy: Bun, Deno and workerd
@@ -70,8 +70,8 @@ export function chooseEngine(
   const nodeCrypto = reachNodeCrypto(scope.process ?? {});
   if (nodeCrypto === undefined) {
     if (choice === 'auto') return WEB_CRYPTO;
-    throw new SessionConfigError('engine', NO_NODE_CRYPTO);
+    throw new SessionConfigError('advanced.engine', NO_NODE_CRYPTO);
   }
-  if (runtime === 'workerd') throw new SessionConfigError('engine', WORKERD_NODE_CRYPTO);
+  if (runtime === 'workerd') throw new SessionConfigError('advanced.engine', WORKERD_NODE_CRYPTO);
   return { name: 'node', engine: new NodeEngine(nodeCrypto) };
 }

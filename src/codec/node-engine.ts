@@ -4,6 +4,7 @@
 // node:crypto equivalent in job scheduling and webidl glue; this engine skips that glue and
 // makes a commit synchronous end to end. node:crypto is reached at run time through
 // process.getBuiltinModule, never a static import, so the core still loads on any runtime.
+import type { KeyRing, WindowKeyInput } from '../keys/key-ring.js';
 import { decodeCanonicalBase64url, encodeBase64url } from '../util/base64url.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
 import { detached } from './detached.js';
@@ -29,9 +30,20 @@ interface NodeCrypto {
   createCipheriv(alg: string, key: unknown, iv: Uint8Array, options: object): Cipher;
   randomFillSync(buffer: Uint8Array): Uint8Array;
   createDecipheriv(alg: string, key: unknown, iv: Uint8Array, options: object): Cipher;
-  KeyObject: { from(key: CryptoKey): unknown };
+  hkdfSync(
+    digest: 'sha256',
+    secret: Uint8Array,
+    salt: Uint8Array,
+    info: Uint8Array,
+    length: number,
+  ): ArrayBuffer;
+  createSecretKey(key: Uint8Array): EngineKey;
 }
 
+/** A window key as node:crypto holds it (a secret KeyObject). */
+export type EngineKey = object;
+
+const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const CIPHER = 'aes-256-gcm';
@@ -57,7 +69,8 @@ export function reachNodeCrypto(
     return typeof found?.createCipheriv === 'function' &&
       typeof found.createDecipheriv === 'function' &&
       typeof found.randomFillSync === 'function' &&
-      typeof found.KeyObject?.from === 'function'
+      typeof found.hkdfSync === 'function' &&
+      typeof found.createSecretKey === 'function'
       ? (found as NodeCrypto)
       : undefined;
   } catch {
@@ -73,12 +86,10 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** AES-256-GCM on node:crypto, over the window keys the key ring derives with Web Crypto. */
+/** AES-256-GCM on node:crypto, over window keys derived as the key ring derives them. */
 export class NodeEngine {
   readonly #crypto: NodeCrypto;
-  // The ring's window CryptoKeys, as node KeyObjects (works for non-extractable keys: the
-  // secret is never copied into JavaScript). Weak, so a key the ring drops goes too.
-  readonly #keys = new WeakMap<CryptoKey, unknown>();
+  readonly #derive: (input: WindowKeyInput) => EngineKey;
   // One key seals one header text per window: its base64url, and the same as the AAD bytes.
   readonly #headers = new BoundedMemo<string, { readonly text: string; readonly aad: Uint8Array }>(
     MAX_HEADERS,
@@ -91,15 +102,18 @@ export class NodeEngine {
 
   constructor(nodeCrypto: NodeCrypto) {
     this.#crypto = nodeCrypto;
+    // HKDF-SHA-256 here and now, with the salt and info the ring's Web Crypto derivation uses,
+    // so both engines hold the same key. Not KeyObject.from(the ring's CryptoKey): that is
+    // deprecated for a non-extractable key (DEP0204, a warning from Node 24, later an error).
+    this.#derive = ({ secret, salt, info }) =>
+      nodeCrypto.createSecretKey(
+        new Uint8Array(nodeCrypto.hkdfSync('sha256', secret, salt, info, KEY_BYTES)),
+      );
   }
 
-  #keyObject(key: CryptoKey): unknown {
-    let object = this.#keys.get(key);
-    if (object === undefined) {
-      object = this.#crypto.KeyObject.from(key);
-      this.#keys.set(key, object);
-    }
-    return object;
+  /** The AES key of one key id and window of `ring`, synchronously (cached by the ring). */
+  keyOf(ring: KeyRing, id: string, window: number): EngineKey {
+    return ring.engineWindowKey(id, window, this.#derive);
   }
 
   // A fresh IV from the CSPRNG for every seal, never a pool: a VM snapshot or restore
@@ -137,10 +151,10 @@ export class NodeEngine {
   }
 
   /** A compact JWE of `plaintext`, byte-for-byte the format jose's CompactEncrypt writes. */
-  seal(key: CryptoKey, header: ProtectedHeader, plaintext: string): string {
+  seal(key: EngineKey, header: ProtectedHeader, plaintext: string): string {
     const encodedHeader = this.#encodedHeader(header);
     const iv = this.#nextIv();
-    const cipher = this.#crypto.createCipheriv(CIPHER, this.#keyObject(key), iv, GCM);
+    const cipher = this.#crypto.createCipheriv(CIPHER, key, iv, GCM);
     cipher.setAAD(encodedHeader.aad);
     const ciphertext = cipher.update(plaintext, 'utf8', 'base64url') + cipher.final('base64url');
     const tag = cipher.getAuthTag().toString('base64url');
@@ -153,7 +167,7 @@ export class NodeEngine {
    * base64url leniently, so that check is what keeps one token from having many spellings),
    * or undefined for any failure: one answer for every way a token can be wrong, as with jose.
    */
-  open(key: CryptoKey, segments: TokenSegments): string | undefined {
+  open(key: EngineKey, segments: TokenSegments): string | undefined {
     const [encodedHeader, encryptedKey, ivText, ciphertextText, tagText] = segments;
     if (encryptedKey !== '') return undefined;
     // Checked canonical by readHeader already: decoded without a second check.
@@ -161,7 +175,7 @@ export class NodeEngine {
     const tag = decodeCanonicalBase64url(tagText);
     if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return undefined;
     try {
-      const decipher = this.#crypto.createDecipheriv(CIPHER, this.#keyObject(key), iv, GCM);
+      const decipher = this.#crypto.createDecipheriv(CIPHER, key, iv, GCM);
       decipher.setAAD(this.#aadOf(encodedHeader));
       decipher.setAuthTag(tag);
       const plaintext = concat(decipher.update(ciphertextText, 'base64url'), decipher.final());

@@ -16,9 +16,8 @@ const encoder = new TextEncoder();
  * Seals claims and data into a compact JWE: `dir` + `A256GCM` under the sealing key's AES key
  * for the current window, with `kid` = `<key id>.<window>`.
  *
- * With the node:crypto engine and the window key already derived, the token comes back at
- * once (no promise), so a commit can finish in the same tick. Compressed tokens always go
- * through jose, which does the DEFLATE.
+ * With the node:crypto engine the token comes back at once (no promise), so a commit can
+ * finish in the same tick. Compressed tokens always go through jose, which does the DEFLATE.
  */
 export function seal(
   config: CodecConfig,
@@ -30,15 +29,14 @@ export function seal(
   const keyId = ring.primaryId;
   const header = protectedHeaderOf(keyId, window, config.compress);
   const plaintext = plaintextOf(claims, body);
-  const key = ring.derivedWindowKey(keyId, window);
-  if (key !== undefined && config.engine !== undefined && !config.compress) {
-    return config.engine.seal(key, header, plaintext);
+  const { engine } = config;
+  if (engine !== undefined && !config.compress) {
+    return engine.seal(engine.keyOf(ring, keyId, window), header, plaintext);
   }
-  return sealLater(config, ring, keyId, window, header, plaintext);
+  return sealLater(ring, keyId, window, header, plaintext);
 }
 
 async function sealLater(
-  config: CodecConfig,
   ring: KeyRing,
   keyId: string,
   window: number,
@@ -46,8 +44,5 @@ async function sealLater(
   plaintext: string,
 ): Promise<string> {
   const key = ring.derivedWindowKey(keyId, window) ?? (await ring.windowKey(keyId, window));
-  if (config.engine !== undefined && !config.compress) {
-    return config.engine.seal(key, header, plaintext);
-  }
   return new CompactEncrypt(encoder.encode(plaintext)).setProtectedHeader(header).encrypt(key);
 }

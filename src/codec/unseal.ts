@@ -121,16 +121,14 @@ export function unseal(
     }
   }
   const { engine } = config;
-  // The node:crypto engine opens in the same tick once the window key is derived; compressed
-  // tokens always go through jose, which inflates them.
+  // The node:crypto engine opens in the same tick; compressed tokens always go through jose,
+  // which inflates them.
   if (engine !== undefined && !header.zip) {
-    const key = ring.derivedWindowKey(header.keyId, header.window);
-    if (key !== undefined) {
-      const opened = bodyOf(header, engine.open(key, header.segments));
-      return opened instanceof SessionRejectedError
-        ? opened
-        : accept(config, token, opened, now, checkTimes);
-    }
+    const key = engine.keyOf(ring, header.keyId, header.window);
+    const opened = bodyOf(header, engine.open(key, header.segments));
+    return opened instanceof SessionRejectedError
+      ? opened
+      : accept(config, token, opened, now, checkTimes);
   }
   return decryptAndOpen(config, ring, token, header, now, checkTimes);
 }
@@ -149,7 +147,7 @@ async function decryptAndOpen(
     : accept(config, token, opened, now, checkTimes);
 }
 
-/** The plaintext of a token whose header passed, or undefined when it does not decrypt. */
+/** The plaintext of a token whose header passed (opened by jose), or undefined when it does not decrypt. */
 async function decrypt(
   config: CodecConfig,
   ring: KeyRing,
@@ -159,7 +157,6 @@ async function decrypt(
   try {
     const { keyId, window } = header;
     const key = ring.derivedWindowKey(keyId, window) ?? (await ring.windowKey(keyId, window));
-    if (config.engine !== undefined && !header.zip) return config.engine.open(key, header.segments);
     const result = await compactDecrypt(token, key, {
       keyManagementAlgorithms: [ALG],
       contentEncryptionAlgorithms: [ENC],

@@ -30,21 +30,43 @@ export function newEphemeralKey(): EphemeralKey {
 interface RingKey {
   readonly id: string;
   readonly kind: ParsedKey['kind'];
+  // The secret's bytes, for an engine that derives its window keys synchronously (the
+  // node:crypto one): never logged, never returned but to the derive function.
+  readonly material: Uint8Array<ArrayBuffer>;
   readonly base: Promise<CryptoKey>;
+}
+
+/** What HKDF-SHA-256 takes to make one window key: the same for every engine. */
+export interface WindowKeyInput {
+  readonly secret: Uint8Array<ArrayBuffer>;
+  readonly salt: Uint8Array<ArrayBuffer>;
+  readonly info: Uint8Array<ArrayBuffer>;
+}
+
+// One place for the salt and info, so Web Crypto and node:crypto derive the same key.
+function hkdfParams(kind: ParsedKey['kind'], window: number) {
+  return {
+    salt: encoder.encode(`jwe-session/v1/${kind}`),
+    info: encoder.encode(`jwe-session/v1/dir+A256GCM/window/${window}`),
+  };
 }
 
 /**
  * An ordered set of keys: the first seals, every one unseals. Each token names its key by id,
  * so unsealing looks one key up instead of trying them all.
  *
- * Secrets are imported as non-extractable HKDF keys when the ring is built; the bytes are not
- * kept. Per-window AES keys are derived on first use and cached.
+ * Secrets are imported as non-extractable HKDF keys when the ring is built, and their bytes are
+ * kept for the node:crypto engine, which derives its window keys synchronously from them (a
+ * KeyObject made of a non-extractable CryptoKey is deprecated, DEP0204). Per-window AES keys are
+ * derived on first use and cached.
  */
 export class KeyRing {
   readonly #keys: ReadonlyMap<string, RingKey>;
   readonly #windowKeys = new Map<string, Promise<CryptoKey>>();
   // The same keys once derived, so the hot path can take one without waiting on a promise.
   readonly #readyWindowKeys = new Map<string, CryptoKey>();
+  // The same keys as another engine holds them (node:crypto KeyObjects), made synchronously.
+  readonly #engineWindowKeys = new Map<string, unknown>();
   #windowCapacity = MIN_CACHED_WINDOW_KEYS;
   /** The id of the key that seals. */
   readonly primaryId: string;
@@ -68,7 +90,12 @@ export class KeyRing {
           `entry ${i + 1} repeats key id "${key.id}"; every key needs its own id`,
         );
       }
-      keys.set(key.id, { id: key.id, kind: key.kind, base: importBase(key.material) });
+      keys.set(key.id, {
+        id: key.id,
+        kind: key.kind,
+        material: key.material,
+        base: importBase(key.material),
+      });
     });
     this.#keys = keys;
     this.ids = parsed.map((k) => k.id);
@@ -144,12 +171,7 @@ export class KeyRing {
     if (!key) return Promise.reject(new RangeError(`no key with id ${id}`));
     const derived = key.base.then((base) =>
       crypto.subtle.deriveKey(
-        {
-          name: 'HKDF',
-          hash: 'SHA-256',
-          salt: encoder.encode(`jwe-session/v1/${key.kind}`),
-          info: encoder.encode(`jwe-session/v1/dir+A256GCM/window/${window}`),
-        },
+        { name: 'HKDF', hash: 'SHA-256', ...hkdfParams(key.kind, window) },
         base,
         { name: 'AES-GCM', length: 256 },
         false,
@@ -184,12 +206,36 @@ export class KeyRing {
   }
 
   /**
+   * @internal The key of `windowKey`, made synchronously by `derive` from the HKDF inputs (the
+   * secret, and the same salt and info) and cached like the others: for the node:crypto engine,
+   * which needs neither a promise nor a CryptoKey. The secret's bytes go to `derive` only. One
+   * kind of `derive` per process: a key one made is handed to whoever asks next.
+   */
+  engineWindowKey<K>(id: string, window: number, derive: (input: WindowKeyInput) => K): K {
+    const cacheKey = `${id}.${window}`;
+    let made = this.#engineWindowKeys.get(cacheKey);
+    if (made === undefined) {
+      const key = this.#keys.get(id);
+      if (!key) throw new RangeError(`no key with id ${id}`);
+      made = derive({ secret: key.material, ...hkdfParams(key.kind, window) });
+      dropOldest(this.#engineWindowKeys, this.#windowCapacity);
+      this.#engineWindowKeys.set(cacheKey, made);
+    }
+    return made as K;
+  }
+
+  /**
    * @internal `windowKey`, if that key was derived already: the seal and unseal hot paths
    * take it without a promise, and fall back to `windowKey` the first time.
    */
   derivedWindowKey(id: string, window: number): CryptoKey | undefined {
     return this.#readyWindowKeys.get(`${id}.${window}`);
   }
+}
+
+// Maps iterate in insertion order: the first is the oldest.
+function dropOldest(map: Map<string, unknown>, capacity: number): void {
+  if (map.size >= capacity) map.delete(map.keys().next().value as string);
 }
 
 function importBase(material: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {

@@ -1,28 +1,16 @@
-import { NodeEngine, reachNodeCrypto } from '../codec/node-engine.js';
+import { chooseEngine } from '../codec/engine-choice.js';
 import { TokenCache } from '../codec/token-cache.js';
 import { WINDOW_SECONDS } from '../codec/token-format.js';
+import { debug } from '../debug.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { keysOnFirstUse } from '../keys/keys-on-first-use.js';
 import type { StoreConfig } from '../session/store-config.js';
-import { bad } from './checks.js';
 import type { Settings } from './settings.js';
-
-function engineOf(engine: Settings['advanced']['engine']): NodeEngine | undefined {
-  if (engine === 'webcrypto') return undefined;
-  const nodeCrypto = reachNodeCrypto();
-  if (nodeCrypto === undefined) {
-    bad(
-      'advanced.engine',
-      "'node' needs node:crypto through process.getBuiltinModule (Node 20.16 or later); this runtime has none: leave engine unset (Web Crypto)",
-    );
-  }
-  return new NodeEngine(nodeCrypto);
-}
 
 /**
  * Builds what a store runs on from its settings: the key resolver, the token cache and the
  * engine. Throws SessionConfigError only for what the runtime lacks (`engine: 'node'`
- * without node:crypto); everything else was checked by `parseOptions`.
+ * without a usable node:crypto); everything else was checked by `parseOptions`.
  */
 export function buildStoreConfig(settings: Settings): StoreConfig {
   const { cookie, lifetime, advanced, testing } = settings;
@@ -35,6 +23,8 @@ export function buildStoreConfig(settings: Settings): StoreConfig {
   const windowSpan =
     Math.ceil((lifetime.idleTimeout + 2 * lifetime.clockTolerance) / WINDOW_SECONDS) + 2;
   given?.fitWindowCache(windowSpan);
+  const chosen = chooseEngine(advanced.engine);
+  debug(`engine: ${chosen.name} (${advanced.engine})`);
   const { cacheSize } = advanced;
   let cache = cacheSize > 0 ? new TokenCache(cacheSize) : undefined;
   // The ring changes at most once: from the made-up development key to the configured one,
@@ -53,7 +43,7 @@ export function buildStoreConfig(settings: Settings): StoreConfig {
   return {
     codec: {
       ...codecSettings(settings),
-      engine: engineOf(advanced.engine),
+      engine: chosen.engine,
       get cache() {
         return cache;
       },
@@ -69,6 +59,7 @@ export function buildStoreConfig(settings: Settings): StoreConfig {
     hooks: settings.hooks,
     shape: settings.data,
     keys,
+    engine: chosen.name,
   };
 }
 

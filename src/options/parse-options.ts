@@ -41,14 +41,17 @@ function parseAdvanced(options: AdvancedOptions, cookieName: string): AdvancedSe
   if (purpose !== undefined && (typeof purpose !== 'string' || !PURPOSE.test(purpose))) {
     bad('advanced.purpose', 'must be 1-100 printable ASCII characters without spaces');
   }
-  if (engine !== undefined && engine !== 'webcrypto' && engine !== 'node') {
-    bad('advanced.engine', `${valueShown(String(engine))} is invalid: use 'webcrypto' or 'node'`);
+  if (engine !== undefined && engine !== 'auto' && engine !== 'webcrypto' && engine !== 'node') {
+    bad(
+      'advanced.engine',
+      `${valueShown(String(engine))} is invalid: use 'auto' (the default), 'node' or 'webcrypto'`,
+    );
   }
   return {
     tokenPurpose: purpose === undefined ? cookieName : `${cookieName}/${purpose}`,
     // null is unset here, as it always was for compress.
     compress: flag('advanced.compress', options.compress ?? undefined, false),
-    engine: engine ?? 'webcrypto',
+    engine: engine ?? 'auto',
     cacheSize: integer('advanced.cacheSize', options.cacheSize, 1000, 0, 1_000_000),
   };
 }

@@ -1,3 +1,4 @@
+import type { EngineChoice } from '../codec/engine-choice.js';
 import type { Env } from '../keys/from-env.js';
 import type { DataShape } from '../session/data-shape.js';
 import type { Hooks } from '../session/hooks.js';
@@ -10,7 +11,7 @@ export interface AdvancedSettings {
   /** Bound into every token (`pur`): the cookie name, then `/` and the app's purpose if any. */
   readonly tokenPurpose: string;
   readonly compress: boolean;
-  readonly engine: 'webcrypto' | 'node';
+  readonly engine: EngineChoice;
   readonly cacheSize: number;
 }
 

@@ -116,13 +116,14 @@ export interface AdvancedOptions {
   /** Compress (JWE zip DEF) before sealing. Default false; read docs/security.md (compression) before turning it on. */
   readonly compress?: boolean;
   /**
-   * What seals and opens tokens. `'webcrypto'` (default): jose on Web Crypto, on any runtime.
-   * `'node'`: AES-256-GCM on synchronous node:crypto, the same tokens byte for byte (either
-   * engine opens the other's), several times faster per call, and a commit that needs no
-   * await. Node only (20.16+, for `process.getBuiltinModule`). Compressed tokens still go
-   * through jose.
+   * What seals and opens tokens; both make the same tokens byte for byte, and either opens the
+   * other's. `'auto'` (default): `'node'` on Node (20.16+), Bun and Deno, `'webcrypto'`
+   * anywhere else (workerd, browsers). `'node'`: AES-256-GCM on synchronous node:crypto,
+   * several times faster per call, and a commit that needs no await; a SessionConfigError
+   * where it cannot work. `'webcrypto'`: jose on Web Crypto, on any runtime. Compressed
+   * tokens always go through jose. `store.engine` says which one runs; see docs/runtimes.md.
    */
-  readonly engine?: 'webcrypto' | 'node';
+  readonly engine?: 'auto' | 'node' | 'webcrypto';
   /**
    * Tokens remembered once opened or sealed here, so repeat reads skip the AES call (claims
    * are still checked on every hit). 0 turns it off. Default 1000.

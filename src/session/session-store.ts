@@ -10,6 +10,12 @@ import type { Session } from './session.js';
 export interface SessionStore<T = AnySessionData, F = AnySessionData> {
   /** The cookie name (the first chunk's name). */
   readonly cookieName: string;
+  /**
+   * What seals and opens this store's tokens: `'node'` (node:crypto) or `'webcrypto'` (jose on
+   * Web Crypto), as `advanced.engine` came to on this runtime (`'auto'` picks node:crypto on
+   * Node, Bun and Deno). Compressed tokens go through jose on either.
+   */
+  readonly engine: 'node' | 'webcrypto';
   /** The key ring in use; `keyRing.primaryId` is the id of the key that seals. */
   readonly keyRing: KeyRing;
   /**

@@ -41,12 +41,14 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
   // What each handle commits through: one object per store, none per request.
   readonly #committer: Committer = { commit: (state, write) => this.#commit(state, write) };
   readonly cookieName: string;
+  readonly engine: 'node' | 'webcrypto';
   readonly [PORT]: SessionPort<T, F>;
 
   constructor(config: StoreConfig) {
     this.#config = config;
     this.#sealed = new SealedValues<T>(config);
     this.cookieName = config.cookie.name;
+    this.engine = config.engine;
     this.#chunkNames = chunkNames(config.cookie.name);
     this[PORT] = {
       cookieName: this.cookieName,

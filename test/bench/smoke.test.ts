@@ -54,6 +54,7 @@ const apps = [
   'bare',
   'jwe',
   'jwe-node',
+  'jwe-web',
   'jwe-nocache',
   'iron',
   'express',

@@ -103,17 +103,17 @@ describe("chooseEngine('node') and ('webcrypto')", () => {
     }
   });
 
-  it("'node' without node:crypto is a configuration error naming engine", () => {
+  it("'node' without node:crypto is a configuration error naming advanced.engine", () => {
     for (const scope of [scopes.oldWorkerd, scopes.browser, {}]) {
       const error = configError(() => chooseEngine('node', scope));
-      expect(error).toMatchObject({ setting: 'engine', code: 'ERR_SESSION_CONFIG' });
-      expect(error?.message).toMatch(/^engine: 'node' needs node:crypto/);
+      expect(error).toMatchObject({ setting: 'advanced.engine', code: 'ERR_SESSION_CONFIG' });
+      expect(error?.message).toMatch(/^advanced.engine: 'node' needs node:crypto/);
     }
   });
 
   it("'node' on workerd is a configuration error, not a seal that throws on every request", () => {
     const error = configError(() => chooseEngine('node', scopes.workerd));
-    expect(error).toMatchObject({ setting: 'engine' });
+    expect(error).toMatchObject({ setting: 'advanced.engine' });
     expect(error?.message).toMatch(/workerd/);
   });
 });

@@ -1,6 +1,7 @@
 // engine: 'node' against jose (engine: 'webcrypto'): the same tokens, both ways, and the same
 // refusals. Each engine opens the other's tokens for generated data and keys; every mutated
 // token is refused by both.
+import * as nodeCrypto from 'node:crypto';
 import { createCipheriv, KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
@@ -149,7 +150,12 @@ async function sealRaw(
   { ivBytes = 12, tagBytes = 16 }: { ivBytes?: number; tagBytes?: number } = {},
 ): Promise<string> {
   const window = Math.floor(clock.now() / 1000 / WINDOW_SECONDS);
-  const key = KeyObject.from(await store.keyRing.windowKey('k1', window));
+  // The key node:crypto derives (the same as Web Crypto's: test/keys/engine-window-keys.test.ts).
+  const key = new NodeEngine(nodeCrypto as never).keyOf(
+    store.keyRing,
+    'k1',
+    window,
+  ) as nodeCrypto.KeyObject;
   const header = Buffer.from(
     JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: `k1.${window}` }),
   ).toString('base64url');
@@ -271,8 +277,19 @@ describe("engine: 'node' is synchronous end to end", () => {
     expect((loaded as Awaited<typeof loaded>).session.get('user')).toBe('alice');
   });
 
-  it('keeps jose (a promise) on the default engine', async () => {
+  it("is the default ('auto') on Node, and says so in store.engine", async () => {
     const store = makeStore({ advanced: { cacheSize: 0 } }, clock);
+    expect(store.engine).toBe('node');
+    const handle = portOf<Record<string, unknown>>(store).open({ cookie: undefined });
+    expect(handle).not.toBeInstanceOf(Promise);
+    (handle as Awaited<typeof handle>).session.set('user', 'alice');
+    // No window key derived before: node:crypto derives it in the same tick.
+    expect((handle as Awaited<typeof handle>).commit()).not.toBeInstanceOf(Promise);
+  });
+
+  it("keeps jose (a promise) on engine: 'webcrypto'", async () => {
+    const store = makeStore({ advanced: { engine: 'webcrypto', cacheSize: 0 } }, clock);
+    expect(store.engine).toBe('webcrypto');
     await store.seal({ warm: true });
     const handle = await portOf<Record<string, unknown>>(store).open({ cookie: undefined });
     handle.session.set('user', 'alice');

@@ -97,6 +97,12 @@ if (scenario in scenarios) {
   session.set('n', 1);
   await store.commit(session);
   result = { user: session.get('user') === MARKER };
+} else if (scenario === 'engines') {
+  const stores = [undefined, 'node', 'webcrypto'].map((engine) =>
+    createSessionStore({ keys: OLD, advanced: { engine } }),
+  );
+  for (const store of stores) await store.commit(await store.load(undefined));
+  result = { engines: stores.map((store) => store.engine) };
 } else {
   throw new Error(`unknown scenario ${scenario}`);
 }

@@ -7,7 +7,9 @@ const fixture = fileURLToPath(new URL('./debug-fixture.mjs', import.meta.url));
 const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 interface Run {
+  /** What was traced, without the engine lines (one per store, checked on their own). */
   readonly stderr: string;
+  readonly engineLines: string[];
   readonly pid: number;
   readonly secrets: string[];
   readonly result: Record<string, unknown>;
@@ -25,8 +27,14 @@ function scenario(name: string, nodeDebug?: string): Promise<Run> {
       { env, timeout: 20_000 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`fixture ${name} failed: ${stderr}`));
-        const out = JSON.parse(stdout) as Omit<Run, 'stderr'>;
-        resolve({ ...out, stderr });
+        const out = JSON.parse(stdout) as Omit<Run, 'stderr' | 'engineLines'>;
+        const lines = stderr.split(/(?<=\n)/);
+        const isEngine = (line: string) => / engine: /.test(line);
+        resolve({
+          ...out,
+          stderr: lines.filter((line) => !isEngine(line)).join(''),
+          engineLines: lines.filter(isEngine).map((line) => line.trimEnd()),
+        });
       },
     );
   });
@@ -85,6 +93,20 @@ describe('NODE_DEBUG=jwe-session', () => {
       ),
     );
     expectNoSecrets(run);
+  });
+
+  it('says once per store which engine it runs on, and what was asked for', async () => {
+    const run = await scenario('engines', 'jwe-session');
+    expect(run.engineLines).toEqual([
+      `JWE-SESSION ${run.pid}: engine: node (auto)`,
+      `JWE-SESSION ${run.pid}: engine: node (node)`,
+      `JWE-SESSION ${run.pid}: engine: webcrypto (webcrypto)`,
+    ]);
+    expect(run.result).toEqual({ engines: ['node', 'node', 'webcrypto'] });
+    expect(run.stderr).toBe('');
+    // A store per line, not a line per request.
+    expect((await scenario('valid', 'jwe-session')).engineLines).toHaveLength(2);
+    expect((await scenario('valid')).engineLines).toEqual([]);
   });
 
   it('logs nothing for a valid cookie that is loaded and saved', async () => {

@@ -13,8 +13,8 @@ import {
 
 const RUNS = fuzzRuns(100_000);
 // The scan never decrypts: its properties run once, in the default project, not again on
-// `engine: 'node'` (vitest.fuzz.config.ts).
-const scanRun = process.env.JWE_TEST_ENGINE !== 'node';
+// `engine: 'webcrypto'` (vitest.fuzz.config.ts).
+const scanRun = process.env.JWE_TEST_ENGINE !== 'webcrypto';
 let fixture: FuzzFixture;
 
 beforeAll(async () => {

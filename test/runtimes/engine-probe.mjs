@@ -4,10 +4,12 @@
 // mutations of tokens) except the IVs the stores draw, which no reported value depends on.
 //
 // Two ways to turn a key into node:crypto's KeyObject, chosen by the first argument:
-//   cryptokey (default)  KeyObject.from(a non-extractable CryptoKey), as the engine does with
-//                        the key ring's window keys
-//   secret               createSecretKey(the raw bytes): the same ciphers without that step,
-//                        to tell the step's failures from the cipher's
+//   cryptokey (default)  KeyObject.from(a non-extractable CryptoKey), as the engine once did
+//                        with the key ring's window keys (deprecated: DEP0204); kept to tell
+//                        that step's failures from the cipher's
+//   secret               createSecretKey(the raw bytes), as the engine does with the window
+//                        keys it derives with hkdfSync: nothing else, so this run's warnings
+//                        are the engine's own
 // The stores use the engine as it is, in both.
 //
 //   bun   test/runtimes/engine-probe.mjs [secret]      prints the report
@@ -67,8 +69,11 @@ async function aesKey(raw, extractable = false) {
 const keyObjectOf = (c, way) => (key) =>
   way === 'secret' ? c.createSecretKey(rawOf.get(key)) : c.KeyObject.from(key);
 
-/** Whether one AES-256-GCM seal works with the KeyObject made each way. */
-async function keyPaths(c) {
+/**
+ * Whether one AES-256-GCM seal works with the KeyObject made each way; KeyObject.from only in
+ * the `cryptokey` way, so the `secret` run prints no deprecation of its own.
+ */
+async function keyPaths(c, way) {
   const raw = bytesFrom(50, 32);
   const tryWith = (makeKey) => {
     try {
@@ -80,6 +85,7 @@ async function keyPaths(c) {
       return `threw ${error?.name}: ${error?.message}`;
     }
   };
+  if (way === 'secret') return { createSecretKey: tryWith(() => c.createSecretKey(raw)) };
   const nonExtractable = await aesKey(raw, false);
   const extractable = await aesKey(raw, true);
   return {
@@ -113,12 +119,24 @@ function reach() {
     nodeCrypto: builtin ? 'object' : String(builtin),
     getBuiltinModuleError: error,
     members: builtin
-      ? ['createCipheriv', 'createDecipheriv', 'randomFillSync', 'KeyObject'].filter(
-          (name) => typeof builtin[name] === 'function',
-        )
+      ? [
+          'createCipheriv',
+          'createDecipheriv',
+          'randomFillSync',
+          'hkdfSync',
+          'createSecretKey',
+        ].filter((name) => typeof builtin[name] === 'function')
       : [],
     reachNodeCrypto: reachNodeCrypto() !== undefined,
     auto: choice,
+    // What a store made with no engine set runs on: `store.engine`.
+    storeDefault: (() => {
+      try {
+        return createSessionStore({ keys: K1, testing: { env: {} } }).engine;
+      } catch (e) {
+        return `threw ${e?.name}`;
+      }
+    })(),
   };
 }
 
@@ -287,7 +305,8 @@ async function engineTokens(c, way) {
   const fixed = {
     createCipheriv: c.createCipheriv.bind(c),
     createDecipheriv: c.createDecipheriv.bind(c),
-    KeyObject: { from: keyObjectOf(c, way) },
+    hkdfSync: c.hkdfSync.bind(c),
+    createSecretKey: c.createSecretKey.bind(c),
     randomFillSync: (buffer) => {
       buffer.set(iv);
       return buffer;
@@ -295,11 +314,12 @@ async function engineTokens(c, way) {
   };
   const engine = new NodeEngine(fixed);
   const key = await aesKey(bytesFrom(1001, 32));
+  const keyObject = keyObjectOf(c, way)(key);
   const header = { alg: 'dir', enc: 'A256GCM', kid: 'k1.493208' };
   const texts = ['', 'a', '{"d":{"a":1}}', textFrom(1002, 40), textFrom(1003, 3000)];
   const out = [];
   for (const text of texts) {
-    const token = engine.seal(key, header, text);
+    const token = engine.seal(keyObject, header, text);
     let joseOpened;
     try {
       const { plaintext } = await compactDecrypt(token, key);
@@ -316,10 +336,10 @@ async function engineTokens(c, way) {
     const shortTag = [...parts.slice(0, 4), parts[4].slice(0, 16)];
     out.push({
       token,
-      refusesTruncatedTag: engine.open(key, shortTag) === undefined,
+      refusesTruncatedTag: engine.open(keyObject, shortTag) === undefined,
       joseOpened,
-      engineOpened: engine.open(key, token.split('.')) === text,
-      engineOpenedJose: engine.open(key, fromJose.split('.')) === text,
+      engineOpened: engine.open(keyObject, token.split('.')) === text,
+      engineOpenedJose: engine.open(keyObject, fromJose.split('.')) === text,
       sameHeaderAsJose: fromJose.split('.')[0] === token.split('.')[0],
     });
   }
@@ -418,7 +438,7 @@ export async function probe(way = 'cryptokey') {
   const c = reachNodeCrypto();
   if (c === undefined) return report;
   for (const [name, part] of [
-    ['keyPaths', () => keyPaths(c)],
+    ['keyPaths', () => keyPaths(c, way)],
     ['knownAnswers', () => knownAnswers(c, way)],
     ['refusals', () => refusals(c, way)],
     ['randomness', () => randomness(c)],

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessionStore, type SessionStoreOptions } from '../../src/index.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
-import { KEYS, keyEntry, secretOf } from './support.js';
+import { KEYS, keyEntry, makeStore, secretOf } from './support.js';
 
 function configError(options: SessionStoreOptions): SessionConfigError {
   try {
@@ -212,5 +212,12 @@ describe('bad keys never print the secret', () => {
     const store = createSessionStore({ testing: { env: { NODE_ENV: 'production' } } });
     const text = messagesOf(() => store.keyRing);
     expect(text).toMatch(/SESSION_KEYS: is not set.*keygen/);
+  });
+});
+
+describe('the engine this suite runs on', () => {
+  it('is the one its vitest project names: the default (node:crypto on Node), or webcrypto', () => {
+    const expected = process.env.JWE_TEST_ENGINE === 'webcrypto' ? 'webcrypto' : 'node';
+    expect(makeStore().engine).toBe(expected);
   });
 });

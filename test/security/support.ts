@@ -36,8 +36,9 @@ export class Clock {
 }
 
 /**
- * The engine the attack suite runs on: vitest's `node-engine` project runs test/security again
- * with JWE_TEST_ENGINE=node, so every guard is tried against both engines.
+ * The engine the attack suite runs on: the default ('auto', node:crypto on Node) in vitest's
+ * default project, and `'webcrypto'` in its `webcrypto-engine` project (JWE_TEST_ENGINE), so
+ * every guard is tried against both engines.
  */
 export function testEngine(): NonNullable<SessionStoreOptions['advanced']> {
   const engine = process.env.JWE_TEST_ENGINE;

@@ -17,6 +17,9 @@ vi.mock('jose', async (importOriginal) => {
   return { ...jose, compactDecrypt: vi.fn(jose.compactDecrypt) };
 });
 const decryptSpy = vi.mocked(compactDecrypt);
+// What decrypts is counted on jose's compactDecrypt: these stores run on it. The node engine,
+// the default on Node, is synchronous throughout (test/codec/engines.test.ts).
+const JOSE = { engine: 'webcrypto' } as const;
 
 type Data = { user?: string; cart?: { sku: string }[] };
 
@@ -26,7 +29,7 @@ beforeEach(() => {
 
 describe('a cookie this store sealed', () => {
   it('is read back on the next request without decrypting it', async () => {
-    const store = makeStore<Data>();
+    const store = makeStore<Data>({ advanced: JOSE });
     const jar: Jar = new Map();
     await visit(store, jar, (s) => s.set('cart', [{ sku: 'a' }]));
     const next = await visit(store, jar);
@@ -35,7 +38,7 @@ describe('a cookie this store sealed', () => {
   });
 
   it('is decrypted when the cache is off', async () => {
-    const store = makeStore<Data>({ advanced: { cacheSize: 0 } });
+    const store = makeStore<Data>({ advanced: { ...JOSE, cacheSize: 0 } });
     const jar: Jar = new Map();
     await visit(store, jar, (s) => s.set('user', 'ada'));
     expect((await visit(store, jar)).session.get('user')).toBe('ada');
@@ -44,7 +47,7 @@ describe('a cookie this store sealed', () => {
 
   it('still expires on time when it was never decrypted', async () => {
     const clock = new Clock();
-    const store = makeStore<Data>({ lifetime: { idleTimeout: 600 } }, clock);
+    const store = makeStore<Data>({ lifetime: { idleTimeout: 600 }, advanced: JOSE }, clock);
     const jar: Jar = new Map();
     const first = await visit(store, jar, (s) => s.set('user', 'ada'));
     clock.advance(600 + 31);
@@ -55,7 +58,7 @@ describe('a cookie this store sealed', () => {
   });
 
   it('brings its flash values to the next request, once', async () => {
-    const store = makeStore<Data>();
+    const store = makeStore<Data>({ advanced: JOSE });
     const jar: Jar = new Map();
     await visit(store, jar, (s) => {
       s.set('user', 'ada');
@@ -68,7 +71,7 @@ describe('a cookie this store sealed', () => {
   });
 
   it('gives each request its own copy of the data', async () => {
-    const store = makeStore<Data>();
+    const store = makeStore<Data>({ advanced: JOSE });
     const jar: Jar = new Map();
     const { header } = await visit(store, jar, (s) => s.set('cart', [{ sku: 'a' }]));
     const one = await store.load(header);
@@ -79,9 +82,9 @@ describe('a cookie this store sealed', () => {
 
 describe('loading without a promise', () => {
   it('hands back the session at once for a cached token or no cookie, a promise to decrypt', async () => {
-    const store = makeStore<Data>();
+    const store = makeStore<Data>({ advanced: JOSE });
     const port = portOf<Data>(store);
-    const sealed = makeStore<Data>({ advanced: { cacheSize: 0 } });
+    const sealed = makeStore<Data>({ advanced: { ...JOSE, cacheSize: 0 } });
     const jar: Jar = new Map();
     const { header } = await visit(store, jar, (s) => s.set('user', 'ada'));
     const load = (cookie: string) => port.open({ cookie });
