@@ -5,11 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { compactDecrypt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  SessionConfigError,
-  type SessionRejectedError,
-  SessionRevocationError,
-} from '../../src/errors.js';
+import { SessionConfigError, SessionRevocationError } from '../../src/errors.js';
 import type { RevocationStore, SessionEvent, SessionStoreOptions } from '../../src/index.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { PORT, type SessionPort } from '../../src/session/port.js';
