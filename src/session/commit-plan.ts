@@ -50,12 +50,18 @@ export function planCommit(
   const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
   const changed =
     state.regenerated ||
+    (state.idHandedOut && state.sid !== state.claims?.sid) ||
     !sameLifetime(state.lifetime, state.claims) ||
     dataJson !== state.baseline ||
     flashJson !== undefined ||
     state.incomingFlash !== undefined;
-  // A signed-in session is kept even with no data: its subject is what it carries.
-  const empty = dataJson === '{}' && flashJson === undefined && state.subject === undefined;
+  // A signed-in session is kept even with no data (its subject is what it carries), and so
+  // is one whose id was handed out for a token bound to it.
+  const empty =
+    dataJson === '{}' &&
+    flashJson === undefined &&
+    state.subject === undefined &&
+    !state.idHandedOut;
   if (empty && (changed || state.claims === undefined)) {
     // A newer deploy's cookie the app did not write over: theirs to read, not ours to delete.
     if (state.keepsNewer && !state.touched) return NONE;

@@ -4,6 +4,7 @@ import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { CookieInfo } from '../types.js';
 import type { Commit } from './commit.js';
 import { NO_CHOICE, type SessionLifetime } from './lifetime.js';
+import { newSessionId } from './new-claims.js';
 
 /** What the store knows about a session and the app does not touch. Internal. */
 export interface SessionState {
@@ -52,6 +53,11 @@ export interface SessionState {
   sid: string | undefined;
   /** The subject (`sub`) named at sign-in; dropped by destroy(). */
   subject: string | undefined;
+  /**
+   * The id was handed out for something bound to it (a CSRF token) before it was sealed: the
+   * commit then writes the session even with no data, so the next request carries that id.
+   */
+  idHandedOut: boolean;
   /** Where the session is in its request: see Phase. */
   phase: Phase;
   /**
@@ -91,11 +97,23 @@ export function newState(present: readonly string[], limits: SessionLifetime): S
     regenerated: false,
     sid: undefined,
     subject: undefined,
+    idHandedOut: false,
     phase: 'open',
     commit: undefined,
     lockedBy: undefined,
     cookie: undefined,
   };
+}
+
+/**
+ * The session's id for what is bound to it (a CSRF token): the current one, or one made now,
+ * which this request's commit then writes (see `idHandedOut`). Internal.
+ */
+export function sessionIdFor(state: SessionState): string {
+  if (state.sid !== undefined && state.sid === state.claims?.sid) return state.sid;
+  state.sid ??= newSessionId();
+  state.idHandedOut = true;
+  return state.sid;
 }
 
 /** Why a change is refused now, or undefined if the session may still change. */

@@ -9,6 +9,11 @@ import { SessionConfigError, SessionRevocationError } from '../../src/errors.js'
 import type { RevocationStore, SessionEvent, SessionStoreOptions } from '../../src/index.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { PORT, type SessionPort } from '../../src/session/port.js';
+import type { Handle } from '../../src/session/request-handle.js';
+
+/** The internal accessor a CSRF token is bound through (issue 25). */
+const idOf = (handle: unknown) => (handle as Handle<unknown, unknown>).sessionId();
+
 import { Clock } from '../helpers/clock.js';
 import { makeStore, TEST_KEYS, thrown } from '../helpers/store.js';
 
@@ -106,6 +111,23 @@ describe('session id and subject', () => {
     });
     expect(out.session.subject).toBeUndefined();
     expect(browser.cookie).toBeUndefined();
+  });
+
+  it('an id handed out before the first seal (for a CSRF token) is written, even with no data', async () => {
+    const { store } = setup({}, new Clock(), false);
+    const port = (store as unknown as { [PORT]: SessionPort<unknown, unknown> })[PORT];
+    const handle = await port.open({ cookie: undefined });
+    const id = idOf(handle);
+    expect(idOf(handle)).toBe(id);
+    expect(handle.session.id).toBe(id);
+    const commit = await handle.commit();
+    expect(commit.cookies).toHaveLength(1);
+    const again = await store.load(`session=${commit.cookies[0]?.value}`);
+    expect(again.id).toBe(id);
+    // Asked again on the loaded session: the same id, nothing to write.
+    const next = await port.open({ cookie: `session=${commit.cookies[0]?.value}` });
+    expect(idOf(next)).toBe(id);
+    expect((await next.commit()).cookies).toEqual([]);
   });
 
   it('refuses a subject no revocation store takes, at the call', async () => {
@@ -256,6 +278,16 @@ describe('revocation in one process', () => {
     session.set('n', 1);
     await store.commit(session);
     expect(session.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // Its id handed out for a token bound to it: sealed again, so the next request carries it.
+    const port = (store as unknown as { [PORT]: SessionPort<unknown, unknown> })[PORT];
+    const handle = await port.open({ cookie: vector.single.cookieHeader });
+    const id = idOf(handle);
+    const commit = await handle.commit();
+    expect(commit.cookies).toHaveLength(1);
+    const reloaded = await store.load(`session=${commit.cookies[0]?.value}`);
+    // Now it carries the id, so it is looked up (this test's store says every id is revoked).
+    expect(check).toHaveBeenCalledWith(id, undefined);
+    expect(reloaded.rejection?.reason).toBe('revoked');
   });
 });
 
