@@ -2,6 +2,7 @@ import type { TokenHeader } from '../codec/header.js';
 import { ALG, ENC, kidOf, WINDOW_SECONDS } from '../codec/token-format.js';
 import type { OpenedToken } from '../codec/unseal.js';
 import type { SealedTimes, SessionRejectedError } from '../errors.js';
+import { quote } from '../util/printable.js';
 import type { CookieSource } from './decode-input.js';
 
 // What `decode` found, and its two renderings: text for a person, --json for a script.
@@ -76,6 +77,8 @@ export function toJson(result: Decoded): string {
           created: iso(opened.claims.ori),
           absoluteExpiry: iso(result.absoluteEnd ?? opened.claims.ori),
           keyId: opened.keyId,
+          ...(opened.claims.sid !== undefined && { sessionId: opened.claims.sid }),
+          ...(opened.claims.sub !== undefined && { subject: opened.claims.sub }),
           // The session's own choices (session.options) and data version, when it made any.
           ...(opened.claims.idl !== undefined && { idleTimeout: opened.claims.idl }),
           ...(opened.claims.abs !== undefined && { absoluteTimeout: opened.claims.abs }),
@@ -122,6 +125,8 @@ export function toText(result: Decoded): string {
         ? `  key      ${opened.keyId} (the sealing key)`
         : `  key      ${opened.keyId} (an older key: the next response re-seals it with "${primary}")`,
     );
+    if (claims.sid !== undefined) lines.push(`  id       ${claims.sid}`);
+    if (claims.sub !== undefined) lines.push(`  subject  ${quote(claims.sub)}`);
     if (result.ended) {
       const { reason, detail, at } = result.ended;
       lines.push(`  ended    ${at ?? 'not yet valid'} (${reason}: ${detail})`);

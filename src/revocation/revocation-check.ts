@@ -169,6 +169,14 @@ export class RevocationCheck {
     );
   }
 
+  /**
+   * Whether this process knows the session id itself was revoked (not only its subject's
+   * sessions): after a `revoked` verdict, says which of the two it was.
+   */
+  knowsRevoked(sessionId: string): boolean {
+    return this.#sessions.get(sessionId)?.revoked === true;
+  }
+
   #fresh(entry: { readonly at: number } | undefined, now: number): boolean {
     return entry !== undefined && within(entry.at, now, this.#interval);
   }

@@ -4,6 +4,7 @@ import type { Claims, SessionRecord } from '../codec/token-format.js';
 import type { CookieInfo } from '../types.js';
 import type { Commit } from './commit.js';
 import { NO_CHOICE, type SessionLifetime } from './lifetime.js';
+import { newSessionId } from './new-claims.js';
 
 /** What the store knows about a session and the app does not touch. Internal. */
 export interface SessionState {
@@ -25,7 +26,9 @@ export interface SessionState {
   /**
    * The cookie is authentic but of a newer data version (a rolling deploy): a commit that
    * would only delete it, because the app changed nothing (not `touched`, which every
-   * set, delete, clear and regenerate makes true), leaves it in the browser instead.
+   * set, delete, clear and regenerate makes true), leaves it in the browser instead. Also set
+   * for a cookie the revocation store could not vouch for (`revocation-unavailable`): the
+   * session comes back with the store, so its cookie is not deleted meanwhile.
    */
   keepsNewer: boolean;
   /**
@@ -43,6 +46,18 @@ export interface SessionState {
   exposed: Set<string> | undefined;
   /** Set by regenerate(): the next token starts a new session (a new creation time). */
   regenerated: boolean;
+  /**
+   * The session's id (`sid`): the cookie's, a new one from regenerate(), or, for a session
+   * that never had one, made at its first seal (a visitor who stores nothing costs nothing).
+   */
+  sid: string | undefined;
+  /** The subject (`sub`) named at sign-in; dropped by destroy(). */
+  subject: string | undefined;
+  /**
+   * The id was handed out for something bound to it (a CSRF token) before it was sealed: the
+   * commit then writes the session even with no data, so the next request carries that id.
+   */
+  idHandedOut: boolean;
   /** Where the session is in its request: see Phase. */
   phase: Phase;
   /**
@@ -80,11 +95,25 @@ export function newState(present: readonly string[], limits: SessionLifetime): S
     touched: false,
     exposed: undefined,
     regenerated: false,
+    sid: undefined,
+    subject: undefined,
+    idHandedOut: false,
     phase: 'open',
     commit: undefined,
     lockedBy: undefined,
     cookie: undefined,
   };
+}
+
+/**
+ * The session's id for what is bound to it (a CSRF token): the current one, or one made now,
+ * which this request's commit then writes (see `idHandedOut`). Internal.
+ */
+export function sessionIdFor(state: SessionState): string {
+  if (state.sid !== undefined && state.sid === state.claims?.sid) return state.sid;
+  state.sid ??= newSessionId();
+  state.idHandedOut = true;
+  return state.sid;
 }
 
 /** Why a change is refused now, or undefined if the session may still change. */

@@ -127,6 +127,7 @@ describe.skipIf(!python)(title, () => {
     );
     const items = Array.from({ length: 60 }, (_, i) => `item-${i}-ключ-🔑`);
     const { header, session } = await visit(store, new Map(), (s) => {
+      s.regenerate({ subject: 'user-7' });
       s.set('items', items);
       s.flash('notice', 'saved');
       s.options({ persistent: false, idleTimeout: 1800, absoluteTimeout: 7200 });
@@ -154,6 +155,8 @@ describe.skipIf(!python)(title, () => {
       abs: 7200,
       per: false,
       v: 3,
+      sid: session.id,
+      sub: 'user-7',
     });
   });
 
