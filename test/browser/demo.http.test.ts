@@ -152,7 +152,9 @@ describe('demo process', () => {
     // The panel says so; the notes form has no box of its own (it belongs to sign-in).
     const home = await (await fetch(at('/'), { headers: { cookie } })).text();
     expect(home).toContain('<span id="cookie-lifetime">until the browser closes</span>');
-    expect(home).not.toContain('name="remember"');
+    const notesForm = /<form method="post" action="\/notes">[\s\S]*?<\/form>/.exec(home)?.[0];
+    expect(notesForm).toBeDefined();
+    expect(notesForm).not.toContain('name="remember"');
     // Checked ("0" and "1"): persistent again.
     const remembering = await postNote(
       [
