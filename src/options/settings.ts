@@ -4,6 +4,7 @@ import type { Hooks } from '../session/hooks.js';
 import type { CookieSettings } from './parse-cookie.js';
 import type { KeysSettings } from './parse-keys.js';
 import type { LifetimeSettings } from './parse-lifetime.js';
+import type { RevocationSettings } from './parse-revocation.js';
 
 /** Settings most apps never change, as checked. */
 export interface AdvancedSettings {
@@ -26,5 +27,7 @@ export interface Settings {
   readonly data: DataShape | undefined;
   readonly hooks: Hooks;
   readonly advanced: AdvancedSettings;
+  /** Undefined: revocation is off. */
+  readonly revocation: RevocationSettings | undefined;
   readonly testing: { readonly env: Env; readonly now: () => number };
 }

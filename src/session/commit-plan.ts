@@ -4,7 +4,7 @@ import type { Claims } from '../codec/token-format.js';
 import { plaintextOf } from '../codec/token-format.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { lifetimeOf, sameLifetime } from './lifetime.js';
-import { newClaims } from './new-claims.js';
+import { newClaims, newSessionId } from './new-claims.js';
 import { type SessionState, serialiseData } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
@@ -34,7 +34,8 @@ const ENDED: CommitPlan = Object.freeze({ kind: 'delete', ended: true });
 
 /**
  * What a session's commit must do: nothing, delete its cookies, or seal what. Pure but for
- * the data check (a value the app was handed that JSON cannot carry throws SessionValueError).
+ * the data check (a value the app was handed that JSON cannot carry throws SessionValueError)
+ * and the session id a first seal makes.
  * `now` is in seconds.
  */
 export function planCommit(
@@ -70,7 +71,12 @@ export function planCommit(
 
   const ori = claims === undefined || state.regenerated ? now : claims.ori;
   const exp = Math.min(now + life.idleTimeout, ori + life.absoluteTimeout);
-  const next = newClaims(codec.purpose, now, exp, ori, state.lifetime, config.shape);
+  // The session's id is made when it is first sealed (kept if this seal then fails), and a
+  // cookie sealed before ids existed gets one now.
+  state.sid ??= newSessionId();
+  const who =
+    state.subject === undefined ? { sid: state.sid } : { sid: state.sid, sub: state.subject };
+  const next = newClaims(codec.purpose, now, exp, ori, state.lifetime, config.shape, who);
   // Accepted within the clock tolerance, but past its absolute lifetime: sealing it again
   // would write a dead token with a negative Max-Age. The session is over; clear it.
   if (next.exp <= now) return ENDED;
