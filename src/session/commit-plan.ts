@@ -54,7 +54,9 @@ export function planCommit(
     dataJson !== state.baseline ||
     flashJson !== undefined ||
     state.incomingFlash !== undefined;
-  if (dataJson === '{}' && flashJson === undefined && (changed || state.claims === undefined)) {
+  // A signed-in session is kept even with no data: its subject is what it carries.
+  const empty = dataJson === '{}' && flashJson === undefined && state.subject === undefined;
+  if (empty && (changed || state.claims === undefined)) {
     // A newer deploy's cookie the app did not write over: theirs to read, not ours to delete.
     if (state.keepsNewer && !state.touched) return NONE;
     // Nothing to keep: no cookie for a visitor who never stored anything, and an emptied

@@ -31,11 +31,17 @@ function expectNoPassword(r: CliResult): void {
 const seconds = () => Math.floor(Date.now() / 1000);
 
 describe('jwe-session revoke, before it connects', () => {
-  it('needs exactly one of --subject and --session (exit 2)', async () => {
-    for (const args of [[], ['--subject', 'u1', '--session', 's1']]) {
+  it('needs exactly one of --subject, --session and --cookie (exit 2)', async () => {
+    for (const args of [
+      [],
+      ['--subject', 'u1', '--session', 's1'],
+      ['--session', 's1', '--cookie', 'x'],
+    ]) {
       const r = await runCli(['revoke', ...args], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('revoke needs one of --subject ID or --session ID');
+      expect(r.stderr).toContain(
+        'revoke needs one of --subject ID, --session ID or --cookie VALUE',
+      );
       expect(r.stderr).toContain('Run "jwe-session help revoke" for usage.');
     }
   });

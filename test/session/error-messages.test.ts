@@ -130,6 +130,7 @@ describe('error messages quote and escape what they name', () => {
       new errors.SessionReadOnlyError(HOSTILE),
       new errors.SessionServerError(HOSTILE, new Error('cause')),
       new errors.SessionRejectedError('malformed', HOSTILE),
+      new errors.SessionRevocationError('revokeSession', new Error(HOSTILE)),
     ];
     const classes = Object.values(errors).filter((v) => typeof v === 'function');
     expect(made.map((e) => e.constructor)).toEqual(

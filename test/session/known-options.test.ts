@@ -105,6 +105,7 @@ describe('unknown options', () => {
       ['data', groups.DATA],
       ['hooks', groups.HOOKS],
       ['advanced', groups.ADVANCED],
+      ['revocation', groups.REVOCATION],
       ['testing', groups.TESTING],
     ] as const) {
       all[group] = Object.fromEntries(list.known.map((name) => [name, undefined]));
