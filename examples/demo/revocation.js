@@ -5,6 +5,8 @@
 //
 //   REDIS_URL  redis://[user:password@]host:port[/db] or rediss://… (TLS). Unset: memory.
 
+import { errors } from 'jwe-session';
+
 /**
  * Milliseconds a process trusts an answer before asking the store again: a session revoked on
  * another process is refused here at most this long after (the contract asks for ≤ 1 s).
@@ -16,8 +18,8 @@ const COMMAND_TIMEOUT_MS = 100;
 
 /**
  * The `revocation` option group for `createSessionStore`, from REDIS_URL, and `close()` for
- * shutdown. A REDIS_URL that is not a redis:// or rediss:// URL is a start-up error naming it
- * (never printing it: it may hold a password). An unreachable Redis is not: the app starts,
+ * shutdown. A REDIS_URL that is not a redis:// or rediss:// URL is a SessionConfigError naming
+ * it (never printing it: it may hold a password), which the app answers as it does bad keys. An unreachable Redis is not: the app starts,
  * the client keeps reconnecting, and until it is back the library's fail mode applies
  * (`onUnavailable: 'refuse'`, the default: a signed-in cookie reads as signed out, and is kept).
  */
@@ -26,16 +28,12 @@ export async function revocationFromEnv(app) {
   if (!url) {
     return { revocation: { recheckInterval: RECHECK_INTERVAL_MS }, close: async () => {} };
   }
-  let where;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error();
-    where = parsed.host;
-  } catch {
-    console.error(
-      `${app}: REDIS_URL must be a redis:// or rediss:// URL (redis://host:6379); unset it to keep revocations in memory`,
+  const where = URL.canParse(url) ? new URL(url) : undefined;
+  if (where?.protocol !== 'redis:' && where?.protocol !== 'rediss:') {
+    throw new errors.SessionConfigError(
+      'REDIS_URL',
+      'must be a redis:// or rediss:// URL (redis://host:6379); unset it to keep revocations in memory',
     );
-    process.exit(1);
   }
   // Imported only here: `redis` is an optional peer of jwe-session, needed only with REDIS_URL.
   const [{ createClient }, { redisRevocationStore }] = await Promise.all([
@@ -57,11 +55,11 @@ export async function revocationFromEnv(app) {
     if (down) return;
     down = true;
     console.warn(
-      `${app}: Redis at ${where} is unavailable (${error.code ?? error.name}); signed-in sessions read as signed out until it is back`,
+      `${app}: Redis at ${where.host} is unavailable (${error.code ?? error.name}); signed-in sessions read as signed out until it is back`,
     );
   });
   client.on('ready', () => {
-    if (down) console.warn(`${app}: Redis at ${where} is back`);
+    if (down) console.warn(`${app}: Redis at ${where.host} is back`);
     down = false;
   });
   // Not awaited: an app whose Redis is down at start still starts (connect() settles once

@@ -55,7 +55,8 @@ function refuseToStart(error) {
   process.exit(1);
 }
 
-const { revocation, close: closeRevocation } = await revocationFromEnv('jwe-session demo');
+const { revocation, close: closeRevocation } =
+  await revocationFromEnv('jwe-session demo').catch(refuseToStart);
 
 let store;
 try {

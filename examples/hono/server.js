@@ -49,7 +49,7 @@ function refuseToStart(error) {
   process.exit(1);
 }
 
-const { revocation, close: closeRevocation } = await revocationFromEnv(NAME);
+const { revocation, close: closeRevocation } = await revocationFromEnv(NAME).catch(refuseToStart);
 
 let store;
 try {
