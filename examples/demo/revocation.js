@@ -19,9 +19,10 @@ const COMMAND_TIMEOUT_MS = 100;
 /**
  * The `revocation` option group for `createSessionStore`, from REDIS_URL, and `close()` for
  * shutdown. A REDIS_URL that is not a redis:// or rediss:// URL is a SessionConfigError naming
- * it (never printing it: it may hold a password), which the app answers as it does bad keys. An unreachable Redis is not: the app starts,
- * the client keeps reconnecting, and until it is back the library's fail mode applies
- * (`onUnavailable: 'refuse'`, the default: a signed-in cookie reads as signed out, and is kept).
+ * it (never printing it: it may hold a password), which the app answers as it does bad keys.
+ * An unreachable Redis is not: the app starts, the client keeps reconnecting, and until it is
+ * back the library's fail mode applies (`onUnavailable: 'refuse'`, the default: a signed-in
+ * cookie reads as signed out, and is kept).
  */
 export async function revocationFromEnv(app) {
   const url = process.env.REDIS_URL?.trim();
