@@ -13,7 +13,12 @@ import {
   stopAllApps,
 } from '../helpers/app-process.js';
 import { DemoBrowser, sessionEndingRuns, someUser } from '../helpers/demo-http.js';
-import { freePort } from '../helpers/redis-server.js';
+import {
+  freePort,
+  type RedisServer,
+  redisServerAvailable,
+  startRedis,
+} from '../helpers/redis-server.js';
 
 const EXAMPLES = ['demo', 'fastify', 'hono', 'next'];
 
@@ -235,6 +240,31 @@ describe.each(EXAMPLES)('example %s on the demo contract', (name) => {
     }
   });
 });
+
+// Revocations in a real Redis (REDIS_URL), as a fleet of the app would keep them: the same
+// runs, through the Redis client each example wires up.
+describe.skipIf(!redisServerAvailable('the examples on Redis'))(
+  'the examples with REDIS_URL naming a running Redis',
+  () => {
+    let redis: RedisServer;
+    beforeAll(async () => {
+      redis = await startRedis();
+    });
+    afterAll(async () => {
+      await stopAllApps();
+      await redis?.stop();
+    });
+
+    describe.each(EXAMPLES)('example %s', (name) => {
+      let app: AppProcess;
+      beforeAll(async () => {
+        app = await startExample(name, { SESSION_KEYS: newKeyEntry('r0'), REDIS_URL: redis.url });
+      }, BUILDING_STARTUP_MS[name]);
+
+      sessionEndingRuns(() => app);
+    });
+  },
+);
 
 // The revocation store away (REDIS_URL naming a port nothing listens on, with a password that
 // must never be printed): the app still starts, and answers every request within 2 s without
