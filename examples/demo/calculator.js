@@ -31,7 +31,9 @@ export const ALLOWED = {
   '/result': 'GET',
   '/calculate': 'POST',
   '/notes': 'POST',
+  '/login': 'POST',
   '/logout': 'POST',
+  '/logout-everywhere': 'POST',
   '/session.json': 'GET',
 };
 
@@ -92,6 +94,57 @@ export function sessionFull(error, notes) {
       '"Forget me" starts over.',
   };
 }
+
+// A user name as the sign-in form takes it: short, and nothing a log, a URL or a Redis key
+// would have to escape.
+const USER = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** POST /login's form as the user to sign in, or the problem to answer with a 400. */
+export function readUser(form) {
+  const user = form.get('user');
+  if (!user) return { problem: 'user is missing: enter a name to sign in as.' };
+  if (!USER.test(user)) {
+    return {
+      problem: 'user must be 1 to 64 letters, digits, "_" or "-" (no spaces or other characters).',
+    };
+  }
+  return { user };
+}
+
+/**
+ * Signs the browser in as `user`, the one call the library asks for at sign-in: a new session
+ * id (the one a copied cookie carried is ended), the calculation and notes kept, and the user
+ * named as the session's subject (what "sign out everywhere" ends). `user` in the data is
+ * what the pages and /session.json show.
+ */
+export function signIn(session, user) {
+  session.regenerate({ subject: user, keepData: true });
+  session.set('user', user);
+}
+
+/**
+ * A "remember me" box on any form that posts one (sign-in is where it belongs): the hidden "0"
+ * plus the checkbox's "1" tells unchecked from absent. Absent keeps the session's choice,
+ * which the token carries, so forms without the box do not reset it. Apply it after anything
+ * that can still fail, so a refused form changes nothing.
+ */
+export function remember(session, form) {
+  const values = form.getAll('remember');
+  if (values.length > 0) session.options({ persistent: values.includes('1') });
+}
+
+/**
+ * The page for "sign out everywhere" when the revocation store could not take it (Redis
+ * away): nothing changed, so the user tries again rather than believing the other browsers
+ * are signed out. 424: the request failed because the store it depends on did.
+ */
+export const EVERYWHERE_FAILED = {
+  status: 424,
+  title: 'Not signed out everywhere',
+  message:
+    'The other browsers could not be signed out just now (the revocation store did not ' +
+    'answer). Nothing was changed; try again in a moment.',
+};
 
 /** The 404 and 405 pages' text. */
 export const notFound = (pathname) => ({

@@ -64,6 +64,12 @@ function timeElement(date, id) {
 
 // ---- the session panel ------------------------------------------------------------------------
 
+/** The user this session is signed in as (POST /login), or undefined. */
+function signedInAs(session) {
+  const user = session.get('user');
+  return typeof user === 'string' && user !== '' ? user : undefined;
+}
+
 /**
  * The session cookie: size, chunks, key id, expiry, who is signed in. `session.cookie`
  * is the cookie the request brought (the adapter commits when the response starts, after this
@@ -71,9 +77,8 @@ function timeElement(date, id) {
  */
 function sessionPanel(session, sealingKeyId) {
   const info = session.cookie;
-  const user = session.get('user');
-  const signedIn =
-    typeof user === 'string' && user !== '' ? `<b>${escapeHtml(user)}</b>` : 'not signed in';
+  const user = signedInAs(session);
+  const signedIn = user === undefined ? 'not signed in' : `<b>${escapeHtml(user)}</b>`;
   const facts = [['User', `<span id="signed-in">${signedIn}</span>`]];
   let size;
   if (info) {
@@ -119,7 +124,14 @@ ${rows}
 </dl>
 <form method="post" action="/logout">
   <button type="submit" id="logout" class="danger">Forget me</button>
-</form>
+</form>${
+    signedInAs(session) === undefined
+      ? ''
+      : `
+<form method="post" action="/logout-everywhere">
+  <button type="submit" id="logout-everywhere" class="danger">Sign out everywhere</button>
+</form>`
+  }
 </aside>`;
 }
 
@@ -213,6 +225,21 @@ chunks (<code>session</code>, <code>session.1</code>, …) and then reach its si
 </form>
 <p class="count" id="note-count">${notes.length === 1 ? '1 note' : `${notes.length} notes`}</p>
 <ol id="notes" class="notes">${items ? `\n${items}\n` : ''}</ol>
+</section>
+<section class="card" aria-labelledby="sign-in-title">
+<h2 id="sign-in-title">Sign in</h2>
+<p class="hint">No password here: any name of 1 to 64 letters, digits, <code>_</code> or
+<code>-</code>. Signing in starts a new session (a new id) that keeps your calculation and
+notes. "Forget me" ends it for good, even in a copy of the cookie; "Sign out everywhere" ends
+every session of that name, in every browser.</p>
+<form method="post" action="/login">
+  <div class="fields">
+  <div class="field"><label for="user">Name</label><input type="text" id="user" name="user" autocomplete="username" maxlength="64" pattern="[A-Za-z0-9_-]{1,64}" required></div>
+  <button type="submit" id="login">Sign in</button>
+  </div>
+  <input type="hidden" name="remember" value="0">
+  <label class="check"><input type="checkbox" id="remember" name="remember" value="1" checked> Remember me after the browser closes</label>
+</form>
 </section>`,
     session,
     sealingKeyId,

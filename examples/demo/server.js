@@ -10,6 +10,8 @@
 //   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
 //                 Unset: a random key for this process only, with a warning on stderr; but
 //                 with NODE_ENV set to anything but development or test, no start at all.
+//   REDIS_URL     redis://… : keep revocations (logouts, "sign out everywhere") in that Redis,
+//                 shared by every process of the demo. Unset: in this process's memory.
 
 import { createServer } from 'node:http';
 import { createSessionStore, errors } from 'jwe-session';
@@ -18,6 +20,7 @@ import {
   ALLOWED,
   BODY_TOO_LARGE,
   calculate as calculation,
+  EVERYWHERE_FAILED,
   JSON_HEADERS,
   listenPort,
   MAX_BODY_BYTES,
@@ -25,9 +28,13 @@ import {
   notFound,
   PAGE_HEADERS,
   readNote,
+  readUser,
+  remember,
   sessionFull,
+  signIn,
 } from './calculator.js';
 import { errorPage, homePage, resultPage } from './html.js';
+import { revocationFromEnv } from './revocation.js';
 
 const port = listenPort(process.env.PORT ?? '3000', 'jwe-session demo');
 const host = process.env.HOST ?? '127.0.0.1';
@@ -38,6 +45,7 @@ const host = process.env.HOST ?? '127.0.0.1';
  *   calculation?: { a: number, b: number, sum: number, difference: number, product: number,
  *                   quotient: number | null, at: string },
  *   notes?: string[],
+ *   user?: string,
  * }>}
  */
 /** A bad or missing SESSION_KEYS: its message (never the secret) on stderr, and no server. */
@@ -47,6 +55,9 @@ function refuseToStart(error) {
   process.exit(1);
 }
 
+const { revocation, close: closeRevocation } =
+  await revocationFromEnv('jwe-session demo').catch(refuseToStart);
+
 let store;
 try {
   store = createSessionStore({
@@ -54,6 +65,9 @@ try {
     // Secure cookie only from HTTPS (some, not all, make an exception for localhost). Keep the
     // default, secure: true, in a real app.
     cookie: { name: 'session', secure: false },
+    // On: destroy() and sign-in end the old session id for good, and revokeSubject() ends
+    // every session of a user (see ./revocation.js for where the revocations live).
+    revocation,
   });
 } catch (error) {
   // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
@@ -122,16 +136,6 @@ function bodyTooLarge(res, session) {
 
 // ---- routes -------------------------------------------------------------------------------
 
-/**
- * A "remember me" box on any form that posts one (sign-in is where it belongs): the hidden "0"
- * plus the checkbox's "1" tells unchecked from absent. Absent keeps the session's choice,
- * which the token carries, so forms without the box do not reset it.
- */
-function remember(session, form) {
-  const values = form.getAll('remember');
-  if (values.length > 0) session.options({ persistent: values.includes('1') });
-}
-
 /** POST /calculate: compute from a and b, keep inputs and results in the session, 303 to /result. */
 async function calculate(req, res, session) {
   const form = await readForm(req);
@@ -169,9 +173,43 @@ async function addNote(req, res, session) {
   redirect(res, '/');
 }
 
-/** POST /logout: destroy the session; the response deletes every chunk the browser holds. */
+/** POST /login: sign in as `user` (new session id, data kept), 303 to /. Bad name: 400, unchanged. */
+async function login(req, res, session) {
+  const form = await readForm(req);
+  if (!form) return bodyTooLarge(res, session);
+  const { problem, user } = readUser(form);
+  if (problem) return sendError(res, session, 400, 'Bad input', problem);
+  signIn(session, user);
+  remember(session, form);
+  redirect(res, '/');
+}
+
+/**
+ * POST /logout: destroy the session. The response deletes every chunk the browser holds, and
+ * with revocation on the session id is ended too, so a copy of the cookie is refused as well.
+ */
 async function logout(_req, res, session) {
   session.destroy();
+  redirect(res, '/');
+}
+
+/**
+ * POST /logout-everywhere: end every session of the signed-in user, on every browser and
+ * process, then this one. Not signed in: nothing to end.
+ */
+async function logoutEverywhere(_req, res, session) {
+  const subject = session.subject;
+  if (subject !== undefined) {
+    try {
+      await store.revokeSubject(subject);
+    } catch (error) {
+      // The revocation store did not take it (Redis away): say so, and change nothing.
+      console.warn(`jwe-session demo: sign out everywhere failed: ${error.name}`);
+      const { status, title, message } = EVERYWHERE_FAILED;
+      return sendError(res, session, status, title, message);
+    }
+    session.destroy();
+  }
   redirect(res, '/');
 }
 
@@ -186,7 +224,9 @@ const routes = {
   '/result': { GET: (_req, res, session) => sendPage(res, session, 200, resultPage) },
   '/calculate': { POST: calculate },
   '/notes': { POST: addNote },
+  '/login': { POST: login },
   '/logout': { POST: logout },
+  '/logout-everywhere': { POST: logoutEverywhere },
   '/session.json': { GET: sessionJson },
 };
 
@@ -267,7 +307,7 @@ server.on('error', (error) => {
 function shutdown(signal) {
   console.log(`jwe-session demo: ${signal}, closing`);
   // Stop accepting, close idle keep-alive connections now, and give requests in flight a moment.
-  server.close();
+  server.close(() => closeRevocation());
   server.closeIdleConnections();
   setTimeout(() => server.closeAllConnections(), 2000).unref();
 }

@@ -7,6 +7,8 @@
 //   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
 //                 Unset: a random key for this process only, with a warning on stderr; but
 //                 with NODE_ENV set to anything but development or test, no start at all.
+//   REDIS_URL     redis://… : keep revocations (logouts, "sign out everywhere") in that Redis,
+//                 shared by every process of the app. Unset: in this process's memory.
 //   LOG_LEVEL     Fastify's log level (default warn, which shows rejected cookies)
 
 import Fastify from 'fastify';
@@ -16,6 +18,7 @@ import {
   allowedFor,
   BODY_TOO_LARGE,
   calculate,
+  EVERYWHERE_FAILED,
   JSON_HEADERS,
   listenPort,
   MAX_BODY_BYTES,
@@ -23,9 +26,13 @@ import {
   notFound,
   PAGE_HEADERS,
   readNote,
+  readUser,
+  remember,
   sessionFull,
+  signIn,
 } from '../demo/calculator.js';
 import { errorPage, homePage, resultPage } from '../demo/html.js';
+import { revocationFromEnv } from '../demo/revocation.js';
 
 const NAME = 'jwe-session fastify example';
 const port = listenPort(process.env.PORT ?? '3000', NAME);
@@ -38,11 +45,18 @@ function refuseToStart(error) {
   process.exit(1);
 }
 
+const { revocation, close: closeRevocation } = await revocationFromEnv(NAME).catch(refuseToStart);
+
 let store;
 try {
-  // Secure is off only because this example runs over plain HTTP on localhost; keep the
-  // default, secure: true, in a real app.
-  store = createSessionStore({ cookie: { name: 'session', secure: false } });
+  store = createSessionStore({
+    // Secure is off only because this example runs over plain HTTP on localhost; keep the
+    // default, secure: true, in a real app.
+    cookie: { name: 'session', secure: false },
+    // On: destroy() and sign-in end the old session id for good, and revokeSubject() ends
+    // every session of a user (../demo/revocation.js: in memory, or in Redis with REDIS_URL).
+    revocation,
+  });
 } catch (error) {
   // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
   refuseToStart(error);
@@ -114,8 +128,36 @@ app.post('/notes', async (request, reply) => {
   return reply.redirect('/', 303);
 });
 
+app.post('/login', async (request, reply) => {
+  const body = form(request);
+  const { problem, user } = readUser(body);
+  // A bad name: 400, and the session is left alone, so no cookie is sent.
+  if (problem) return problemPage(request, reply, 400, { title: 'Bad input', message: problem });
+  // A new session id (the old one is ended), the data kept, the user as its subject.
+  signIn(request.session, user);
+  remember(request.session, body);
+  return reply.redirect('/', 303);
+});
+
 app.post('/logout', async (request, reply) => {
-  request.session.destroy(); // the reply expires every chunk the browser holds
+  // The reply expires every chunk the browser holds, and the session id is ended, so a copy
+  // of the cookie is refused too.
+  request.session.destroy();
+  return reply.redirect('/', 303);
+});
+
+app.post('/logout-everywhere', async (request, reply) => {
+  const subject = request.session.subject;
+  if (subject === undefined) return reply.redirect('/', 303); // not signed in: nothing to end
+  try {
+    // Every session of this user, in every browser and on every process of the app.
+    await store.revokeSubject(subject);
+  } catch (error) {
+    // The revocation store did not take it (Redis away): say so, and change nothing.
+    request.log.warn({ err: { name: error.name } }, 'sign out everywhere failed');
+    return problemPage(request, reply, EVERYWHERE_FAILED.status, EVERYWHERE_FAILED);
+  }
+  request.session.destroy();
   return reply.redirect('/', 303);
 });
 
@@ -166,7 +208,10 @@ console.log(`${NAME} listening on http://${shown}:${address.port}/`);
 
 function shutdown(signal) {
   console.log(`${NAME}: ${signal}, closing`);
-  app.close().then(() => process.exit(0));
+  app
+    .close()
+    .then(closeRevocation)
+    .then(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 }
 process.once('SIGTERM', shutdown);

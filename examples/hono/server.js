@@ -9,6 +9,8 @@
 //   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
 //                 Unset: a random key for this process only, with a warning on stderr; but
 //                 with NODE_ENV set to anything but development or test, no start at all.
+//   REDIS_URL     redis://… : keep revocations (logouts, "sign out everywhere") in that Redis,
+//                 shared by every process of the app. Unset: in this process's memory.
 
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -20,6 +22,7 @@ import {
   allowedFor,
   BODY_TOO_LARGE,
   calculate,
+  EVERYWHERE_FAILED,
   JSON_HEADERS,
   listenPort,
   MAX_BODY_BYTES,
@@ -27,9 +30,13 @@ import {
   notFound,
   PAGE_HEADERS,
   readNote,
+  readUser,
+  remember,
   sessionFull,
+  signIn,
 } from '../demo/calculator.js';
 import { errorPage, homePage, resultPage } from '../demo/html.js';
+import { revocationFromEnv } from '../demo/revocation.js';
 
 const NAME = 'jwe-session hono example';
 const port = listenPort(process.env.PORT ?? '3000', NAME);
@@ -42,11 +49,18 @@ function refuseToStart(error) {
   process.exit(1);
 }
 
+const { revocation, close: closeRevocation } = await revocationFromEnv(NAME).catch(refuseToStart);
+
 let store;
 try {
-  // Secure is off only because this example runs over plain HTTP on localhost; keep the
-  // default, secure: true, in a real app.
-  store = createSessionStore({ cookie: { name: 'session', secure: false } });
+  store = createSessionStore({
+    // Secure is off only because this example runs over plain HTTP on localhost; keep the
+    // default, secure: true, in a real app.
+    cookie: { name: 'session', secure: false },
+    // On: destroy() and sign-in end the old session id for good, and revokeSubject() ends
+    // every session of a user (../demo/revocation.js: in memory, or in Redis with REDIS_URL).
+    revocation,
+  });
 } catch (error) {
   // A bad SESSION_KEYS entry: the message names the entry and never shows the secret.
   refuseToStart(error);
@@ -122,8 +136,37 @@ app.post('/notes', limited, async (c) => {
   return c.redirect('/', 303);
 });
 
+app.post('/login', limited, async (c) => {
+  const body = await form(c);
+  const { problem, user } = readUser(body);
+  // A bad name: 400, and the session is left alone, so no cookie is sent.
+  if (problem) return problemPage(c, 400, { title: 'Bad input', message: problem });
+  // A new session id (the old one is ended), the data kept, the user as its subject.
+  signIn(c.get('session'), user);
+  remember(c.get('session'), body);
+  return c.redirect('/', 303);
+});
+
 app.post('/logout', (c) => {
-  c.get('session').destroy(); // the response expires every chunk the browser holds
+  // The response expires every chunk the browser holds, and the session id is ended, so a
+  // copy of the cookie is refused too.
+  c.get('session').destroy();
+  return c.redirect('/', 303);
+});
+
+app.post('/logout-everywhere', async (c) => {
+  const session = c.get('session');
+  const subject = session.subject;
+  if (subject === undefined) return c.redirect('/', 303); // not signed in: nothing to end
+  try {
+    // Every session of this user, in every browser and on every process of the app.
+    await store.revokeSubject(subject);
+  } catch (error) {
+    // The revocation store did not take it (Redis away): say so, and change nothing.
+    console.warn(`${NAME}: sign out everywhere failed: ${error.name}`);
+    return problemPage(c, EVERYWHERE_FAILED.status, EVERYWHERE_FAILED);
+  }
+  session.destroy();
   return c.redirect('/', 303);
 });
 
@@ -164,7 +207,7 @@ server.on('error', (error) => {
 
 function shutdown(signal) {
   console.log(`${NAME}: ${signal}, closing`);
-  server.close(() => process.exit(0));
+  server.close(() => closeRevocation().then(() => process.exit(0)));
   server.closeIdleConnections?.();
   setTimeout(() => process.exit(0), 2000).unref();
 }

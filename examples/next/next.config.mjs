@@ -12,8 +12,11 @@ export default {
     resolveAlias: {
       'jwe-session': '../../dist/index.js',
       'jwe-session/next': '../../dist/adapters/next.js',
+      'jwe-session/redis': '../../dist/revocation/redis-store.js',
     },
   },
+  // Loaded by Node as it is (only with REDIS_URL), not bundled.
+  serverExternalPackages: ['redis'],
   // The pages show session contents; no X-Powered-By either.
   poweredByHeader: false,
 };

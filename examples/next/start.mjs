@@ -6,6 +6,8 @@
 //                 Unset: a random key for this process only, with a warning on stderr; but
 //                 with NODE_ENV set to anything but development or test, no start at all
 //                 (instrumentation.js ends the server as it starts).
+//   REDIS_URL     redis://… : keep revocations (logouts, "sign out everywhere") in that Redis,
+//                 shared by every process of the app. Unset: in this process's memory.
 //
 // The build runs without SESSION_KEYS on purpose: a store resolves its keys at first use
 // (here, instrumentation.js as the server starts), so `next build` needs no secret.
@@ -31,6 +33,7 @@ const SOURCES = [
   'next.config.mjs',
   'package.json',
   '../demo/calculator.js',
+  '../demo/revocation.js',
   '../../dist',
 ];
 
@@ -110,7 +113,9 @@ async function withBuildLock(run) {
 
 function build() {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+  // A build needs neither keys nor Redis (lib/session.js is imported by the build too).
   delete env.SESSION_KEYS;
+  delete env.REDIS_URL;
   const started = Date.now();
   return new Promise((resolve) => {
     // Build output goes to stderr: stdout carries only the "listening on" line.

@@ -143,6 +143,10 @@ describe.skipIf(!chromiumAvailable)(title, () => {
           '#session-panel',
           '#cookie-bytes',
           '#logout',
+          'form[action="/login"]',
+          'input[name=user]',
+          '#remember',
+          '#login',
         ]) {
           await expectShown(page, selector, width);
         }
@@ -165,7 +169,7 @@ describe.skipIf(!chromiumAvailable)(title, () => {
           0,
         );
 
-        for (const selector of ['#calculate', '#add-note', '#logout']) {
+        for (const selector of ['#calculate', '#add-note', '#logout', '#login']) {
           const { styled, plain } = await buttonLooks(page, selector);
           expect(styled, selector).not.toEqual(plain);
           expect(Number.parseFloat(styled.radius), selector).toBeGreaterThan(0);

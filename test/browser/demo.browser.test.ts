@@ -164,4 +164,28 @@ describe.skipIf(!chromiumAvailable)(title, () => {
     await page.goto(url('/session.json'));
     expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toEqual({});
   });
+
+  it('signs in and shows the name, then signs out and shows "not signed in"', async () => {
+    const signedIn = page.locator('#signed-in');
+    await page.goto(url('/'));
+    await expect(signedIn.textContent()).resolves.toBe('not signed in');
+    await expect(page.locator('#logout-everywhere').count()).resolves.toBe(0);
+    await page.fill('input[name=user]', 'ada_lovelace');
+    await Promise.all([page.waitForURL(url('/')), page.click('#login')]);
+    await page.locator('#signed-in', { hasText: 'ada_lovelace' }).waitFor();
+    await page.goto(url('/result'));
+    await expect(signedIn.textContent()).resolves.toBe('ada_lovelace');
+
+    await Promise.all([page.waitForURL(url('/')), page.click('#logout')]);
+    await expect(signedIn.textContent()).resolves.toBe('not signed in');
+    expect(await sessionCookies(context)).toEqual([]);
+
+    // "Sign out everywhere", shown only when signed in, signs this browser out too.
+    await page.fill('input[name=user]', 'ada_lovelace');
+    await Promise.all([page.waitForURL(url('/')), page.click('#login')]);
+    await page.locator('#signed-in', { hasText: 'ada_lovelace' }).waitFor();
+    await Promise.all([page.waitForURL(url('/')), page.click('#logout-everywhere')]);
+    await expect(signedIn.textContent()).resolves.toBe('not signed in');
+    await expect(page.locator('#logout-everywhere').count()).resolves.toBe(0);
+  });
 });

@@ -123,6 +123,15 @@ describe('demo process', () => {
     });
   });
 
+  it('refuses a REDIS_URL that is not a redis:// URL at startup, naming it without printing it', async () => {
+    const url = 'http://jwe:hunter2-never-printed@127.0.0.1:6379';
+    const refused = startDemo({ SESSION_KEYS: newKeyEntry('k1'), REDIS_URL: url });
+    await expect(refused).rejects.toThrow(
+      /exited with code 1[\s\S]*REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+    await refused.catch((error: Error) => expect(error.message).not.toContain('hunter2'));
+  });
+
   it('"remember me" on a form post: unchecked gives a browser-session cookie that stays one', async () => {
     const postTo = (path: string, fields: [string, string][], cookie?: string) =>
       fetch(at(path), {
@@ -152,7 +161,9 @@ describe('demo process', () => {
     // The panel says so; the notes form has no box of its own (it belongs to sign-in).
     const home = await (await fetch(at('/'), { headers: { cookie } })).text();
     expect(home).toContain('<span id="cookie-lifetime">until the browser closes</span>');
-    expect(home).not.toContain('name="remember"');
+    const notesForm = /<form method="post" action="\/notes">[\s\S]*?<\/form>/.exec(home)?.[0];
+    expect(notesForm).toBeDefined();
+    expect(notesForm).not.toContain('name="remember"');
     // Checked ("0" and "1"): persistent again.
     const remembering = await postNote(
       [

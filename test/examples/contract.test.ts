@@ -12,6 +12,13 @@ import {
   startExpectingRefusal,
   stopAllApps,
 } from '../helpers/app-process.js';
+import { DemoBrowser, sessionEndingRuns, someUser } from '../helpers/demo-http.js';
+import {
+  freePort,
+  type RedisServer,
+  redisServerAvailable,
+  startRedis,
+} from '../helpers/redis-server.js';
 
 const EXAMPLES = ['demo', 'fastify', 'hono', 'next'];
 
@@ -87,6 +94,8 @@ describe.each(EXAMPLES)('example %s on the demo contract', (name) => {
   beforeAll(async () => {
     app = await startExample(name, { SESSION_KEYS: newKeyEntry('c1') });
   }, BUILDING_STARTUP_MS[name]);
+
+  sessionEndingRuns(() => app);
 
   it('calculates, redirects to /result, and shows the result read back from the session', async () => {
     const user = browser();
@@ -229,6 +238,70 @@ describe.each(EXAMPLES)('example %s on the demo contract', (name) => {
         expect(status, `${path} ${JSON.stringify(headers)} ${body}`).toBeLessThan(500);
       }
     }
+  });
+});
+
+// Revocations in a real Redis (REDIS_URL), as a fleet of the app would keep them: the same
+// runs, through the Redis client each example wires up.
+describe.skipIf(!redisServerAvailable('the examples on Redis'))(
+  'the examples with REDIS_URL naming a running Redis',
+  () => {
+    let redis: RedisServer;
+    beforeAll(async () => {
+      redis = await startRedis();
+    });
+    afterAll(async () => {
+      await stopAllApps();
+      await redis?.stop();
+    });
+
+    describe.each(EXAMPLES)('example %s', (name) => {
+      let app: AppProcess;
+      beforeAll(async () => {
+        app = await startExample(name, { SESSION_KEYS: newKeyEntry('r0'), REDIS_URL: redis.url });
+      }, BUILDING_STARTUP_MS[name]);
+
+      sessionEndingRuns(() => app);
+    });
+  },
+);
+
+// The revocation store away (REDIS_URL naming a port nothing listens on, with a password that
+// must never be printed): the app still starts, and answers every request within 2 s without
+// a 5xx, a signed-in cookie reading as the library's fail mode says ('refuse': not signed in).
+describe.each(EXAMPLES)('example %s with REDIS_URL naming a stopped Redis', (name) => {
+  let app: AppProcess;
+  const SECRET = 'hunter2-never-printed';
+
+  beforeAll(async () => {
+    const url = `redis://jwe:${SECRET}@127.0.0.1:${await freePort()}`;
+    app = await startExample(name, { SESSION_KEYS: newKeyEntry('r1'), REDIS_URL: url });
+  }, BUILDING_STARTUP_MS[name]);
+
+  it('starts, and answers every route within 2 s with no 5xx', async () => {
+    const browser = new DemoBrowser(() => [app.url]);
+    const routes: [string, Record<string, string>?][] = [
+      ['/'],
+      ['/session.json'],
+      ['/calculate', { a: '1', b: '2' }],
+      ['/result'],
+      ['/notes', { note: 'kept in the cookie' }],
+      ['/login', { user: someUser('eve') }],
+      ['/'],
+      ['/session.json'],
+      ['/logout-everywhere', {}],
+      ['/login', { user: 'not valid!' }],
+      ['/logout', {}],
+      ['/session.json'],
+    ];
+    for (const [path, form] of routes) {
+      const answer = await browser.request(path, { form, limit: 2000 });
+      expect(answer.status, `${path}: ${answer.body}`).toBeLessThan(500);
+      expect(answer.ms, path).toBeLessThan(2000);
+    }
+    const output = app.stderr();
+    expect(output).toContain('Redis at 127.0.0.1:');
+    expect(output).not.toContain(SECRET);
   });
 });
 

@@ -1,8 +1,11 @@
 // The demo's pages over plain HTTP (fetch, no browser, no jar), and the runs every app on the
 // demo's pages must pass the same way: the demo (test/browser/demo.http.test.ts) and
 // examples/next (test/examples/next.test.ts) both call `demoHttpRuns`.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import type { AppProcess } from './app-process.js';
+import { cookieHeaderFrom, headerOf, type Jar } from './browser-jar.js';
 
 /** The Cookie header a browser would send back after these Set-Cookie lines. */
 export function cookieHeader(setCookies: string[]): string {
@@ -146,5 +149,197 @@ export function demoHttpRuns(app: () => AppProcess, keyId: string): void {
     expect(await sessionJson()).toEqual({});
     expect(await sessionJson('session=garbage')).toEqual({});
     expect(await sessionJson('session=3~a.b.c.d.e; session.1=x')).toEqual({});
+  });
+}
+
+// ---- signing in and ending sessions early (the contract's /login, /logout, /logout-everywhere)
+
+/** A client with its own cookie jar (a browser) for one app, or round-robin over several. */
+export class DemoBrowser {
+  readonly jar: Jar = new Map();
+  private turn = 0;
+  /** `bases`: the app's URL, or the URLs of several processes of it (a load balancer). */
+  constructor(private readonly bases: () => string[]) {}
+
+  /** The next base URL in turn, or the one numbered `node`. */
+  private base(node?: number): string {
+    const bases = this.bases();
+    return bases[(node ?? this.turn++) % bases.length] as string;
+  }
+
+  /** Sends a request (on process `node` when given), applies its Set-Cookie, fails past `limit` ms. */
+  async request(
+    path: string,
+    init: {
+      method?: string;
+      form?: Record<string, string> | undefined;
+      node?: number | undefined;
+      limit?: number;
+    } = {},
+  ): Promise<{ status: number; body: string; setCookies: string[]; ms: number }> {
+    const { method = init.form ? 'POST' : 'GET', form, node, limit = 10_000 } = init;
+    const cookie = headerOf(this.jar);
+    const started = performance.now();
+    const response = await fetch(new URL(path, this.base(node)), {
+      method,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(limit),
+      headers: {
+        ...(form && { 'content-type': 'application/x-www-form-urlencoded' }),
+        ...(cookie !== '' && { cookie }),
+      },
+      ...(form && { body: new URLSearchParams(form).toString() }),
+    });
+    const body = await response.text();
+    const ms = performance.now() - started;
+    const setCookies = response.headers.getSetCookie();
+    cookieHeaderFrom(setCookies, this.jar);
+    return { status: response.status, body, setCookies, ms };
+  }
+
+  /** /session.json as this browser sees it (on process `node` when given). */
+  async session(node?: number): Promise<Record<string, unknown>> {
+    const answer = await this.request('/session.json', { node });
+    expect(answer.status).toBe(200);
+    return JSON.parse(answer.body) as Record<string, unknown>;
+  }
+
+  /** Signs in as `user` (303 to / with a session cookie). */
+  async signIn(user: string, node?: number): Promise<void> {
+    const answer = await this.request('/login', { form: { user }, node });
+    expect(answer.status, answer.body).toBe(303);
+    expect(answer.setCookies.some((line) => line.startsWith('session='))).toBe(true);
+  }
+
+  /** A copy of the jar: another browser holding the same cookies (a stolen or copied cookie). */
+  copy(): DemoBrowser {
+    const other = new DemoBrowser(this.bases);
+    for (const [name, value] of this.jar) other.jar.set(name, value);
+    return other;
+  }
+}
+
+/** A user name no other run or test file uses. */
+export const someUser = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * Waits into the next whole second. A subject's cut-off is in whole seconds, and a session
+ * created in the cut-off's own second stays valid (so the user can sign in again at once):
+ * "sign out everywhere" ends the sessions created in an earlier second, as every session a
+ * real user has open elsewhere is.
+ */
+export const nextSecond = () => delay(1000 - (Date.now() % 1000) + 20);
+
+/**
+ * Polls `read` until it returns true or `within` ms pass; resolves with the time it took, or
+ * rejects saying what never happened.
+ */
+export async function within(ms: number, what: string, read: () => Promise<boolean>) {
+  const started = performance.now();
+  for (;;) {
+    if (await read()) return performance.now() - started;
+    if (performance.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await delay(50);
+  }
+}
+
+/**
+ * The contract's sign-in and session-ending runs, each an `it` in the caller's describe
+ * block: sign-in keeps the data and names the user, a bad name is a 400 that changes nothing,
+ * a logout a copied cookie cannot undo, and "sign out everywhere" across two browsers.
+ */
+export function sessionEndingRuns(app: () => AppProcess): void {
+  const newBrowser = () => new DemoBrowser(() => [app().url]);
+
+  it('signs in with a new session id that keeps the data: /session.json and the page name the user', async () => {
+    const browser = newBrowser();
+    expect((await browser.request('/calculate', { form: { a: '2', b: '3' } })).status).toBe(303);
+    const before = browser.copy();
+    const user = someUser('ada');
+    await browser.signIn(user);
+    expect(await browser.session()).toMatchObject({ user, calculation: { a: 2, b: 3, sum: 5 } });
+    const page = await browser.request('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(new RegExp(`id="signed-in"><b>${user}</b>`));
+    expect(page.body).toContain('action="/logout-everywhere"');
+    // The session id before sign-in was ended: a cookie taken before it opens empty.
+    expect(await before.session()).toEqual({});
+  });
+
+  it.each([
+    ['', 'user is missing'],
+    ['a b', 'user must be 1 to 64'],
+    ['x'.repeat(65), 'user must be 1 to 64'],
+    ['<b>', 'user must be 1 to 64'],
+    ['é', 'user must be 1 to 64'],
+    [' ada', 'user must be 1 to 64'],
+  ])(
+    'answers 400 to user %j with no session Set-Cookie, the session unchanged',
+    async (user, message) => {
+      const browser = newBrowser();
+      await browser.request('/calculate', { form: { a: '2', b: '3' } });
+      const before = await browser.session();
+      const answer = await browser.request('/login', { form: { user } });
+      expect(answer.status).toBe(400);
+      expect(answer.setCookies.filter((line) => /^session(\.\d+)?=/.test(line))).toEqual([]);
+      expect(answer.body).toContain(message);
+      expect(await browser.session()).toEqual(before);
+      // No field at all: the same.
+      const none = await browser.request('/login', { form: {} });
+      expect(none.status).toBe(400);
+      expect(none.setCookies).toEqual([]);
+    },
+  );
+
+  it('logs out for good: a copy of the cookie taken before the logout opens empty', async () => {
+    const browser = newBrowser();
+    await browser.signIn(someUser('bea'));
+    const copied = browser.copy();
+    const out = await browser.request('/logout', { form: {} });
+    expect(out.status).toBe(303);
+    expect(out.setCookies.some((line) => /^session=;.*Max-Age=0/i.test(line))).toBe(true);
+    expect(await browser.session()).toEqual({});
+    expect(await copied.session()).toEqual({});
+    const page = await copied.request('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('id="signed-in">not signed in</span>');
+  });
+
+  it('signs out everywhere: the other browser of the user within 2 s, other users untouched, sign-in again works', async () => {
+    const user = someUser('cy');
+    const [here, there, other] = [newBrowser(), newBrowser(), newBrowser()];
+    await here.signIn(user);
+    await there.signIn(user);
+    const otherUser = someUser('dee');
+    await other.signIn(otherUser);
+    expect(await there.session()).toMatchObject({ user });
+
+    await nextSecond();
+    const out = await here.request('/logout-everywhere', { form: {} });
+    expect(out.status).toBe(303);
+    expect(out.setCookies.some((line) => /^session=;.*Max-Age=0/i.test(line))).toBe(true);
+    expect(await here.session()).toEqual({});
+    await within(
+      2000,
+      'the other browser signed out',
+      async () => !('user' in (await there.session())),
+    );
+    expect(await other.session()).toMatchObject({ user: otherUser });
+
+    await here.signIn(user);
+    expect(await here.session()).toMatchObject({ user });
+    await there.signIn(user);
+    expect(await there.session()).toMatchObject({ user });
+  });
+
+  it('answers 303 and changes nothing on "sign out everywhere" when not signed in', async () => {
+    const browser = newBrowser();
+    await browser.request('/calculate', { form: { a: '1', b: '2' } });
+    const before = await browser.session();
+    const answer = await browser.request('/logout-everywhere', { form: {} });
+    expect(answer.status).toBe(303);
+    expect(answer.setCookies).toEqual([]);
+    expect(await browser.session()).toEqual(before);
+    expect((await newBrowser().request('/logout-everywhere', { form: {} })).status).toBe(303);
   });
 }

@@ -1,15 +1,23 @@
 import { store } from '../lib/session.js';
 
 /**
- * The session cookie as the request carried it: size, chunks, key id, expiry, rejection. A
- * cookie sealed with an older key is re-sealed by this response (the proxy), and says so.
+ * Who is signed in, and the session cookie as the request carried it: size, chunks, key id,
+ * expiry, rejection. A cookie sealed with an older key is re-sealed by this response (the
+ * proxy), and says so.
  */
 export function CookiePanel({ session }) {
   const info = session.cookie;
   const sealingKeyId = store.keyRing.primaryId;
   const resealed = info !== undefined && info.keyId !== sealingKeyId;
+  const user = session.get('user');
   return (
     <footer>
+      <p>
+        Signed in as:{' '}
+        <span id="signed-in">
+          {typeof user === 'string' && user ? <b>{user}</b> : 'not signed in'}
+        </span>
+      </p>
       {info ? (
         <p id="cookie-info">
           Session cookie: <b id="cookie-bytes">{info.bytes}</b> bytes in{' '}

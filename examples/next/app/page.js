@@ -2,7 +2,7 @@ import { getSession } from 'jwe-session/next';
 import { store } from '../lib/session.js';
 import { CookiePanel } from './cookie-panel.js';
 
-/** GET /: the calculator form, the notes form and list, and the forget-me button. */
+/** GET /: the calculator, the notes, sign-in, and the forget-me and sign-out-everywhere buttons. */
 export default async function Home() {
   const session = await getSession(store);
   const notes = session.get('notes') ?? [];
@@ -56,11 +56,44 @@ export default async function Home() {
           <li key={i}>{note}</li>
         ))}
       </ol>
+      <h2>Sign in</h2>
+      <p>
+        No password here: any name of 1 to 64 letters, digits, <code>_</code> or <code>-</code>.
+        Signing in starts a new session (a new id) that keeps your calculation and notes.
+      </p>
+      <form method="post" action="/login">
+        <label>
+          Name{' '}
+          <input
+            type="text"
+            id="login-user"
+            name="user"
+            autoComplete="username"
+            maxLength={64}
+            pattern="[A-Za-z0-9_\-]{1,64}"
+            required
+          />
+        </label>{' '}
+        <input type="hidden" name="remember" value="0" />
+        <label>
+          <input type="checkbox" name="remember" value="1" defaultChecked /> Remember me
+        </label>{' '}
+        <button type="submit" id="login">
+          Sign in
+        </button>
+      </form>
       <form method="post" action="/logout">
         <button type="submit" id="logout">
           Forget me
         </button>
       </form>
+      {user && (
+        <form method="post" action="/logout-everywhere">
+          <button type="submit" id="logout-everywhere">
+            Sign out everywhere
+          </button>
+        </form>
+      )}
       <CookiePanel session={session} />
     </main>
   );

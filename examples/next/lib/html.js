@@ -10,6 +10,12 @@ export function escapeHtml(value) {
     .replaceAll("'", '&#39;');
 }
 
+function signedIn(session) {
+  const user = session.get('user');
+  const who = typeof user === 'string' && user ? `<b>${escapeHtml(user)}</b>` : 'not signed in';
+  return `<p>Signed in as: <span id="signed-in">${who}</span></p>`;
+}
+
 function cookieInfo(session) {
   const info = session.cookie;
   if (!info) return '<p id="cookie-info">No session cookie: nothing is stored yet.</p>';
@@ -31,7 +37,7 @@ export function errorResponse(status, title, message, session) {
 <h1>${escapeHtml(title)}</h1>
 <p id="error" class="warn">${escapeHtml(message)}</p>
 <p><a href="/">Back</a></p>
-<footer>${cookieInfo(session)}</footer>
+<footer>${signedIn(session)}${cookieInfo(session)}</footer>
 </body>
 </html>
 `;

@@ -2,17 +2,16 @@
 // Server Actions: the session through `await cookies()`, written by `session.save()`.
 import { getSession } from 'jwe-session/next';
 import { redirect } from 'next/navigation';
+import { readUser, signIn } from '../../../demo/calculator.js';
 import { store } from '../../lib/session.js';
 
 export async function login(form) {
-  const name = String(form.get('name') ?? '')
-    .trim()
-    .slice(0, 40);
-  if (!name) redirect('/account?error=name');
+  const { problem, user } = readUser(new URLSearchParams({ user: String(form.get('name') ?? '') }));
+  if (problem) redirect('/account?error=name');
   const session = await getSession(store);
-  // A new session at login, so a cookie captured before it does not carry the login.
-  session.regenerate({ keepData: true });
-  session.set('user', name);
+  // A new session id at login (the old one is ended), so a cookie captured before it does not
+  // carry the login; the user is the session's subject, for "sign out everywhere".
+  signIn(session, user);
   await session.save();
   redirect('/account');
 }

@@ -27,7 +27,7 @@ export default async function Account({ searchParams }) {
           <p id="user">Not logged in.</p>
           {error === 'name' && (
             <p id="error" className="warn">
-              Enter a name to log in.
+              Enter a name of 1 to 64 letters, digits, _ or - to log in.
             </p>
           )}
           <form action={login}>
