@@ -4,7 +4,7 @@ import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
 import { jarSession } from './cookie-jar.js';
-import { answerFetchFailure } from './failure-response.js';
+import { answerFetchFailure, fetch403 } from './failure-response.js';
 import {
   type FetchSessionHandler,
   type WithSessionFetchOptions,
@@ -179,6 +179,7 @@ export function sessionProxy<T, F = AnySessionData>(
     if (mayWrite(request)) return writing(request);
     try {
       const handle = await port.open(fetchFacts(request), { readOnly: READ_ONLY });
+      if (handle.refused) return fetch403(handle.refused);
       return await handler(request, handle.session);
     } catch (error) {
       return answerFetchFailure(error, request, onError);

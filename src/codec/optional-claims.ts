@@ -17,7 +17,14 @@ export interface LifetimeClaims {
 export interface OptionalClaims extends LifetimeClaims {
   /** The data version the store was configured with (`version`) when it sealed the token. */
   readonly v?: number;
+  /**
+   * The session id (128 random bits, base64url): what a CSRF token is bound to. Issue 24 gives
+   * every session one; here it is carried when the session has one.
+   */
+  readonly sid?: string;
 }
+
+const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** The lifetime claims with only the members that are set: the one builder of them. */
 export function lifetimeClaims(
@@ -42,13 +49,25 @@ function isSeconds(value: unknown): value is number {
  * present but not of its type (the payload is then malformed).
  */
 export function readOptionalClaims(body: Record<string, unknown>): OptionalClaims | undefined {
-  const { idl, abs, per, v } = body;
-  if (idl === undefined && abs === undefined && per === undefined && v === undefined) return {};
+  const { idl, abs, per, v, sid } = body;
+  if (
+    idl === undefined &&
+    abs === undefined &&
+    per === undefined &&
+    v === undefined &&
+    sid === undefined
+  )
+    return {};
   if (idl !== undefined && !isSeconds(idl)) return undefined;
   if (abs !== undefined && !isSeconds(abs)) return undefined;
   if (per !== undefined && typeof per !== 'boolean') return undefined;
   if (v !== undefined && !isSeconds(v)) return undefined;
-  return { ...(v === undefined ? {} : { v }), ...lifetimeClaims(idl, abs, per) };
+  if (sid !== undefined && !(typeof sid === 'string' && SESSION_ID.test(sid))) return undefined;
+  return {
+    ...(v === undefined ? {} : { v }),
+    ...lifetimeClaims(idl, abs, per),
+    ...(sid === undefined ? {} : { sid }),
+  };
 }
 
 /** The claims' JSON members, each with a leading comma, in a fixed order; '' for none. */
@@ -57,6 +76,8 @@ export function optionalClaimsJson(claims: OptionalClaims): string {
     (claims.idl === undefined ? '' : `,"idl":${claims.idl}`) +
     (claims.abs === undefined ? '' : `,"abs":${claims.abs}`) +
     (claims.per === undefined ? '' : `,"per":${claims.per}`) +
-    (claims.v === undefined ? '' : `,"v":${claims.v}`)
+    (claims.v === undefined ? '' : `,"v":${claims.v}`) +
+    // Checked to be base64url when set, so it needs no escaping.
+    (claims.sid === undefined ? '' : `,"sid":"${claims.sid}"`)
   );
 }

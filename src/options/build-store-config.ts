@@ -69,6 +69,7 @@ export function buildStoreConfig(settings: Settings): StoreConfig {
     hooks: settings.hooks,
     shape: settings.data,
     keys,
+    crossSite: settings.crossSite,
   };
 }
 

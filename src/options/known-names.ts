@@ -34,6 +34,7 @@ export const TOP_LEVEL = group<SessionStoreOptions>(
     hooks: true,
     advanced: true,
     testing: true,
+    crossSite: true,
   },
   [
     ['secret', 'keys'],
@@ -64,6 +65,9 @@ export const TOP_LEVEL = group<SessionStoreOptions>(
     ['cacheSize', 'advanced.cacheSize'],
     ['env', 'testing.env'],
     ['now', 'testing.now'],
+    ['csrf', 'crossSite'],
+    ['csrfProtection', 'crossSite'],
+    ['trustedOrigins', 'crossSite.trustedOrigins'],
   ],
 );
 
@@ -175,5 +179,5 @@ export const CROSS_SITE = group<CrossSiteOptions>(
   ],
 );
 
-/** The top-level names that are groups of options (all but `keys`). */
-export type OptionGroupName = Exclude<keyof SessionStoreOptions, 'keys'>;
+/** The top-level names that are groups of options (all but `keys`, and `crossSite`, which may be false). */
+export type OptionGroupName = Exclude<keyof SessionStoreOptions, 'keys' | 'crossSite'>;

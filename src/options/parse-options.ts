@@ -1,3 +1,4 @@
+import { parseCrossSiteOptions } from '../cross-site/cross-site-options.js';
 import { type Env, processEnv } from '../keys/from-env.js';
 import type { EventHook, Hooks, RejectionHook } from '../session/hooks.js';
 import { valueShown } from '../util/printable.js';
@@ -90,5 +91,6 @@ export function parseOptions(options: SessionStoreOptions<unknown> = {}): Settin
     hooks: parseHooks(groups.hooks),
     advanced: parseAdvanced(groups.advanced, cookie.name),
     testing: { env, now },
+    crossSite: parseCrossSiteOptions(options.crossSite),
   };
 }

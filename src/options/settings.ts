@@ -1,3 +1,4 @@
+import type { CrossSiteSettings } from '../cross-site/cross-site-guard.js';
 import type { Env } from '../keys/from-env.js';
 import type { DataShape } from '../session/data-shape.js';
 import type { Hooks } from '../session/hooks.js';
@@ -27,4 +28,6 @@ export interface Settings {
   readonly hooks: Hooks;
   readonly advanced: AdvancedSettings;
   readonly testing: { readonly env: Env; readonly now: () => number };
+  /** The cross-site check's settings, or false when it is off. */
+  readonly crossSite: CrossSiteSettings | false;
 }

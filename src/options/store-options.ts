@@ -150,6 +150,8 @@ export interface SessionStoreOptions<T = AnySessionData> {
   readonly hooks?: HooksOptions;
   readonly advanced?: AdvancedOptions;
   readonly testing?: TestingOptions;
+  /** The cross-site request forgery check: on when left out; see CrossSiteOption. */
+  readonly crossSite?: CrossSiteOption;
 }
 
 /** How long a session lasts, and whether its cookie outlives the browser session. */

@@ -49,11 +49,15 @@ export function planCommit(
   const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
   const changed =
     state.regenerated ||
+    state.sessionId !== state.claims?.sid ||
     !sameLifetime(state.lifetime, state.claims) ||
     dataJson !== state.baseline ||
     flashJson !== undefined ||
     state.incomingFlash !== undefined;
-  if (dataJson === '{}' && flashJson === undefined && (changed || state.claims === undefined)) {
+  // A session a CSRF token was handed out for is kept even when empty (a sign-in form's
+  // visitor): without its id the token could never be checked.
+  const empty = dataJson === '{}' && flashJson === undefined && !state.idIssued;
+  if (empty && (changed || state.claims === undefined)) {
     // A newer deploy's cookie the app did not write over: theirs to read, not ours to delete.
     if (state.keepsNewer && !state.touched) return NONE;
     // Nothing to keep: no cookie for a visitor who never stored anything, and an emptied
@@ -70,7 +74,15 @@ export function planCommit(
 
   const ori = claims === undefined || state.regenerated ? now : claims.ori;
   const exp = Math.min(now + life.idleTimeout, ori + life.absoluteTimeout);
-  const next = newClaims(codec.purpose, now, exp, ori, state.lifetime, config.shape);
+  const next = newClaims(
+    codec.purpose,
+    now,
+    exp,
+    ori,
+    state.lifetime,
+    config.shape,
+    state.sessionId,
+  );
   // Accepted within the clock tolerance, but past its absolute lifetime: sealing it again
   // would write a dead token with a negative Max-Age. The session is over; clear it.
   if (next.exp <= now) return ENDED;

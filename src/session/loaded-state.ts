@@ -45,6 +45,7 @@ export function loadedState(
   state.data = opened.data;
   state.baseline = opened.dataJson;
   state.claims = opened.claims;
+  state.sessionId = opened.claims.sid;
   state.keyId = opened.keyId;
   state.lifetime = chosenLifetime(opened.claims);
   state.incomingFlash = opened.flash;

@@ -13,6 +13,8 @@ export function newClaims(
   ori: number,
   lifetime: LifetimeClaims,
   shape: DataShape | undefined,
+  sessionId?: string,
 ): Claims {
-  return { pur: purpose, iat: now, exp, ori, ...lifetime, ...versionClaim(shape) };
+  const claims = { pur: purpose, iat: now, exp, ori, ...lifetime, ...versionClaim(shape) };
+  return sessionId === undefined ? claims : { ...claims, sid: sessionId };
 }

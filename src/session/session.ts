@@ -15,6 +15,7 @@ import { conceal, deepFreeze, expose, lockReason, type SessionState } from './st
 /** What a session commits through: its request's handle (see request-handle.ts). */
 interface SessionHandle {
   commit(): Commit | Promise<Commit>;
+  csrfToken(): Promise<string>;
 }
 
 /** The commit of a session's handle, for `store.commit(session)`; not exported from the package. */
@@ -191,6 +192,8 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     state.data = Object.create(null);
     state.exposed = undefined;
     state.outgoingFlash = undefined;
+    state.sessionId = undefined;
+    state.idIssued = false;
   }
 
   /**
@@ -208,6 +211,24 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     state.outgoingFlash = undefined;
     state.phase = 'open';
     state.regenerated = true;
+    // A token handed out before now belongs to the session that ended here.
+    state.sessionId = undefined;
+    state.idIssued = false;
+  }
+
+  /**
+   * This session's CSRF token, for a `_csrf` form field or an `x-csrf-token` header: what the
+   * cross-site check (`crossSite: { token: true }`) accepts from a request that carries
+   * neither Sec-Fetch-Site nor Origin. It is bound to this session's id, derived from the
+   * store's keys (nothing is stored on a server), the same for every call until
+   * `regenerate()` or `destroy()`, after which the old one is refused.
+   *
+   * A session without an id gets one here and is then saved by this response, even if empty:
+   * serve the form from a response that commits (not a cached page). Call it before the
+   * response starts; a committed session that has no id yet throws SessionCommittedError.
+   */
+  csrfToken(): Promise<string> {
+    return this.#handle.csrfToken();
   }
 
   /**

@@ -54,6 +54,13 @@ export interface SessionState {
   /** Why changes are refused, once `failed`: the request failed, or the session is read-only. */
   lockedBy: string | undefined;
   cookie: CookieInfo | undefined;
+  /**
+   * The session's id (claim `sid`): as loaded, or made when `csrfToken()` first needs one;
+   * undefined after regenerate() and destroy() until asked for again.
+   */
+  sessionId: string | undefined;
+  /** A CSRF token was handed out in this request: the session must be saved to honour it. */
+  idIssued: boolean;
 }
 
 /**
@@ -84,6 +91,8 @@ export function newState(present: readonly string[], limits: SessionLifetime): S
     commit: undefined,
     lockedBy: undefined,
     cookie: undefined,
+    sessionId: undefined,
+    idIssued: false,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { CodecConfig } from '../codec/codec-config.js';
+import type { CrossSiteSettings } from '../cross-site/cross-site-guard.js';
 import type { ResolvedCookie } from '../cookie/attributes.js';
 import type { ChunkBudget } from '../cookie/chunking.js';
 import type { KeyRing } from '../keys/key-ring.js';
@@ -26,4 +27,6 @@ export interface StoreConfig {
    * missing outside development throw here, at first use.
    */
   readonly keys: () => KeyRing;
+  /** The cross-site check's settings, or false when the app turned it off. */
+  readonly crossSite: CrossSiteSettings | false;
 }

@@ -1,12 +1,15 @@
 import { seal } from '../codec/seal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import type { ReadChunks } from '../cookie/chunking.js';
-import { SessionRejectedError } from '../errors.js';
+import type { CrossSiteRefusal } from '../cross-site/cross-site-guard.js';
+import { type CsrfKey, csrfToken } from '../cross-site/csrf-token.js';
+import { SessionCommittedError, SessionRejectedError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData } from '../types.js';
 import type { Commit } from './commit.js';
 import { planCommit } from './commit-plan.js';
 import { type CookieWriter, tooLarge, writeSealed, writeUnsealed } from './commit-write.js';
+import { crossSiteVerdict, refusalOf, settleCrossSite } from './cross-site-step.js';
 import { loadedState } from './loaded-state.js';
 import { type Opening, openToken } from './open-token.js';
 import { PORT, type SessionPort } from './port.js';
@@ -21,7 +24,14 @@ import {
 import { SealedValues } from './sealed-values.js';
 import { commitOf, type Session } from './session.js';
 import type { SessionStore } from './session-store.js';
-import { lockCommit, type SessionState, unlockCommit } from './state.js';
+import { newSessionId } from './session-id.js';
+import {
+  lockCommit,
+  lockReason,
+  newState,
+  type SessionState,
+  unlockCommit,
+} from './state.js';
 import type { StoreConfig } from './store-config.js';
 
 /**
@@ -33,7 +43,10 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
   readonly #chunkNames: readonly string[];
   readonly #sealed: SealedValues<T>;
   // What each handle commits through: one object per store, none per request.
-  readonly #committer: Committer = { commit: (state, write) => this.#commit(state, write) };
+  readonly #committer: Committer = {
+    commit: (state, write) => this.#commit(state, write),
+    csrfToken: (state) => this.#csrfToken(state),
+  };
   readonly cookieName: string;
   readonly [PORT]: SessionPort<T, F>;
 
@@ -77,27 +90,67 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     facts: RequestFacts,
     options: OpenOptions | undefined,
   ): RequestHandle<T, F> | Promise<RequestHandle<T, F>> {
-    // (1) The cross-site check (issue 25) goes here, before anything is loaded: it reads
-    //     facts.method, facts.header and facts.url.
+    // (1) The cross-site check, before anything is loaded: a refused request's cookie is
+    //     not even read. Only a request that must show a token goes on, to be settled below.
+    const verdict = crossSiteVerdict(this.#config.crossSite, facts);
+    if (verdict !== undefined && verdict.reason !== 'token-required') {
+      return this.#refused(facts, verdict);
+    }
     // Missing keys are an error at the first request, even one that carries no cookie.
     const ring = this.#config.keys();
     // (2) The cookie: header or jar -> chunks -> token.
     const read = readCookie(facts.cookie, this.#chunkNames);
-    if (read.token === undefined) return this.#handle(read, undefined, options);
-    // (3) The token opened (and its data brought to the store's shape).
-    const opened = openToken(this.#config, ring, read.token);
-    // (4) The revocation check (issue 24) goes here, on what was opened.
-    // (5) The session, in its handle.
-    return opened instanceof Promise
-      ? opened.then((result) => this.#handle(read, result, options))
-      : this.#handle(read, opened, options);
+    let handle: Handle<T, F> | Promise<Handle<T, F>>;
+    if (read.token === undefined) handle = this.#handle(read, undefined, options);
+    else {
+      // (3) The token opened (and its data brought to the store's shape).
+      const opened = openToken(this.#config, ring, read.token);
+      // (4) The revocation check (issue 24) goes here, on what was opened.
+      // (5) The session, in its handle.
+      handle =
+        opened instanceof Promise
+          ? opened.then((result) => this.#handle(read, result, options))
+          : this.#handle(read, opened, options);
+    }
+    if (verdict === undefined) return handle;
+    // The token is bound to the session, so it is checked once the session is open.
+    return Promise.resolve(handle).then(async (opened) => {
+      const settled = await settleCrossSite(ring, verdict, facts, opened.sessionId);
+      if (settled === undefined) return opened;
+      opened.fail();
+      return this.#refused(facts, settled);
+    });
+  }
+
+  /** A refused request's handle: an empty session, locked, and the refusal to answer 403 with. */
+  #refused(facts: RequestFacts, verdict: CrossSiteRefusal): Handle<T, F> {
+    const state = newState([], this.#config.lifetime);
+    const refusal = refusalOf(this.#config, facts, verdict);
+    return new Handle<T, F>(this.#committer, state, undefined, undefined, refusal);
+  }
+
+  /**
+   * The session's CSRF token: bound to its id, which is made here if it has none (and the
+   * session is then saved, even empty, so the id reaches the browser).
+   */
+  async #csrfToken(state: SessionState): Promise<string> {
+    let id = state.sessionId;
+    if (id === undefined) {
+      const reason = lockReason(state);
+      if (reason !== undefined) throw new SessionCommittedError(reason);
+      id = newSessionId();
+      state.sessionId = id;
+    }
+    state.idIssued = true;
+    const [key] = await this.#config.keys().csrfKeys();
+    return csrfToken(key as CsrfKey, id);
   }
 
   #handle(
     read: ReadChunks,
     opened: Opening | undefined,
     options: OpenOptions | undefined,
-  ): RequestHandle<T, F> {
+  ): Handle<T, F> {
     const rejection = opened instanceof SessionRejectedError ? opened : read.rejection;
     const state = loadedState(this.#config, read, rejection ?? opened);
     return new Handle<T, F>(this.#committer, state, rejection, options);
