@@ -179,5 +179,5 @@ export const CROSS_SITE = group<CrossSiteOptions>(
   ],
 );
 
-/** The top-level names that are groups of options (all but `keys`, and `crossSite`, which may be false). */
-export type OptionGroupName = Exclude<keyof SessionStoreOptions, 'keys' | 'crossSite'>;
+/** The top-level names that are groups of options (all but `keys`). */
+export type OptionGroupName = Exclude<keyof SessionStoreOptions, 'keys'>;

@@ -71,7 +71,8 @@ export function parseOptions(options: SessionStoreOptions<unknown> = {}): Settin
     hooks: groupOf('hooks', options.hooks, 'hook functions (onRejection, onEvent)'),
     advanced: groupOf('advanced', options.advanced, 'advanced options'),
     testing: groupOf('testing', options.testing, 'testing inputs (env, now)'),
-  } satisfies Record<OptionGroupName, object>;
+    // crossSite may be false: its own parse checks it (cross-site-options.ts).
+  } satisfies Record<Exclude<OptionGroupName, 'crossSite'>, object>;
   refuseUnknown(groups.cookie, COOKIE, 'cookie.');
   refuseUnknown(groups.lifetime, LIFETIME, 'lifetime.');
   refuseUnknown(groups.data, DATA, 'data.');

@@ -106,6 +106,7 @@ describe('unknown options', () => {
       ['hooks', groups.HOOKS],
       ['advanced', groups.ADVANCED],
       ['testing', groups.TESTING],
+      ['crossSite', groups.CROSS_SITE],
     ] as const) {
       all[group] = Object.fromEntries(list.known.map((name) => [name, undefined]));
     }
