@@ -84,7 +84,10 @@ export function sessionMiddleware<T, F = AnySessionData>(
     }
     const attach = (handle: RequestHandle<T, F>): void => {
       // Refused as cross-site: answered here, and the routes after this middleware never run.
-      if (handle.refused) return sendCrossSite403(handle.refused, res);
+      if (handle.refused) {
+        sendCrossSite403(handle.refused, res);
+        return;
+      }
       const session = handle.session;
       sessions.set(req, session);
       (req as IncomingMessage & { session: Session<T, F> }).session = session;

@@ -15,7 +15,7 @@ const CROSS_SITE_HEADERS = {
 export function crossSiteBody(refusal: SessionCrossSiteError): string {
   return refusal.reason === 'token-required' || refusal.reason === 'token-invalid'
     ? 'Forbidden: this request needs a valid CSRF token (the _csrf form field or the x-csrf-token header).\n'
-    : 'Forbidden: cross-site request refused. Submit the form from this site\'s own page.\n';
+    : "Forbidden: cross-site request refused. Submit the form from this site's own page.\n";
 }
 
 /** The refusal on Node (node, express, and Fastify's raw reply). */

@@ -1,7 +1,7 @@
 import type { CodecConfig } from '../codec/codec-config.js';
-import type { CrossSiteSettings } from '../cross-site/cross-site-guard.js';
 import type { ResolvedCookie } from '../cookie/attributes.js';
 import type { ChunkBudget } from '../cookie/chunking.js';
+import type { CrossSiteSettings } from '../cross-site/cross-site-guard.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { DataShape } from './data-shape.js';
 import type { Hooks } from './hooks.js';

@@ -23,15 +23,9 @@ import {
 } from './request-handle.js';
 import { SealedValues } from './sealed-values.js';
 import { commitOf, type Session } from './session.js';
-import type { SessionStore } from './session-store.js';
 import { newSessionId } from './session-id.js';
-import {
-  lockCommit,
-  lockReason,
-  newState,
-  type SessionState,
-  unlockCommit,
-} from './state.js';
+import type { SessionStore } from './session-store.js';
+import { lockCommit, lockReason, newState, type SessionState, unlockCommit } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
 /**

@@ -48,9 +48,12 @@ function serveFetch(handler: (request: Request) => Promise<Response>): Promise<S
         headers.set(name, value);
       }
     }
-    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+    const body =
+      req.method === 'GET' || req.method === 'HEAD'
+        ? undefined
+        : new Uint8Array(await readBody(req));
     const request = new Request(`http://${req.headers.host}${req.url}`, {
-      method: req.method,
+      method: req.method as string,
       headers,
       ...(body === undefined ? {} : { body }),
     });

@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { keyEntry } from '../helpers/keys.js';
 import { expect, it } from 'vitest';
+import { keyEntry } from '../helpers/keys.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
