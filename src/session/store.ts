@@ -2,14 +2,14 @@ import { seal } from '../codec/seal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import type { ReadChunks } from '../cookie/chunking.js';
 import type { CrossSiteRefusal } from '../cross-site/cross-site-guard.js';
-import { type CsrfKey, csrfToken } from '../cross-site/csrf-token.js';
-import { SessionCommittedError, SessionRejectedError } from '../errors.js';
+import { SessionRejectedError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData } from '../types.js';
 import type { Commit } from './commit.js';
 import { planCommit } from './commit-plan.js';
 import { type CookieWriter, tooLarge, writeSealed, writeUnsealed } from './commit-write.js';
 import { crossSiteVerdict, refusalOf, settleCrossSite } from './cross-site-step.js';
+import { issueCsrfToken } from './csrf-issue.js';
 import { loadedState } from './loaded-state.js';
 import { type Opening, openToken } from './open-token.js';
 import { PORT, type SessionPort } from './port.js';
@@ -23,9 +23,8 @@ import {
 } from './request-handle.js';
 import { SealedValues } from './sealed-values.js';
 import { commitOf, type Session } from './session.js';
-import { newSessionId } from './session-id.js';
 import type { SessionStore } from './session-store.js';
-import { lockCommit, lockReason, newState, type SessionState, unlockCommit } from './state.js';
+import { lockCommit, newState, type SessionState, unlockCommit } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
 /**
@@ -39,7 +38,7 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
   // What each handle commits through: one object per store, none per request.
   readonly #committer: Committer = {
     commit: (state, write) => this.#commit(state, write),
-    csrfToken: (state) => this.#csrfToken(state),
+    csrfToken: (state) => issueCsrfToken(this.#config.keys, state),
   };
   readonly cookieName: string;
   readonly [PORT]: SessionPort<T, F>;
@@ -121,23 +120,6 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     const state = newState([], this.#config.lifetime);
     const refusal = refusalOf(this.#config, facts, verdict);
     return new Handle<T, F>(this.#committer, state, undefined, undefined, refusal);
-  }
-
-  /**
-   * The session's CSRF token: bound to its id, which is made here if it has none (and the
-   * session is then saved, even empty, so the id reaches the browser).
-   */
-  async #csrfToken(state: SessionState): Promise<string> {
-    let id = state.sessionId;
-    if (id === undefined) {
-      const reason = lockReason(state);
-      if (reason !== undefined) throw new SessionCommittedError(reason);
-      id = newSessionId();
-      state.sessionId = id;
-    }
-    state.idIssued = true;
-    const [key] = await this.#config.keys().csrfKeys();
-    return csrfToken(key as CsrfKey, id);
   }
 
   #handle(
