@@ -12,6 +12,7 @@ export type SessionErrorCode =
   | 'ERR_SESSION_READ_ONLY'
   | 'ERR_SESSION_SERVER'
   | 'ERR_SESSION_REJECTED'
+  | 'ERR_SESSION_REVOCATION'
   | 'ERR_SESSION_CROSS_SITE';
 
 // Sets a class's own `name` as a function's is set (read-only, not enumerable), where a
@@ -170,6 +171,7 @@ export type RejectionReason =
   | 'expired'
   | 'not-yet-valid'
   | 'revoked'
+  | 'revocation-unavailable'
   | 'invalid-data';
 
 /**
@@ -206,6 +208,29 @@ export class SessionRejectedError extends SessionError {
   ) {
     super(`session cookie rejected (${reason}): ${detail}`);
     this.detail = oneLine(detail);
+  }
+}
+
+/**
+ * `store.revokeSession()` or `store.revokeSubject()` could not write the revocation: the
+ * revocation store failed or did not answer within `revocation.timeout`. The write may still
+ * land; calling again is safe. `cause` is the store's error (or a `TimeoutError`), whose
+ * message the app's log may hold but a response must not.
+ */
+export class SessionRevocationError extends SessionError {
+  static {
+    named(SessionRevocationError, 'SessionRevocationError');
+  }
+  override get name(): string {
+    return 'SessionRevocationError';
+  }
+  readonly code = 'ERR_SESSION_REVOCATION' as const;
+  constructor(
+    /** What was being revoked. */
+    readonly operation: 'revokeSession' | 'revokeSubject',
+    cause: unknown,
+  ) {
+    super(`${operation} failed: the revocation store did not confirm the write`, { cause });
   }
 }
 

@@ -1,6 +1,8 @@
 export * as errors from './errors.js';
 export { type RejectionReason, SessionError, type SessionErrorCode } from './errors.js';
 export type { SessionStoreOptions } from './options/store-options.js';
+// What an app implements to keep revocations in its own database (docs/ending-sessions.md).
+export type { RevocationStore } from './revocation/revocation-store.js';
 export { createSessionStore } from './session/create-session-store.js';
 export type { SessionEvent } from './session/hooks.js';
 export type { SessionLifetime } from './session/lifetime.js';

@@ -39,6 +39,7 @@ describe('package surface', () => {
         "JsonSafe",
         "JsonValue",
         "RejectionReason",
+        "RevocationStore",
         "Session",
         "SessionData",
         "SessionError",

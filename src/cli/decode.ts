@@ -7,6 +7,7 @@ import { type SealedTimes, SessionRejectedError } from '../errors.js';
 import { codecSettings } from '../options/build-store-config.js';
 import { parseOptions } from '../options/parse-options.js';
 import { openToken } from '../session/open-token.js';
+import { quote } from '../util/printable.js';
 import { durationOption, integerOption, parseCommandArgs, stringOption } from './args.js';
 import { type CookieSource, readDecodeInput } from './decode-input.js';
 import { helpFor } from './help.js';
@@ -105,6 +106,8 @@ function toJson(result: Decoded): string {
           created: iso(opened.claims.ori),
           absoluteExpiry: iso(result.absoluteEnd ?? opened.claims.ori),
           keyId: opened.keyId,
+          ...(opened.claims.sid !== undefined && { sessionId: opened.claims.sid }),
+          ...(opened.claims.sub !== undefined && { subject: opened.claims.sub }),
           // The session's own choices (session.options) and data version, when it made any.
           ...(opened.claims.idl !== undefined && { idleTimeout: opened.claims.idl }),
           ...(opened.claims.abs !== undefined && { absoluteTimeout: opened.claims.abs }),
@@ -151,6 +154,8 @@ function toText(result: Decoded): string {
         ? `  key      ${opened.keyId} (the sealing key)`
         : `  key      ${opened.keyId} (an older key: the next response re-seals it with "${primary}")`,
     );
+    if (claims.sid !== undefined) lines.push(`  id       ${claims.sid}`);
+    if (claims.sub !== undefined) lines.push(`  subject  ${quote(claims.sub)}`);
     if (result.ended) {
       const { reason, detail, at } = result.ended;
       lines.push(`  ended    ${at ?? 'not yet valid'} (${reason}: ${detail})`);

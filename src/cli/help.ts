@@ -125,7 +125,7 @@ Examples:
 ${EXIT_CODES}
 `;
 
-const REVOKE = `Usage: jwe-session revoke (--subject ID | --session ID) [options]
+const REVOKE = `Usage: jwe-session revoke (--subject ID | --session ID | --cookie VALUE) [options]
 
 Ends sessions before they expire, in the Redis the app checks revocations in
 (redisRevocationStore from jwe-session/redis), named by REDIS_URL:
@@ -133,7 +133,10 @@ Ends sessions before they expire, in the Redis the app checks revocations in
   --subject ID   every session of this subject (the user id the sessions carry) created
                  before now: "log out everywhere", after a password change or a stolen
                  device. A sign-in in the same second, or later, stays valid.
-  --session ID   one session, by its session id.
+  --session ID   one session, by its session id (session.id in the app).
+  --cookie VALUE one session, by the id inside a cookie (- reads it from stdin): a value, a
+                 Cookie header or Set-Cookie lines, as decode reads them. Opened with the
+                 app's keys (SESSION_KEYS, as decode); its times are not checked.
 
 Each process of the app sees the revocation at its next check (within its recheckInterval,
 default 1 s). The revocation is a Redis key with a TTL: once it expires no cookie it could
@@ -150,12 +153,16 @@ Options:
                    both sides). If the app sets absoluteTimeout, pass it plus 60 s.
                    T is seconds, or a number with s, m, h or d: 3600, 90m, 12h, 30d
   --prefix P       the store's key prefix, if the app sets one (default jwe-session:)
+  --cookie-name NAME, --purpose P, --compress
+                   with --cookie: the app's cookie.name, advanced.purpose, advanced.compress
+${KEYS_OPTIONS}
   --json           print what was revoked as JSON, for scripts
   -h, --help       show this help
 
 Examples:
   REDIS_URL=redis://127.0.0.1:6379 jwe-session revoke --subject user-123456
   jwe-session revoke --session 3q2-7wX9kL0mN4pR8sT1vA --json
+  pbpaste | jwe-session revoke --cookie -
 
 ${EXIT_CODES}
 `;

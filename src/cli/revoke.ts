@@ -11,6 +11,7 @@ import {
   parseCommandArgs,
   stringOption,
 } from './args.js';
+import { cookieSessionId } from './cookie-session-id.js';
 import { helpFor } from './help.js';
 import { type CliIo, EXIT_OK, usageError } from './io.js';
 import { withRedis } from './redis-client.js';
@@ -28,17 +29,28 @@ export type RevocationTarget =
  */
 export const DEFAULT_REVOKE_TTL = parseLifetime({}, 0, undefined).absoluteTimeout + 60;
 
-/** The session or subject named on the command line, checked as the store checks it. */
-function targetOf(parsed: Parsed): RevocationTarget {
+/**
+ * The session or subject named on the command line, checked as the store checks it; with
+ * `--cookie`, the session the pasted cookie carries.
+ */
+async function targetOf(parsed: Parsed, io: CliIo): Promise<RevocationTarget> {
   const subject = stringOption(parsed, 'subject');
   const session = stringOption(parsed, 'session');
-  if ((subject === undefined) === (session === undefined)) {
-    throw usageError('revoke needs one of --subject ID or --session ID', 'revoke');
+  const cookie = stringOption(parsed, 'cookie');
+  if ([subject, session, cookie].filter((given) => given !== undefined).length !== 1) {
+    throw usageError(
+      'revoke needs one of --subject ID, --session ID or --cookie VALUE (- reads stdin)',
+      'revoke',
+    );
   }
   const target: RevocationTarget =
     subject !== undefined
       ? { kind: 'subject', id: subject }
-      : { kind: 'session', id: session as string };
+      : {
+          kind: 'session',
+          id:
+            cookie === undefined ? (session as string) : await cookieSessionId(cookie, parsed, io),
+        };
   try {
     encodeId(target.kind === 'subject' ? 'subject' : 'sessionId', target.id);
   } catch (error) {
@@ -91,6 +103,12 @@ export async function revoke(args: readonly string[], io: CliIo): Promise<number
     {
       subject: { type: 'string' },
       session: { type: 'string' },
+      cookie: { type: 'string' },
+      'cookie-name': { type: 'string' },
+      purpose: { type: 'string' },
+      compress: { type: 'boolean' },
+      keys: { type: 'string' },
+      'keys-env': { type: 'string' },
       ttl: { type: 'string' },
       prefix: { type: 'string' },
       json: { type: 'boolean' },
@@ -101,7 +119,7 @@ export async function revoke(args: readonly string[], io: CliIo): Promise<number
     io.out(helpFor('revoke'));
     return EXIT_OK;
   }
-  const target = targetOf(parsed);
+  const target = await targetOf(parsed, io);
   const ttl = ttlOf(parsed);
   const prefix = stringOption(parsed, 'prefix') ?? 'jwe-session:';
   const redis = readRedisUrl(io.env);

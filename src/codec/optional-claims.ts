@@ -13,18 +13,21 @@ export interface LifetimeClaims {
   readonly per?: boolean;
 }
 
-/** Every optional claim: the lifetimes, and the data version. */
+/** Every optional claim: the lifetimes, the data version, and who the session is. */
 export interface OptionalClaims extends LifetimeClaims {
   /** The data version the store was configured with (`version`) when it sealed the token. */
   readonly v?: number;
   /**
-   * The session id (128 random bits, base64url): what a CSRF token is bound to. Issue 24 gives
-   * every session one; here it is carried when the session has one.
+   * The session's id: 128 random bits, base64url (22 characters), new with each session and
+   * at `regenerate()`. What revocation names; absent only from tokens sealed before it existed.
    */
   readonly sid?: string;
+  /** The subject (a user id) the app named at sign-in; kept until `destroy()`. */
+  readonly sub?: string;
 }
 
-const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+/** The longest `sub` (and `sid`) a token may carry: what a revocation store takes as a key. */
+export const MAX_SUBJECT_LENGTH = 256;
 
 /** The lifetime claims with only the members that are set: the one builder of them. */
 export function lifetimeClaims(
@@ -49,25 +52,22 @@ function isSeconds(value: unknown): value is number {
  * present but not of its type (the payload is then malformed).
  */
 export function readOptionalClaims(body: Record<string, unknown>): OptionalClaims | undefined {
-  const { idl, abs, per, v, sid } = body;
-  if (
-    idl === undefined &&
-    abs === undefined &&
-    per === undefined &&
-    v === undefined &&
-    sid === undefined
-  )
-    return {};
+  const { idl, abs, per, v, sid, sub } = body;
+  if (sid !== undefined && !isName(sid)) return undefined;
+  if (sub !== undefined && !isName(sub)) return undefined;
+  const who = sid === undefined ? {} : sub === undefined ? { sid } : { sid, sub };
+  if (idl === undefined && abs === undefined && per === undefined && v === undefined) return who;
   if (idl !== undefined && !isSeconds(idl)) return undefined;
   if (abs !== undefined && !isSeconds(abs)) return undefined;
   if (per !== undefined && typeof per !== 'boolean') return undefined;
   if (v !== undefined && !isSeconds(v)) return undefined;
-  if (sid !== undefined && !(typeof sid === 'string' && SESSION_ID.test(sid))) return undefined;
-  return {
-    ...(v === undefined ? {} : { v }),
-    ...lifetimeClaims(idl, abs, per),
-    ...(sid === undefined ? {} : { sid }),
-  };
+  return { ...(v === undefined ? {} : { v }), ...lifetimeClaims(idl, abs, per), ...who };
+}
+
+// A subject without an id is no session of ours (every seal that names one carries both):
+// `sub` alone is read as if absent, so it can never be checked without the id beside it.
+function isName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_SUBJECT_LENGTH;
 }
 
 /** The claims' JSON members, each with a leading comma, in a fixed order; '' for none. */
@@ -77,7 +77,7 @@ export function optionalClaimsJson(claims: OptionalClaims): string {
     (claims.abs === undefined ? '' : `,"abs":${claims.abs}`) +
     (claims.per === undefined ? '' : `,"per":${claims.per}`) +
     (claims.v === undefined ? '' : `,"v":${claims.v}`) +
-    // Checked to be base64url when set, so it needs no escaping.
-    (claims.sid === undefined ? '' : `,"sid":"${claims.sid}"`)
+    (claims.sid === undefined ? '' : `,"sid":${JSON.stringify(claims.sid)}`) +
+    (claims.sub === undefined ? '' : `,"sub":${JSON.stringify(claims.sub)}`)
   );
 }

@@ -3,6 +3,7 @@ import { TokenCache } from '../codec/token-cache.js';
 import { WINDOW_SECONDS } from '../codec/token-format.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { keysOnFirstUse } from '../keys/keys-on-first-use.js';
+import { Revocations } from '../session/revocations.js';
 import type { StoreConfig } from '../session/store-config.js';
 import { bad } from './checks.js';
 import type { Settings } from './settings.js';
@@ -50,14 +51,16 @@ export function buildStoreConfig(settings: Settings): StoreConfig {
     }
     return ring;
   };
-  return {
-    codec: {
-      ...codecSettings(settings),
-      engine: engineOf(advanced.engine),
-      get cache() {
-        return cache;
-      },
+  const codec = {
+    ...codecSettings(settings),
+    engine: engineOf(advanced.engine),
+    get cache() {
+      return cache;
     },
+  };
+  const { revocation } = settings;
+  return {
+    codec,
     cookie: { name: cookie.name, persistent: lifetime.persistent, attributes: cookie.attributes },
     budget: cookie.budget,
     lifetime: {
@@ -68,6 +71,7 @@ export function buildStoreConfig(settings: Settings): StoreConfig {
     refreshAfter: lifetime.refreshAfter,
     hooks: settings.hooks,
     shape: settings.data,
+    revocation: revocation && new Revocations(revocation, codec, settings.hooks, cookie.name),
     keys,
     crossSite: settings.crossSite,
   };

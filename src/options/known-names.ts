@@ -5,6 +5,7 @@ import type {
   DataOptions,
   HooksOptions,
   LifetimeOptions,
+  RevocationOptions,
   SessionLifetimeOptions,
   SessionStoreOptions,
   TestingOptions,
@@ -33,6 +34,7 @@ export const TOP_LEVEL = group<SessionStoreOptions>(
     data: true,
     hooks: true,
     advanced: true,
+    revocation: true,
     testing: true,
     crossSite: true,
   },
@@ -127,6 +129,27 @@ export const ADVANCED = group<AdvancedOptions>({
   engine: true,
   cacheSize: true,
 });
+
+const KEPT_AS_LONG = {
+  hint: 'each revocation is kept for the absolute lifetime plus the clock tolerance, the longest a cookie can be accepted',
+};
+
+// What revocation and cache libraries call the same settings.
+export const REVOCATION = group<RevocationOptions>(
+  { store: true, recheckInterval: true, timeout: true, onUnavailable: true },
+  [
+    ['client', 'store'],
+    ['redis', 'store'],
+    ['interval', 'recheckInterval'],
+    ['cacheTtl', 'recheckInterval'],
+    ['refreshInterval', 'recheckInterval'],
+    ['failOpen', 'onUnavailable'],
+    ['failMode', 'onUnavailable'],
+    ['onError', 'onUnavailable'],
+    ['ttl', KEPT_AS_LONG],
+    ['maxAge', KEPT_AS_LONG],
+  ],
+);
 
 export const TESTING = group<TestingOptions>({ env: true, now: true });
 

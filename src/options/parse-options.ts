@@ -10,6 +10,7 @@ import {
   HOOKS,
   LIFETIME,
   type OptionGroupName,
+  REVOCATION,
   TESTING,
   TOP_LEVEL,
 } from './known-names.js';
@@ -17,6 +18,7 @@ import { parseCookie } from './parse-cookie.js';
 import { parseData } from './parse-data.js';
 import { parseKeys } from './parse-keys.js';
 import { parseLifetime } from './parse-lifetime.js';
+import { parseRevocation } from './parse-revocation.js';
 import type { AdvancedSettings, Settings } from './settings.js';
 import type { AdvancedOptions, HooksOptions, SessionStoreOptions } from './store-options.js';
 import { refuseUnknown } from './unknown-names.js';
@@ -70,6 +72,7 @@ export function parseOptions(options: SessionStoreOptions<unknown> = {}): Settin
     data: groupOf('data', options.data, 'data options (version, migrate, schema)'),
     hooks: groupOf('hooks', options.hooks, 'hook functions (onRejection, onEvent)'),
     advanced: groupOf('advanced', options.advanced, 'advanced options'),
+    revocation: groupOf('revocation', options.revocation, 'revocation options'),
     testing: groupOf('testing', options.testing, 'testing inputs (env, now)'),
     // crossSite may be false: its own parse checks it (cross-site-options.ts).
   } satisfies Record<Exclude<OptionGroupName, 'crossSite'>, object>;
@@ -78,6 +81,7 @@ export function parseOptions(options: SessionStoreOptions<unknown> = {}): Settin
   refuseUnknown(groups.data, DATA, 'data.');
   refuseUnknown(groups.hooks, HOOKS, 'hooks.');
   refuseUnknown(groups.advanced, ADVANCED, 'advanced.');
+  refuseUnknown(groups.revocation, REVOCATION, 'revocation.');
   refuseUnknown(groups.testing, TESTING, 'testing.');
   const env: Env = groups.testing.env ?? processEnv();
   const now = groups.testing.now ?? Date.now;
@@ -91,6 +95,8 @@ export function parseOptions(options: SessionStoreOptions<unknown> = {}): Settin
     data: parseData(groups.data),
     hooks: parseHooks(groups.hooks),
     advanced: parseAdvanced(groups.advanced, cookie.name),
+    // Left out is off: `revocation: {}` is on, with every default.
+    revocation: parseRevocation(options.revocation === undefined ? undefined : groups.revocation),
     testing: { env, now },
     crossSite: parseCrossSiteOptions(options.crossSite),
   };

@@ -5,6 +5,7 @@ import type { Hooks } from '../session/hooks.js';
 import type { CookieSettings } from './parse-cookie.js';
 import type { KeysSettings } from './parse-keys.js';
 import type { LifetimeSettings } from './parse-lifetime.js';
+import type { RevocationSettings } from './parse-revocation.js';
 
 /** Settings most apps never change, as checked. */
 export interface AdvancedSettings {
@@ -27,6 +28,8 @@ export interface Settings {
   readonly data: DataShape | undefined;
   readonly hooks: Hooks;
   readonly advanced: AdvancedSettings;
+  /** Undefined: revocation is off. */
+  readonly revocation: RevocationSettings | undefined;
   readonly testing: { readonly env: Env; readonly now: () => number };
   /** The cross-site check's settings, or false when it is off. */
   readonly crossSite: CrossSiteSettings | false;

@@ -1,6 +1,7 @@
 import type { CrossSiteRequest } from '../cross-site/cross-site-guard.js';
 import type { Env } from '../keys/from-env.js';
 import type { KeySpec } from '../keys/key-entry.js';
+import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { EventHook, RejectionHook } from '../session/hooks.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
 import type { AnySessionData } from '../types.js';
@@ -105,7 +106,10 @@ export interface HooksOptions {
    * throws or rejects with is traced under NODE_DEBUG.
    */
   readonly onRejection?: RejectionHook;
-  /** Called for re-seals after key rotation, size failures and data migrations. */
+  /**
+   * Called for re-seals after key rotation, size failures, data migrations, revocations
+   * written, and a revocation store that could not answer.
+   */
   readonly onEvent?: EventHook;
 }
 
@@ -141,6 +145,42 @@ export interface TestingOptions {
   readonly now?: () => number;
 }
 
+/**
+ * Ending sessions before their cookies expire (docs/ending-sessions.md). Left out, nothing
+ * is looked up and nothing revoked; `revocation: {}` turns it on, in this process's memory.
+ * With it on, every session that carries an id is checked on load, `destroy()` revokes the
+ * session's id, `regenerate()` the previous one, and `store.revokeSession()` /
+ * `store.revokeSubject()` work. Every revocation is kept for the absolute lifetime plus the
+ * clock tolerance, the longest a cookie could still be accepted.
+ */
+export interface RevocationOptions {
+  /**
+   * Where revocations are kept. Default `memoryRevocationStore()`: this process only. Several
+   * processes need a shared one: `redisRevocationStore` from `jwe-session/redis`, or your
+   * own (a few lines over a user table, see the docs).
+   */
+  readonly store?: RevocationStore;
+  /**
+   * Milliseconds an answer from the store is trusted before it is asked again (default
+   * 1000; 0 asks on every request): a revocation made in another process is refused here
+   * within this time; one made through this store, at once.
+   */
+  readonly recheckInterval?: number;
+  /**
+   * Milliseconds a request (or a revocation write) waits at most for the store (default 150).
+   * Past it the store counts as unavailable.
+   */
+  readonly timeout?: number;
+  /**
+   * What a request gets when the store is unavailable and this process knows of no
+   * revocation of its session (default `'refuse'`): `'refuse'` treats it as signed out
+   * (rejection `revocation-unavailable`) but keeps the cookie, so the session comes back
+   * with the store; `'allow'` uses the session (a revocation made elsewhere during the outage
+   * is then not seen).
+   */
+  readonly onUnavailable?: 'refuse' | 'allow';
+}
+
 /** What `createSessionStore` takes, grouped by concern. Every group and member is optional. */
 export interface SessionStoreOptions<T = AnySessionData> {
   readonly keys?: KeysOption;
@@ -149,6 +189,8 @@ export interface SessionStoreOptions<T = AnySessionData> {
   readonly data?: DataOptions<T>;
   readonly hooks?: HooksOptions;
   readonly advanced?: AdvancedOptions;
+  /** Ending sessions early; left out, off. */
+  readonly revocation?: RevocationOptions;
   readonly testing?: TestingOptions;
   /** The cross-site request forgery check: on when left out; see CrossSiteOption. */
   readonly crossSite?: CrossSiteOption;

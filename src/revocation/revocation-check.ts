@@ -243,6 +243,14 @@ export class RevocationCheck {
     await this.#bounded('revokeSubject', () => this.#store.revokeSubject(subject, before, ttl));
   }
 
+  /**
+   * Whether this process knows the session id itself was revoked (not only its subject's
+   * sessions): after a `revoked` verdict, says which of the two it was.
+   */
+  knowsRevoked(sessionId: string): boolean {
+    return this.#sessions.get(sessionId)?.revoked === true;
+  }
+
   #fresh(entry: { readonly at: number } | undefined, now: number): boolean {
     return entry !== undefined && within(entry.at, now, this.#interval);
   }
@@ -380,7 +388,7 @@ function isState(value: unknown): value is RevocationState {
  * An error's `code` or class name, never its message. node-redis errors leave `name` as
  * "Error", so the constructor's name is read too (minified builds may shorten it).
  */
-function nameOf(error: unknown): string {
+export function nameOf(error: unknown): string {
   const word = (value: unknown): value is string =>
     typeof value === 'string' && /^[\w.-]{1,64}$/.test(value) && value !== 'Error';
   if (typeof error === 'object' && error !== null) {

@@ -4,7 +4,7 @@ import type { Claims } from '../codec/token-format.js';
 import { plaintextOf } from '../codec/token-format.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { lifetimeOf, sameLifetime } from './lifetime.js';
-import { newClaims } from './new-claims.js';
+import { newClaims, newSessionId } from './new-claims.js';
 import { type SessionState, serialiseData } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
@@ -34,7 +34,8 @@ const ENDED: CommitPlan = Object.freeze({ kind: 'delete', ended: true });
 
 /**
  * What a session's commit must do: nothing, delete its cookies, or seal what. Pure but for
- * the data check (a value the app was handed that JSON cannot carry throws SessionValueError).
+ * the data check (a value the app was handed that JSON cannot carry throws SessionValueError)
+ * and the session id a first seal makes.
  * `now` is in seconds.
  */
 export function planCommit(
@@ -49,14 +50,16 @@ export function planCommit(
   const flashJson = state.outgoingFlash ? toJson(state.outgoingFlash, 'flash') : undefined;
   const changed =
     state.regenerated ||
-    state.sessionId !== state.claims?.sid ||
+    state.sid !== state.claims?.sid ||
     !sameLifetime(state.lifetime, state.claims) ||
     dataJson !== state.baseline ||
     flashJson !== undefined ||
     state.incomingFlash !== undefined;
-  // A session a CSRF token was handed out for is kept even when empty (a sign-in form's
-  // visitor): without its id the token could never be checked.
-  const empty = dataJson === '{}' && flashJson === undefined && !state.idIssued;
+  // A signed-in session is kept even with no data: its subject is what it carries; so is a
+  // session a CSRF token was handed out for (a sign-in form's visitor), or the token could
+  // never be checked.
+  const empty =
+    dataJson === '{}' && flashJson === undefined && state.subject === undefined && !state.idIssued;
   if (empty && (changed || state.claims === undefined)) {
     // A newer deploy's cookie the app did not write over: theirs to read, not ours to delete.
     if (state.keepsNewer && !state.touched) return NONE;
@@ -74,15 +77,12 @@ export function planCommit(
 
   const ori = claims === undefined || state.regenerated ? now : claims.ori;
   const exp = Math.min(now + life.idleTimeout, ori + life.absoluteTimeout);
-  const next = newClaims(
-    codec.purpose,
-    now,
-    exp,
-    ori,
-    state.lifetime,
-    config.shape,
-    state.sessionId,
-  );
+  // The session's id is made when it is first sealed (kept if this seal then fails), and a
+  // cookie sealed before ids existed gets one now.
+  state.sid ??= newSessionId();
+  const who =
+    state.subject === undefined ? { sid: state.sid } : { sid: state.sid, sub: state.subject };
+  const next = newClaims(codec.purpose, now, exp, ori, state.lifetime, config.shape, who);
   // Accepted within the clock tolerance, but past its absolute lifetime: sealing it again
   // would write a dead token with a negative Max-Age. The session is over; clear it.
   if (next.exp <= now) return ENDED;

@@ -1,21 +1,21 @@
 import { type CsrfKey, csrfToken } from '../cross-site/csrf-token.js';
 import { SessionCommittedError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
-import { newSessionId } from './session-id.js';
+import { newSessionId } from './new-claims.js';
 import { lockReason, type SessionState } from './state.js';
 
 /**
  * A session's CSRF token (`session.csrfToken()`): bound to its id, which is made here if it
- * has none. The session is then saved, even empty, so the id reaches the browser; that is
+ * has none yet (a new visitor's, before its first seal). The session is then saved, even empty, so the id reaches the browser; that is
  * decided before the first await, so a commit started right after the call includes it.
  */
 export async function issueCsrfToken(ring: () => KeyRing, state: SessionState): Promise<string> {
-  let id = state.sessionId;
+  let id = state.sid;
   if (id === undefined) {
     const reason = lockReason(state);
     if (reason !== undefined) throw new SessionCommittedError(reason);
     id = newSessionId();
-    state.sessionId = id;
+    state.sid = id;
   }
   state.idIssued = true;
   const [key] = await ring().csrfKeys();

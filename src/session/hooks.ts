@@ -36,6 +36,28 @@ export type SessionEvent =
     }
   | {
       /**
+       * A revocation was written: a session's id (destroy(), regenerate(),
+       * `store.revokeSession()`) or a subject's sessions (`store.revokeSubject()`).
+       */
+      readonly type: 'revoked';
+      readonly cookieName: string;
+      readonly scope: 'session' | 'subject';
+    }
+  | {
+      /**
+       * The revocation store failed or did not answer within `revocation.timeout`: on a
+       * check (reported at most once per recheck interval, at least a second; `suppressed`
+       * counts the checks not reported since), or on a write.
+       */
+      readonly type: 'revocation-unavailable';
+      readonly cookieName: string;
+      readonly operation: 'check' | 'revokeSession' | 'revokeSubject';
+      /** `'timeout'`, or the error's code or class name; never its message. */
+      readonly error: string;
+      readonly suppressed: number;
+    }
+  | {
+      /**
        * A request that changes state was refused as a possible cross-site request forgery
        * (answered 403; the handler did not run). Only the reason, the method and the path
        * (without its query): no header value.

@@ -39,15 +39,16 @@ export function loadedState(
       : '';
     debug(`cookie "${name}" rejected: ${opened.reason}: ${opened.detail}${times}`);
     notifyRejection(config.hooks, opened, { cookieName: name });
-    state.keepsNewer = isOfNewerDeploy(opened);
+    state.keepsNewer = isOfNewerDeploy(opened) || opened.reason === 'revocation-unavailable';
     return state;
   }
   state.data = opened.data;
   state.baseline = opened.dataJson;
   state.claims = opened.claims;
-  state.sessionId = opened.claims.sid;
   state.keyId = opened.keyId;
   state.lifetime = chosenLifetime(opened.claims);
+  state.sid = opened.claims.sid;
+  state.subject = opened.claims.sub;
   state.incomingFlash = opened.flash;
   state.cookie = cookieInfo(config, opened.keyId, opened.claims.exp, read.bytes, read.count);
   if ('reshaped' in opened) reshaped(config, state, opened);

@@ -1,6 +1,18 @@
 import type { LifetimeClaims } from '../codec/optional-claims.js';
 import type { Claims } from '../codec/token-format.js';
+import { encodeBase64url } from '../util/base64url.js';
 import { type DataShape, versionClaim } from './data-shape.js';
+
+/** Who a session is: its id and, once signed in, its subject (none for a sealed value). */
+export interface SessionIdentity {
+  readonly sid?: string;
+  readonly sub?: string;
+}
+
+/** A new session id: 128 random bits, 22 base64url characters. */
+export function newSessionId(): string {
+  return encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
+}
 
 /**
  * The claims of a token sealed now: the one builder, for session cookies and sealed values.
@@ -13,8 +25,7 @@ export function newClaims(
   ori: number,
   lifetime: LifetimeClaims,
   shape: DataShape | undefined,
-  sessionId?: string,
+  who: SessionIdentity = {},
 ): Claims {
-  const claims = { pur: purpose, iat: now, exp, ori, ...lifetime, ...versionClaim(shape) };
-  return sessionId === undefined ? claims : { ...claims, sid: sessionId };
+  return { pur: purpose, iat: now, exp, ori, ...lifetime, ...versionClaim(shape), ...who };
 }

@@ -113,6 +113,6 @@ export class Handle<T, F> implements RequestHandle<T, F> {
 
   /** @internal The session's id as loaded, for the cross-site check's token. */
   get sessionId(): string | undefined {
-    return this.#state.sessionId;
+    return this.#state.sid;
   }
 }

@@ -38,4 +38,19 @@ export interface SessionStore<T = AnySessionData, F = AnySessionData> {
    * token comes back as a SessionRejectedError, never thrown.
    */
   unseal(token: string): Promise<Partial<T> | SessionRejectedError>;
+  /**
+   * Ends one session by its id (`session.id`), in a request or outside one (an admin
+   * script): its cookie, and every copy of it, is refused from now on (in other processes
+   * sharing the revocation store, within `revocation.recheckInterval`). Rejects with
+   * SessionConfigError when the `revocation` option is off, SessionValueError for an id no
+   * store takes, and SessionRevocationError when the revocation store failed or did not
+   * answer within `revocation.timeout` (the write may still land; calling again is safe).
+   */
+  revokeSession(sessionId: string): Promise<void>;
+  /**
+   * Ends every session of a subject (the `subject` given to `regenerate()`) created before
+   * the current second: "log out everywhere", a password change, a disabled account. A
+   * sign-in after it, even in the same second, stays valid. Rejects as `revokeSession`.
+   */
+  revokeSubject(subject: string): Promise<void>;
 }

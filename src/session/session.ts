@@ -1,6 +1,7 @@
 import { copyJsonValue } from '../codec/json-value.js';
 import type { SessionRecord } from '../codec/token-format.js';
 import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
+import { encodeId } from '../revocation/revocation-input.js';
 import type { AnySessionData, CookieInfo } from '../types.js';
 import type { Commit } from './commit.js';
 import {
@@ -10,7 +11,16 @@ import {
   type SessionLifetime,
   type SessionLifetimeOptions,
 } from './lifetime.js';
+import { newSessionId } from './new-claims.js';
 import { conceal, deepFreeze, expose, lockReason, type SessionState } from './state.js';
+
+/** What `session.regenerate()` takes. */
+export interface RegenerateOptions {
+  /** Keep the session's data (default: start empty). */
+  readonly keepData?: boolean;
+  /** Who is signed in from now on (a user id): kept across commits until `destroy()`. */
+  readonly subject?: string;
+}
 
 /** What a session commits through: its request's handle (see request-handle.ts). */
 interface SessionHandle {
@@ -76,6 +86,21 @@ export class Session<T = AnySessionData, F = AnySessionData> {
   get createdAt(): Date | undefined {
     const claims = this.#s.claims;
     return claims && new Date(claims.ori * 1000);
+  }
+
+  /**
+   * The session's id (`sid`, 22 base64url characters): what `store.revokeSession()` takes.
+   * Undefined for a new session until it is first sealed (a visitor who stores nothing gets
+   * none); a new one after `regenerate()`. Not a secret that opens the session, but keep it
+   * out of URLs and pages all the same.
+   */
+  get id(): string | undefined {
+    return this.#s.sid;
+  }
+
+  /** Who the session is signed in as: the `subject` given to `regenerate()`, until `destroy()`. */
+  get subject(): string | undefined {
+    return this.#s.subject;
   }
 
   /** The cookie as the browser holds it (after a commit: as it will hold it). */
@@ -182,27 +207,39 @@ export class Session<T = AnySessionData, F = AnySessionData> {
   }
 
   /**
-   * Ends the session: this response clears its cookie and every chunk. Further changes in
-   * this request throw, unless `regenerate()` starts a new session.
+   * Ends the session: this response clears its cookie and every chunk, and forgets the
+   * subject. With the store's `revocation` on, the commit also revokes the session's id, so
+   * a copy of the cookie is refused too (logout that sticks); if the revocation store fails,
+   * the cookie is still cleared and an event says so. Further changes in this request throw,
+   * unless `regenerate()` starts a new session.
    */
   destroy(): void {
     const state = this.#open();
     state.phase = 'destroyed';
+    state.sid = undefined;
+    state.subject = undefined;
     state.lifetime = NO_CHOICE;
     state.data = Object.create(null);
     state.exposed = undefined;
     state.outgoingFlash = undefined;
-    state.sessionId = undefined;
     state.idIssued = false;
   }
 
   /**
-   * Starts a new session in place: new creation time, so a new absolute lifetime, and no
-   * data unless `keepData` is set. Call it at login, so a cookie captured before login is not
-   * the one that carries the login.
+   * Starts a new session in place: a new id, a new creation time (so a new absolute
+   * lifetime), and no data unless `keepData` is set. Sign-in is this one call,
+   * `session.regenerate({ subject: user.id, keepData: true })`, so a cookie captured before
+   * sign-in is not the one that carries it. `subject` (1 to 256 characters, else
+   * SessionValueError) names who is signed in, for `session.subject` and
+   * `store.revokeSubject()`; left out, the subject stays as it was. With the store's
+   * `revocation` on, the commit revokes the previous id.
    */
-  regenerate(options: { keepData?: boolean } = {}): void {
+  regenerate(options: RegenerateOptions = {}): void {
+    const { subject } = options;
+    if (subject !== undefined) encodeId('subject', subject);
     const state = this.#open();
+    state.sid = newSessionId();
+    if (subject !== undefined) state.subject = subject;
     if (!options.keepData || state.phase === 'destroyed') {
       state.data = Object.create(null);
       state.exposed = undefined;
@@ -211,8 +248,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     state.outgoingFlash = undefined;
     state.phase = 'open';
     state.regenerated = true;
-    // A token handed out before now belongs to the session that ended here.
-    state.sessionId = undefined;
+    // A token handed out before now belongs to the session that ended here (its old id).
     state.idIssued = false;
   }
 

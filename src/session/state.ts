@@ -25,7 +25,9 @@ export interface SessionState {
   /**
    * The cookie is authentic but of a newer data version (a rolling deploy): a commit that
    * would only delete it, because the app changed nothing (not `touched`, which every
-   * set, delete, clear and regenerate makes true), leaves it in the browser instead.
+   * set, delete, clear and regenerate makes true), leaves it in the browser instead. Also set
+   * for a cookie the revocation store could not vouch for (`revocation-unavailable`): the
+   * session comes back with the store, so its cookie is not deleted meanwhile.
    */
   keepsNewer: boolean;
   /**
@@ -43,6 +45,13 @@ export interface SessionState {
   exposed: Set<string> | undefined;
   /** Set by regenerate(): the next token starts a new session (a new creation time). */
   regenerated: boolean;
+  /**
+   * The session's id (`sid`): the cookie's, a new one from regenerate(), or, for a session
+   * that never had one, made at its first seal (a visitor who stores nothing costs nothing).
+   */
+  sid: string | undefined;
+  /** The subject (`sub`) named at sign-in; dropped by destroy(). */
+  subject: string | undefined;
   /** Where the session is in its request: see Phase. */
   phase: Phase;
   /**
@@ -54,11 +63,6 @@ export interface SessionState {
   /** Why changes are refused, once `failed`: the request failed, or the session is read-only. */
   lockedBy: string | undefined;
   cookie: CookieInfo | undefined;
-  /**
-   * The session's id (claim `sid`): as loaded, or made when `csrfToken()` first needs one;
-   * undefined after regenerate() and destroy() until asked for again.
-   */
-  sessionId: string | undefined;
   /** A CSRF token was handed out in this request: the session must be saved to honour it. */
   idIssued: boolean;
 }
@@ -87,11 +91,12 @@ export function newState(present: readonly string[], limits: SessionLifetime): S
     touched: false,
     exposed: undefined,
     regenerated: false,
+    sid: undefined,
+    subject: undefined,
     phase: 'open',
     commit: undefined,
     lockedBy: undefined,
     cookie: undefined,
-    sessionId: undefined,
     idIssued: false,
   };
 }

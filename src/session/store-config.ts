@@ -6,6 +6,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { DataShape } from './data-shape.js';
 import type { Hooks } from './hooks.js';
 import type { SessionLifetime } from './lifetime.js';
+import type { Revocations } from './revocations.js';
 
 /**
  * What a store runs on, built once from its options: the seam between the options (which
@@ -22,6 +23,8 @@ export interface StoreConfig {
   readonly refreshAfter: number;
   readonly hooks: Hooks;
   readonly shape: DataShape | undefined;
+  /** Undefined when the `revocation` option was left out: no lookups, no writes. */
+  readonly revocation: Revocations | undefined;
   /**
    * The key ring, read at every call until configured keys are found; environment keys
    * missing outside development throw here, at first use.

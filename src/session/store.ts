@@ -2,7 +2,7 @@ import { seal } from '../codec/seal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import type { ReadChunks } from '../cookie/chunking.js';
 import type { CrossSiteRefusal } from '../cross-site/cross-site-guard.js';
-import { SessionRejectedError } from '../errors.js';
+import { SessionConfigError, SessionRejectedError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData } from '../types.js';
 import type { Commit } from './commit.js';
@@ -75,6 +75,25 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     return this.#sealed.unseal(token);
   }
 
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.#revocation('revokeSession').revokeSession(sessionId);
+  }
+
+  async revokeSubject(subject: string): Promise<void> {
+    await this.#revocation('revokeSubject').revokeSubject(subject);
+  }
+
+  #revocation(operation: string) {
+    const revocation = this.#config.revocation;
+    if (revocation === undefined) {
+      throw new SessionConfigError(
+        'revocation',
+        `is off, so ${operation}() has nowhere to write: set the revocation option ({} keeps revocations in this process's memory)`,
+      );
+    }
+    return revocation;
+  }
+
   /**
    * A request's way in, every step in order. The handle comes back at once when nothing needs
    * decrypting (no cookie, a token-cache hit, a token refused unread).
@@ -97,8 +116,15 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     if (read.token === undefined) handle = this.#handle(read, undefined, options);
     else {
       // (3) The token opened (and its data brought to the store's shape).
-      const opened = openToken(this.#config, ring, read.token);
-      // (4) The revocation check (issue 24) goes here, on what was opened.
+      const token = openToken(this.#config, ring, read.token);
+      // (4) The revocation check, on what was opened: at once when its answer is cached.
+      const revocation = this.#config.revocation;
+      const opened =
+        revocation === undefined
+          ? token
+          : token instanceof Promise
+            ? token.then((result) => revocation.screen(result))
+            : revocation.screen(token);
       // (5) The session, in its handle.
       handle =
         opened instanceof Promise
@@ -138,6 +164,19 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
    * result. A failure unlocks it and records nothing.
    */
   #commit(state: SessionState, write: CookieWriter | undefined): Commit | Promise<Commit> {
+    const revocation = this.#config.revocation;
+    const ended = revocation?.endedBy(state);
+    const cookies = this.#commitCookies(state, write);
+    if (revocation === undefined || ended === undefined) return cookies;
+    // The ended id is revoked once its cookies are decided (a failed commit revokes
+    // nothing), and the commit waits for it, at most the revocation timeout.
+    const revoke = (commit: Commit) => revocation.end(ended).then(() => commit);
+    const pending = cookies instanceof Promise ? cookies.then(revoke) : revoke(cookies);
+    state.commit = pending;
+    return pending;
+  }
+
+  #commitCookies(state: SessionState, write: CookieWriter | undefined): Commit | Promise<Commit> {
     const config = this.#config;
     const ring = config.keys();
     const plan = planCommit(state, config, ring, Math.floor(config.codec.now() / 1000));

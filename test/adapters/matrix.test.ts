@@ -302,6 +302,29 @@ describe.each(entries)('$name', (entry) => {
     expect(browser.jar.size).toBe(0);
   });
 
+  it("with revocation on, a copy of a destroyed session's cookie is refused as revoked and deleted", async () => {
+    const seen: unknown[] = [];
+    served = await entry.serve(makeStore<Data>({ revocation: {} }), async (session, path) => {
+      if (path === '/in') session.set('n', 1);
+      if (path === '/out') session.destroy();
+      if (path === '/read') seen.push([session.get('n'), session.rejection?.reason]);
+    });
+    const browser = new Browser(served.url);
+    await browser.request('/in');
+    const copy = new Browser(served.url);
+    for (const [name, value] of browser.jar) copy.jar.set(name, value);
+    await copy.request('/read');
+    await browser.request('/out');
+    expect(browser.jar.size).toBe(0);
+    const refused = await copy.request('/read');
+    expect(seen).toEqual([
+      [1, undefined],
+      [undefined, 'revoked'],
+    ]);
+    expect(sessionLines(refused.setCookies).every((line) => /Max-Age=0/.test(line))).toBe(true);
+    expect(copy.jar.size).toBe(0);
+  });
+
   it('a too-large session writes nothing and the old cookie stays valid', async () => {
     const browser = await start(entry, async (session, path) => {
       if (path === '/small') session.set('n', 1);

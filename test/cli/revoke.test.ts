@@ -7,12 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisRevocationStore } from '../../src/revocation/redis-store.js';
+import { keyEntry } from '../helpers/keys.js';
 import {
   freePort,
   type RedisServer,
   redisServerAvailable,
   startRedis,
 } from '../helpers/redis-server.js';
+import { makeStore, TEST_KEYS } from '../helpers/store.js';
 import { type CliResult, runCli } from './run-cli.js';
 
 const DAY = 86_400;
@@ -31,11 +33,17 @@ function expectNoPassword(r: CliResult): void {
 const seconds = () => Math.floor(Date.now() / 1000);
 
 describe('jwe-session revoke, before it connects', () => {
-  it('needs exactly one of --subject and --session (exit 2)', async () => {
-    for (const args of [[], ['--subject', 'u1', '--session', 's1']]) {
+  it('needs exactly one of --subject, --session and --cookie (exit 2)', async () => {
+    for (const args of [
+      [],
+      ['--subject', 'u1', '--session', 's1'],
+      ['--session', 's1', '--cookie', 'x'],
+    ]) {
       const r = await runCli(['revoke', ...args], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('revoke needs one of --subject ID or --session ID');
+      expect(r.stderr).toContain(
+        'revoke needs one of --subject ID, --session ID or --cookie VALUE',
+      );
       expect(r.stderr).toContain('Run "jwe-session help revoke" for usage.');
     }
   });
@@ -200,6 +208,38 @@ describe.runIf(available)('jwe-session revoke on a real Redis', { timeout: 20_00
     const state = await redisRevocationStore(client, { prefix: 'shop:' }).check(sid, undefined);
     expect(state.sessionRevoked).toBe(true);
     expectNoPassword(r);
+  });
+
+  it('--cookie -: revokes the session a pasted cookie carries, opened with SESSION_KEYS; decode shows its id and subject', async () => {
+    const store = makeStore({});
+    const session = await store.load(undefined);
+    session.regenerate({ subject: 'user-7' });
+    const lines = await store.commit(session);
+    const sid = session.id as string;
+    const env = { REDIS_URL: url, SESSION_KEYS: TEST_KEYS };
+    const decoded = await runCli(['decode', '-', '--ignore-expiry', '--json'], {
+      env,
+      stdin: lines.join('\n'),
+    });
+    expect(JSON.parse(decoded.stdout).claims).toMatchObject({ sessionId: sid, subject: 'user-7' });
+    const r = await runCli(['revoke', '--cookie', '-', '--json'], { env, stdin: lines.join('\n') });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ revoked: 'session', session: sid });
+    expect(await client.get(`jwe-session:sid:${sid}`)).toBe('1');
+    expectNoPassword(r);
+    // Without the keys the cookie cannot be opened: a usage error, nothing written.
+    const keyless = await runCli(['revoke', '--cookie', lines[0] as string], {
+      env: { REDIS_URL: url },
+    });
+    expect(keyless.code).toBe(2);
+    expect(keyless.stderr).toContain("--cookie needs the app's keys");
+    // Another app's keys: refused, exit 1.
+    const other = await runCli(['revoke', '--cookie', lines[0] as string], {
+      env: { REDIS_URL: url, SESSION_KEYS: keyEntry('k9') },
+    });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('cookie not opened');
   });
 
   it('a subject with characters outside [A-Za-z0-9-_.~] is written as the store writes it', async () => {

@@ -70,8 +70,8 @@ describe('session.csrfToken()', () => {
 
   it('throws SessionCommittedError once committed if the session has no id yet', async () => {
     const store = makeStore();
+    // A visitor's session that stored nothing: no seal, so no id.
     const session = await store.load(undefined);
-    session.set('n', 1);
     await store.commit(session);
     const error = (await rejected(() => session.csrfToken())) as { code: string };
     expect(error.code).toBe('ERR_SESSION_COMMITTED');

@@ -105,6 +105,7 @@ describe('unknown options', () => {
       ['data', groups.DATA],
       ['hooks', groups.HOOKS],
       ['advanced', groups.ADVANCED],
+      ['revocation', groups.REVOCATION],
       ['testing', groups.TESTING],
       ['crossSite', groups.CROSS_SITE],
     ] as const) {
