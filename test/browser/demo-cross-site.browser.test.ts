@@ -66,6 +66,11 @@ describe.skipIf(!chromiumAvailable)(title, () => {
     await page.fill('input[name=b]', '7');
     await Promise.all([page.waitForURL(url('/result')), page.click('#calculate')]);
     await expect(page.locator('#results').textContent()).resolves.toMatch(/a × b\s*42/);
+    // The token habit: a session with an id gets its token in the notes form.
+    await page.goto(url('/'));
+    await expect(page.locator('input[name=_csrf]').getAttribute('value')).resolves.toMatch(
+      /^v1\.x1\.[A-Za-z0-9_-]{22}$/,
+    );
     const before = await context.cookies();
     const stored = await sessionJson();
     expect(stored).toMatchObject({ calculation: { a: 6, b: 7 } });
