@@ -12,7 +12,8 @@ export type SessionErrorCode =
   | 'ERR_SESSION_READ_ONLY'
   | 'ERR_SESSION_SERVER'
   | 'ERR_SESSION_REJECTED'
-  | 'ERR_SESSION_REVOCATION';
+  | 'ERR_SESSION_REVOCATION'
+  | 'ERR_SESSION_CROSS_SITE';
 
 // Sets a class's own `name` as a function's is set (read-only, not enumerable), where a
 // static field would leave it writable and enumerable (util.inspect would list it).
@@ -231,5 +232,42 @@ export class SessionRevocationError extends SessionError {
     cause: unknown,
   ) {
     super(`${operation} failed: the revocation store did not confirm the write`, { cause });
+  }
+}
+
+/** Why a request was refused as a possible cross-site request forgery (see cross-site-guard.ts). */
+export type CrossSiteReason =
+  | 'cross-site'
+  | 'same-site'
+  | 'origin-mismatch'
+  | 'origin-null'
+  | 'token-required'
+  | 'token-invalid';
+
+/**
+ * A request that changes state was refused as a possible cross-site request forgery: the
+ * adapter answered 403, the handler did not run, and the session was neither loaded for
+ * writing nor changed. Carried by the refusal (and the `cross-site-refused` event), never
+ * thrown at the app. `detail` is for logs: it may quote the Origin header, nothing else.
+ */
+export class SessionCrossSiteError extends SessionError {
+  static {
+    named(SessionCrossSiteError, 'SessionCrossSiteError');
+  }
+  override get name(): string {
+    return 'SessionCrossSiteError';
+  }
+  readonly code = 'ERR_SESSION_CROSS_SITE' as const;
+  /** Read by Fastify (and other frameworks) as the response status. */
+  readonly statusCode = 403;
+  readonly detail: string;
+  constructor(
+    readonly reason: CrossSiteReason,
+    detail: string,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(`cross-site request refused (${reason}): ${method} ${path}: ${detail}`);
+    this.detail = oneLine(detail);
   }
 }

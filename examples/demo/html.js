@@ -192,8 +192,12 @@ runs over plain HTTP on localhost. A real app serves HTTPS and keeps the default
 `;
 }
 
-/** GET /: the calculator form, the notes form and list. */
-export function homePage(session, sealingKeyId) {
+/**
+ * GET /: the calculator form, the notes form and list. `csrf`, when the session has one, goes
+ * into the notes form as `_csrf`: the habit an app with `crossSite: { token: true }` needs
+ * (this demo leaves it off, so curl can post; browsers are checked by their headers).
+ */
+export function homePage(session, sealingKeyId, csrf) {
   const notes = session.get('notes') ?? [];
   const items = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('\n');
   const calculation = session.get('calculation');
@@ -218,7 +222,7 @@ cookie, and shown on the next page.</p>
 <h2 id="notes-title">Notes</h2>
 <p class="hint">Each note is added to the session. Add long ones to watch the cookie split into
 chunks (<code>session</code>, <code>session.1</code>, …) and then reach its size limit.</p>
-<form method="post" action="/notes">
+<form method="post" action="/notes">${csrf ? `\n  <input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">` : ''}
   <label for="note">New note</label>
   <textarea id="note" name="note" rows="3" required></textarea>
   <div class="actions"><button type="submit" id="add-note">Add note</button></div>

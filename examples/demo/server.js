@@ -220,7 +220,14 @@ async function sessionJson(_req, res, session) {
 }
 
 const routes = {
-  '/': { GET: (_req, res, session) => sendPage(res, session, 200, homePage) },
+  '/': {
+    // A session that already has an id gets its token in the form; a first visit stays
+    // cookie-free (asking for a token would give it an id, and so a cookie).
+    GET: async (_req, res, session) => {
+      const csrf = session.id === undefined ? undefined : await session.csrfToken();
+      sendPage(res, session, 200, (s, keyId) => homePage(s, keyId, csrf));
+    },
+  },
   '/result': { GET: (_req, res, session) => sendPage(res, session, 200, resultPage) },
   '/calculate': { POST: calculate },
   '/notes': { POST: addNote },

@@ -3,7 +3,7 @@ import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
-import { sendDefault500 } from './failure-response.js';
+import { sendCrossSite403, sendDefault500 } from './failure-response.js';
 import { nodeFacts } from './request-facts.js';
 import { holdResponse } from './response-hold.js';
 import { checkSessionKeys } from './startup-keys.js';
@@ -84,6 +84,11 @@ export function sessionMiddleware<T, F = AnySessionData>(
       return;
     }
     const attach = (handle: RequestHandle<T, F>): void => {
+      // Refused as cross-site: answered here, and the routes after this middleware never run.
+      if (handle.refused) {
+        sendCrossSite403(handle.refused, res);
+        return;
+      }
       const session = handle.session;
       sessions.set(req, session);
       (req as IncomingMessage & { session: Session<T, F> }).session = session;

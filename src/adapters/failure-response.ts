@@ -1,4 +1,40 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SessionCrossSiteError } from '../errors.js';
+
+/**
+ * The one answer to a request the cross-site check refused, in every entry: 403, a short text
+ * saying why in general terms (the detail, which may quote the Origin, is for the server's
+ * log: NODE_DEBUG and `onEvent`), never cached, and no session cookie.
+ */
+export const CROSS_SITE_STATUS = 403;
+const CROSS_SITE_HEADERS = {
+  'Content-Type': 'text/plain; charset=utf-8',
+  'Cache-Control': 'no-store',
+} as const;
+
+export function crossSiteBody(refusal: SessionCrossSiteError): string {
+  return refusal.reason === 'token-required' || refusal.reason === 'token-invalid'
+    ? 'Forbidden: this request needs a valid CSRF token (the _csrf form field or the x-csrf-token header).\n'
+    : "Forbidden: cross-site request refused. Submit the form from this site's own page.\n";
+}
+
+/** The refusal on Node (node, express, and Fastify's raw reply). */
+export function sendCrossSite403(refusal: SessionCrossSiteError, res: ServerResponse): void {
+  const body = crossSiteBody(refusal);
+  res.writeHead(CROSS_SITE_STATUS, {
+    ...CROSS_SITE_HEADERS,
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/** The refusal as a Fetch API Response (fetch, hono, next). */
+export function fetch403(refusal: SessionCrossSiteError): Response {
+  return new Response(crossSiteBody(refusal), {
+    status: CROSS_SITE_STATUS,
+    headers: CROSS_SITE_HEADERS,
+  });
+}
 
 /**
  * The default answer to a failed request on Node: logs the error (our errors carry no

@@ -5,6 +5,7 @@ import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
+import { CROSS_SITE_STATUS, crossSiteBody } from './failure-response.js';
 import { nodeFacts } from './request-facts.js';
 import { checkSessionKeys } from './startup-keys.js';
 
@@ -108,7 +109,7 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
   // Fastify 5 wants reference-type decorations to start as null and be set per request.
   fastify.decorateRequest('session', null as unknown as Session<FastifySessionType>);
 
-  fastify.addHook('onRequest', (request, _reply, next) => {
+  fastify.addHook('onRequest', (request, reply, next) => {
     const loadFailed = (error: unknown): void => {
       fail(request, error);
       next(new SessionServerError(NOT_LOADED, error));
@@ -120,15 +121,23 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
       loadFailed(error);
       return;
     }
-    if (loaded instanceof Promise) {
-      loaded.then((handle) => {
-        attach(request, handle);
-        next();
-      }, loadFailed);
-    } else {
-      attach(request, loaded);
+    const go = (handle: Handle): void => {
+      // Refused as cross-site: answered from this hook (Fastify then runs no handler), with no
+      // handle kept, so onSend commits nothing.
+      if (handle.refused) {
+        const refusal = handle.refused;
+        reply
+          .code(CROSS_SITE_STATUS)
+          .header('content-type', 'text/plain; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(crossSiteBody(refusal));
+        return;
+      }
+      attach(request, handle);
       next();
-    }
+    };
+    if (loaded instanceof Promise) loaded.then(go, loadFailed);
+    else go(loaded);
   });
 
   // A route that threw (or a hook's error, before or after our onSend) saves nothing of its

@@ -2,7 +2,7 @@ import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
-import { answerFetchFailure } from './failure-response.js';
+import { answerFetchFailure, fetch403 } from './failure-response.js';
 import { fetchFacts } from './request-facts.js';
 import { withCookies } from './response-cookies.js';
 
@@ -54,6 +54,7 @@ export function withSessionFetch<T, F = AnySessionData>(
     let handle: RequestHandle<T, F> | undefined;
     try {
       handle = await port.open(fetchFacts(request));
+      if (handle.refused) return fetch403(handle.refused);
       const response = await handler(request, handle.session);
       // The commit locks the session: a change made later (while the body streams) throws.
       const commit = await handle.commit();

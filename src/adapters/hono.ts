@@ -4,6 +4,7 @@ import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
+import { fetch403 } from './failure-response.js';
 import { fetchFacts } from './request-facts.js';
 import { withCookies } from './response-cookies.js';
 import { checkSessionKeys } from './startup-keys.js';
@@ -56,11 +57,13 @@ export function honoSession<T, F = AnySessionData>(
     const opened = port.open(fetchFacts(c.req.raw));
     // A session that needs no decryption (no cookie, a token-cache hit) is attached at once.
     const handle = opened instanceof Promise ? await opened : opened;
+    // Refused as cross-site: the Response returned here is the answer; no handler runs.
+    if (handle.refused) return fetch403(handle.refused);
     c.set('session', handle.session);
     await next();
     if (c.error) {
       handle.fail();
-      return;
+      return undefined;
     }
     let commit: Commit;
     try {
@@ -76,5 +79,6 @@ export function honoSession<T, F = AnySessionData>(
       c.res = new Response(response.body, response);
       return c.res;
     });
+    return undefined;
   };
 }

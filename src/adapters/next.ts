@@ -4,7 +4,7 @@ import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
 import { jarSession } from './cookie-jar.js';
-import { answerFetchFailure } from './failure-response.js';
+import { answerFetchFailure, fetch403 } from './failure-response.js';
 import {
   type FetchSessionHandler,
   type WithSessionFetchOptions,
@@ -70,6 +70,10 @@ const READ_ONLY_COMPONENT =
  * ```
  *
  * `jar` replaces the `cookies()` lookup (a test, or an app that has the jar already).
+ *
+ * A cookie jar carries no request, so the cross-site check does not run here: it runs in
+ * `sessionProxy` (proxy.ts) for every request its matcher covers, and in `withSessionFetch`.
+ * Next.js checks a Server Action's Origin itself; a Route Handler it does not check.
  */
 export async function getSession<T, F = AnySessionData>(
   store: SessionStore<T, F>,
@@ -167,6 +171,11 @@ function mayWrite(request: Request): boolean {
  *
  * A failure (the handler threw, the commit failed) is answered by `onError`, by default a
  * 500 with the error logged, and carries no session cookie.
+ *
+ * The cross-site check (docs/cross-site.md) runs here for every request the matcher covers,
+ * before any route code: a form POST to a Route Handler (which Next.js does not check) or a
+ * Server Action (which Next.js checks too, by Origin against Host) that the browser marks as
+ * cross-site is answered 403. Keep state-changing Route Handlers under the matcher.
  */
 export function sessionProxy<T, F = AnySessionData>(
   store: SessionStore<T, F>,
@@ -180,6 +189,7 @@ export function sessionProxy<T, F = AnySessionData>(
     if (mayWrite(request)) return writing(request);
     try {
       const handle = await port.open(fetchFacts(request), { readOnly: READ_ONLY });
+      if (handle.refused) return fetch403(handle.refused);
       return await handler(request, handle.session);
     } catch (error) {
       return answerFetchFailure(error, request, onError);

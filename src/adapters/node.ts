@@ -3,7 +3,7 @@ import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
-import { answerNodeFailure } from './failure-response.js';
+import { answerNodeFailure, sendCrossSite403 } from './failure-response.js';
 import { nodeFacts } from './request-facts.js';
 import { holdResponse } from './response-hold.js';
 import { checkSessionKeys } from './startup-keys.js';
@@ -87,6 +87,10 @@ export function withSession<T, F = AnySessionData>(
       handle = opened instanceof Promise ? await opened : opened;
     } catch (error) {
       await report(error);
+      return;
+    }
+    if (handle.refused) {
+      sendCrossSite403(handle.refused, res);
       return;
     }
     const session = handle.session;

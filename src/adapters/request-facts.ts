@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { CSRF_FIELD } from '../cross-site/token-check.js';
 import type { RequestFacts } from '../session/port.js';
 
 // Getters over the framework's request, so a request costs one small object and nothing is
@@ -44,6 +45,23 @@ class FetchFacts implements RequestFacts {
   }
   header(name: string): string | null {
     return this.#request.headers.get(name);
+  }
+  // Read from a clone, so the app still reads the body itself. Only a urlencoded form: a
+  // multipart body may be large, and a script can send the header instead.
+  async csrfField(): Promise<unknown> {
+    const request = this.#request;
+    const type = request.headers.get('content-type')?.toLowerCase() ?? '';
+    if (!type.startsWith('application/x-www-form-urlencoded') || request.body === null) {
+      return undefined;
+    }
+    if (request.bodyUsed) return undefined;
+    try {
+      const values = new URLSearchParams(await request.clone().text()).getAll(CSRF_FIELD);
+      // A repeated field stays a list, which no token check accepts.
+      return values.length > 1 ? values : values[0];
+    } catch {
+      return undefined;
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import type { CrossSiteReason } from '../errors.js';
 import { canonicalOrigin, isOwnOrigin } from './origin.js';
 
 /** What the guard reads of a request; an adapter fills it from its framework's request. */
@@ -35,15 +36,10 @@ export interface CrossSiteSettings {
  * Why a request was refused. `cross-site` and `same-site` come from Sec-Fetch-Site (an unknown
  * value counts as `cross-site`); `origin-mismatch` and `origin-null` from an Origin header
  * without Sec-Fetch-Site; `token-required` from a request with neither header when `token` is
- * on, which only a valid token lifts (a token never lifts the others).
+ * on, which only a valid token lifts (a token never lifts the others). Declared with the error
+ * class that carries it (errors.ts).
  */
-export type CrossSiteReason =
-  | 'cross-site'
-  | 'same-site'
-  | 'origin-mismatch'
-  | 'origin-null'
-  | 'token-required'
-  | 'token-invalid';
+export type { CrossSiteReason } from '../errors.js';
 
 /** A refused request: `reason` to branch on, `detail` for logs (it quotes the Origin header). */
 export interface CrossSiteRefusal {

@@ -1,3 +1,4 @@
+import { type CsrfKey, deriveCsrfKey } from '../cross-site/csrf-token.js';
 import { SessionConfigError } from '../errors.js';
 import { type KeySpec, type ParsedKey, parseKeyEntry, parseKeySpec } from './key-entry.js';
 
@@ -68,6 +69,7 @@ export class KeyRing {
   // The same keys as another engine holds them (node:crypto KeyObjects), made synchronously.
   readonly #engineWindowKeys = new Map<string, unknown>();
   #windowCapacity = MIN_CACHED_WINDOW_KEYS;
+  #csrfKeys: Promise<readonly CsrfKey[]> | undefined;
   /** The id of the key that seals. */
   readonly primaryId: string;
   /** Every id, sealing key first. */
@@ -193,6 +195,28 @@ export class KeyRing {
       () => {},
     );
     return derived;
+  }
+
+  /**
+   * @internal The CSRF token key of every ring key, the sealing key's first: derived once
+   * from each key's HKDF base (with a salt and info of their own, see csrf-token.ts), so a
+   * token made before a rotation verifies while its key is still in the ring.
+   */
+  csrfKeys(): Promise<readonly CsrfKey[]> {
+    if (this.#csrfKeys === undefined) {
+      const derived = Promise.all(
+        this.ids.map((id) => {
+          const key = this.#keys.get(id) as RingKey;
+          return key.base.then((base) => deriveCsrfKey(base, id));
+        }),
+      );
+      this.#csrfKeys = derived;
+      // A failure is the caller's; the next call tries again.
+      derived.catch(() => {
+        if (this.#csrfKeys === derived) this.#csrfKeys = undefined;
+      });
+    }
+    return this.#csrfKeys;
   }
 
   /**

@@ -64,6 +64,7 @@ export function buildStoreConfig(settings: Settings): StoreConfig {
     revocation: revocation && new Revocations(revocation, codec, settings.hooks, cookie.name),
     keys,
     engine: chosen.name,
+    crossSite: settings.crossSite,
   };
 }
 

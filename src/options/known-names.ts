@@ -36,6 +36,7 @@ export const TOP_LEVEL = group<SessionStoreOptions>(
     advanced: true,
     revocation: true,
     testing: true,
+    crossSite: true,
   },
   [
     ['secret', 'keys'],
@@ -66,6 +67,9 @@ export const TOP_LEVEL = group<SessionStoreOptions>(
     ['cacheSize', 'advanced.cacheSize'],
     ['env', 'testing.env'],
     ['now', 'testing.now'],
+    ['csrf', 'crossSite'],
+    ['csrfProtection', 'crossSite'],
+    ['trustedOrigins', 'crossSite.trustedOrigins'],
   ],
 );
 

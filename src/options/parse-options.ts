@@ -1,3 +1,4 @@
+import { parseCrossSiteOptions } from '../cross-site/cross-site-options.js';
 import { type Env, processEnv } from '../keys/from-env.js';
 import type { EventHook, Hooks, RejectionHook } from '../session/hooks.js';
 import { valueShown } from '../util/printable.js';
@@ -76,7 +77,8 @@ export function parseOptions(options: SessionStoreOptions<unknown> = {}): Settin
     advanced: groupOf('advanced', options.advanced, 'advanced options'),
     revocation: groupOf('revocation', options.revocation, 'revocation options'),
     testing: groupOf('testing', options.testing, 'testing inputs (env, now)'),
-  } satisfies Record<OptionGroupName, object>;
+    // crossSite may be false: its own parse checks it (cross-site-options.ts).
+  } satisfies Record<Exclude<OptionGroupName, 'crossSite'>, object>;
   refuseUnknown(groups.cookie, COOKIE, 'cookie.');
   refuseUnknown(groups.lifetime, LIFETIME, 'lifetime.');
   refuseUnknown(groups.data, DATA, 'data.');
@@ -99,5 +101,6 @@ export function parseOptions(options: SessionStoreOptions<unknown> = {}): Settin
     // Left out is off: `revocation: {}` is on, with every default.
     revocation: parseRevocation(options.revocation === undefined ? undefined : groups.revocation),
     testing: { env, now },
+    crossSite: parseCrossSiteOptions(options.crossSite),
   };
 }

@@ -1,4 +1,5 @@
 import type { EngineChoice } from '../codec/engine-choice.js';
+import type { CrossSiteSettings } from '../cross-site/cross-site-guard.js';
 import type { Env } from '../keys/from-env.js';
 import type { DataShape } from '../session/data-shape.js';
 import type { Hooks } from '../session/hooks.js';
@@ -31,4 +32,6 @@ export interface Settings {
   /** Undefined: revocation is off. */
   readonly revocation: RevocationSettings | undefined;
   readonly testing: { readonly env: Env; readonly now: () => number };
+  /** The cross-site check's settings, or false when it is off. */
+  readonly crossSite: CrossSiteSettings | false;
 }

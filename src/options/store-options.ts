@@ -193,6 +193,8 @@ export interface SessionStoreOptions<T = AnySessionData> {
   /** Ending sessions early; left out, off. */
   readonly revocation?: RevocationOptions;
   readonly testing?: TestingOptions;
+  /** The cross-site request forgery check: on when left out; see CrossSiteOption. */
+  readonly crossSite?: CrossSiteOption;
 }
 
 /** How long a session lasts, and whether its cookie outlives the browser session. */

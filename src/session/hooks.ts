@@ -1,5 +1,5 @@
 import { debug } from '../debug.js';
-import type { KeySize, SessionRejectedError } from '../errors.js';
+import type { CrossSiteReason, KeySize, SessionRejectedError } from '../errors.js';
 import { describeThrown } from '../util/describe-thrown.js';
 
 /** Where a rejection happened: the store's cookie name. Never the token or its contents. */
@@ -55,6 +55,17 @@ export type SessionEvent =
       /** `'timeout'`, or the error's code or class name; never its message. */
       readonly error: string;
       readonly suppressed: number;
+    }
+  | {
+      /**
+       * A request that changes state was refused as a possible cross-site request forgery
+       * (answered 403; the handler did not run). Only the reason, the method and the path
+       * (without its query): no header value.
+       */
+      readonly type: 'cross-site-refused';
+      readonly reason: CrossSiteReason;
+      readonly method: string;
+      readonly path: string;
     };
 
 export type RejectionHook = (rejection: SessionRejectedError, context: RejectionContext) => unknown;

@@ -1,4 +1,4 @@
-import type { SessionRejectedError } from '../errors.js';
+import type { SessionCrossSiteError, SessionRejectedError } from '../errors.js';
 import type { Commit } from './commit.js';
 import type { CookieWriter } from './commit-write.js';
 import type { CookieSource } from './read-cookie.js';
@@ -6,10 +6,9 @@ import { Session } from './session.js';
 import { lockSession, type SessionState, sessionIdFor } from './state.js';
 
 /**
- * What `open()` reads of a request. Only `cookie` is read today; the rest is the shape the
- * cross-site check (src/cross-site, `CrossSiteRequest`) reads, so wiring it needs no adapter
- * change. Adapters fill it with getters over their request: nothing is computed that no step
- * reads (a fetch Request's `url` is serialised on every read).
+ * What `open()` reads of a request: the cookie, and what the cross-site check (src/cross-site,
+ * `CrossSiteRequest`) reads. Adapters fill it with getters over their request: nothing is
+ * computed that no step reads (a fetch Request's `url` is serialised on every read).
  */
 export interface RequestFacts {
   /** The Cookie header, or a jar's lookup by exact name. */
@@ -22,6 +21,12 @@ export interface RequestFacts {
   readonly url?: string;
   /** Whether this server received the request over TLS, when the framework says. */
   readonly secure?: boolean;
+  /**
+   * The `_csrf` field of a urlencoded form body, where the adapter can read it without taking
+   * the body from the app (a fetch Request's clone). Asked only of a request that needs a
+   * token and sent none in the `x-csrf-token` header.
+   */
+  csrfField?(): Promise<unknown>;
 }
 
 export interface OpenOptions {
@@ -39,6 +44,12 @@ export interface OpenOptions {
 export interface RequestHandle<T, F> {
   readonly session: Session<T, F>;
   /**
+   * Set when the cross-site check refused the request: the adapter answers 403
+   * (failure-response.ts) and runs nothing else. The session is then empty and locked: nothing
+   * was loaded for writing, and nothing is written.
+   */
+  readonly refused: SessionCrossSiteError | undefined;
+  /**
    * The session's one commit: the first call locks the session and seals (if anything
    * changed); every later call answers with the same result or the same seal under way. At
    * once when nothing needs waiting for. A failed commit records nothing and can be retried.
@@ -51,13 +62,19 @@ export interface RequestHandle<T, F> {
 /** How a handle reaches its store's commit: handed down at open, never stored on the state. */
 export interface Committer {
   commit(state: SessionState, write: CookieWriter | undefined): Commit | Promise<Commit>;
+  csrfToken(state: SessionState): Promise<string>;
 }
 
 /** The one failure marker: why a failed request's session refuses changes. */
 const FAILED = 'the request failed, so the session was not saved and cannot be changed';
 
+/** Why a refused request's session refuses changes (its handler should not have run). */
+export const REFUSED =
+  'the request was refused as cross-site (403), so its session was not loaded and cannot be changed';
+
 export class Handle<T, F> implements RequestHandle<T, F> {
   readonly session: Session<T, F>;
+  readonly refused: SessionCrossSiteError | undefined;
   readonly #state: SessionState;
   readonly #committer: Committer;
   #write: CookieWriter | undefined;
@@ -67,10 +84,13 @@ export class Handle<T, F> implements RequestHandle<T, F> {
     state: SessionState,
     rejection: SessionRejectedError | undefined,
     options: OpenOptions | undefined,
+    refused?: SessionCrossSiteError,
   ) {
     this.#committer = committer;
     this.#state = state;
     this.#write = undefined;
+    this.refused = refused;
+    if (refused !== undefined) lockSession(state, REFUSED);
     if (options !== undefined) {
       this.#write = options.write;
       if (options.readOnly !== undefined) lockSession(state, options.readOnly);
@@ -93,5 +113,14 @@ export class Handle<T, F> implements RequestHandle<T, F> {
    */
   sessionId(): string {
     return sessionIdFor(this.#state);
+  }
+
+  csrfToken(): Promise<string> {
+    return this.#committer.csrfToken(this.#state);
+  }
+
+  /** @internal The session's id as loaded, for the cross-site check's token. */
+  get loadedSessionId(): string | undefined {
+    return this.#state.sid;
   }
 }

@@ -25,6 +25,7 @@ export interface RegenerateOptions {
 /** What a session commits through: its request's handle (see request-handle.ts). */
 interface SessionHandle {
   commit(): Commit | Promise<Commit>;
+  csrfToken(): Promise<string>;
 }
 
 /** The commit of a session's handle, for `store.commit(session)`; not exported from the package. */
@@ -225,6 +226,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     state.data = Object.create(null);
     state.exposed = undefined;
     state.outgoingFlash = undefined;
+    state.idHandedOut = false;
   }
 
   /**
@@ -250,6 +252,23 @@ export class Session<T = AnySessionData, F = AnySessionData> {
     state.outgoingFlash = undefined;
     state.phase = 'open';
     state.regenerated = true;
+    // A token handed out before now belongs to the session that ended here (its old id).
+    state.idHandedOut = false;
+  }
+
+  /**
+   * This session's CSRF token, for a `_csrf` form field or an `x-csrf-token` header: what the
+   * cross-site check (`crossSite: { token: true }`) accepts from a request that carries
+   * neither Sec-Fetch-Site nor Origin. It is bound to this session's id, derived from the
+   * store's keys (nothing is stored on a server), the same for every call until
+   * `regenerate()` or `destroy()`, after which the old one is refused.
+   *
+   * A session without an id gets one here and is then saved by this response, even if empty:
+   * serve the form from a response that commits (not a cached page). Call it before the
+   * response starts; a committed session that has no id yet throws SessionCommittedError.
+   */
+  csrfToken(): Promise<string> {
+    return this.#handle.csrfToken();
   }
 
   /**

@@ -2,6 +2,7 @@ import type { CodecConfig } from '../codec/codec-config.js';
 import type { EngineName } from '../codec/engine-choice.js';
 import type { ResolvedCookie } from '../cookie/attributes.js';
 import type { ChunkBudget } from '../cookie/chunking.js';
+import type { CrossSiteSettings } from '../cross-site/cross-site-guard.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { DataShape } from './data-shape.js';
 import type { Hooks } from './hooks.js';
@@ -32,4 +33,6 @@ export interface StoreConfig {
   readonly keys: () => KeyRing;
   /** Which engine `advanced.engine` came to, for `store.engine`. */
   readonly engine: EngineName;
+  /** The cross-site check's settings, or false when the app turned it off. */
+  readonly crossSite: CrossSiteSettings | false;
 }

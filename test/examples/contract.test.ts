@@ -221,6 +221,54 @@ describe.each(EXAMPLES)('example %s on the demo contract', (name) => {
     }
   });
 
+  // "Cross-site requests": the check is the library's default in every entry, so each example
+  // follows the rule without code of its own.
+  it('answers 403 to a cross-site, same-site or foreign-Origin POST: the route does not run, the session is unchanged', async () => {
+    const user = browser();
+    await post(user, '/calculate', { a: '2', b: '3' });
+    const before = await sessionJson(user);
+    const own = base();
+    const refused: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site', origin: 'http://localhost:9' },
+      { 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:9' },
+      { origin: 'http://localhost:9' },
+      { origin: 'null' },
+    ];
+    for (const headers of refused) {
+      for (const [path, form] of [
+        ['/calculate', { a: '7', b: '8' }],
+        ['/notes', { note: 'forged' }],
+        ['/logout', {}],
+      ] as const) {
+        const answer = await user.request(path, {
+          method: 'POST',
+          headers: { ...FORM, ...headers },
+          body: new URLSearchParams(form).toString(),
+        });
+        const label = `${path} ${JSON.stringify(headers)}`;
+        expect(answer.status, label).toBe(403);
+        expect(answer.body.length, label).toBeLessThan(200);
+        expect(answer.body, label).toMatch(/cross-site/i);
+        expect(sessionLines(answer.setCookies), label).toEqual([]);
+      }
+    }
+    expect(await sessionJson(user)).toEqual(before);
+    for (const headers of [
+      { 'sec-fetch-site': 'same-origin', origin: own },
+      { 'sec-fetch-site': 'none' },
+      { origin: own },
+      {},
+    ]) {
+      const answer = await user.request('/calculate', {
+        method: 'POST',
+        headers: { ...FORM, ...headers },
+        body: 'a=1&b=1',
+      });
+      expect(answer.status, JSON.stringify(headers)).toBe(303);
+    }
+    expect(await sessionJson(user)).toMatchObject({ calculation: { a: 1, b: 1, sum: 2 } });
+  });
+
   it('never answers 5xx to malformed paths or bodies', async () => {
     for (const path of MALFORMED_PATHS) {
       expect(await raw(base(), path), path).toBeLessThan(500);

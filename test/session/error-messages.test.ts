@@ -131,6 +131,7 @@ describe('error messages quote and escape what they name', () => {
       new errors.SessionServerError(HOSTILE, new Error('cause')),
       new errors.SessionRejectedError('malformed', HOSTILE),
       new errors.SessionRevocationError('revokeSession', new Error(HOSTILE)),
+      new errors.SessionCrossSiteError('origin-mismatch', HOSTILE, 'POST', HOSTILE),
     ];
     const classes = Object.values(errors).filter((v) => typeof v === 'function');
     expect(made.map((e) => e.constructor)).toEqual(
@@ -138,6 +139,7 @@ describe('error messages quote and escape what they name', () => {
     );
     for (const error of made) expectPrintable(error);
     expect((made[6] as SessionRejectedError).detail).not.toMatch(ANY_UNSAFE);
+    expect((made[8] as errors.SessionCrossSiteError).detail).not.toMatch(ANY_UNSAFE);
   });
 
   it('leaves a message without such characters as it is', () => {

@@ -106,6 +106,7 @@ describe('unknown options', () => {
       ['advanced', groups.ADVANCED],
       ['revocation', groups.REVOCATION],
       ['testing', groups.TESTING],
+      ['crossSite', groups.CROSS_SITE],
     ] as const) {
       all[group] = Object.fromEntries(list.known.map((name) => [name, undefined]));
     }
