@@ -1,47 +1,12 @@
+import { named, SessionError } from './session-error.js';
 import { oneLine, quote } from './util/printable.js';
 
-/**
- * Every error this library throws is a `SessionError` with a stable `code`.
- * Branch on `code` (or `instanceof`), never on message text: messages may be reworded.
- */
-export type SessionErrorCode =
-  | 'ERR_SESSION_CONFIG'
-  | 'ERR_SESSION_VALUE'
-  | 'ERR_SESSION_TOO_LARGE'
-  | 'ERR_SESSION_COMMITTED'
-  | 'ERR_SESSION_READ_ONLY'
-  | 'ERR_SESSION_SERVER'
-  | 'ERR_SESSION_REJECTED'
-  | 'ERR_SESSION_REVOCATION'
-  | 'ERR_SESSION_CROSS_SITE';
-
-// Sets a class's own `name` as a function's is set (read-only, not enumerable), where a
-// static field would leave it writable and enumerable (util.inspect would list it).
-function named(errorClass: object, name: string): void {
-  Object.defineProperty(errorClass, 'name', { value: name });
-}
-
-/**
- * Each class states its name as a string, twice: the instance's `name` (the first word of its
- * stack) and the class's own `name`, which Node's util.inspect (and so console.error) prints
- * before it. Taken from the class binding, they would read `cE` or `rI` once a bundler has
- * minified the class names (`cE [SessionConfigError]` in a Next.js log).
- *
- * Messages go to logs and may quote what a browser or an app sent: whatever an interpolation
- * lets through, a message stays one line, its control and bidi characters escaped.
- */
-export abstract class SessionError extends Error {
-  static {
-    named(SessionError, 'SessionError');
-  }
-  abstract readonly code: SessionErrorCode;
-  override get name(): string {
-    return 'SessionError';
-  }
-  constructor(message?: string, options?: ErrorOptions) {
-    super(message === undefined ? undefined : oneLine(message), options);
-  }
-}
+export {
+  type RejectionReason,
+  type SealedTimes,
+  SessionRejectedError,
+} from './rejected-error.js';
+export { SessionError, type SessionErrorCode } from './session-error.js';
 
 /**
  * A bad option or environment variable, thrown when the store is created (or a bad
@@ -156,59 +121,6 @@ export class SessionServerError extends SessionError {
   readonly statusCode = 500;
   constructor(message: string, cause: unknown) {
     super(message, { cause });
-  }
-}
-
-/**
- * Why a cookie was not accepted. Every one of these can be caused by whoever controls the
- * browser, so none is ever thrown at the app: the app gets an empty session carrying it.
- */
-export type RejectionReason =
-  | 'malformed'
-  | 'too-large'
-  | 'unknown-key'
-  | 'tampered'
-  | 'wrong-purpose'
-  | 'expired'
-  | 'not-yet-valid'
-  | 'revoked'
-  | 'revocation-unavailable'
-  | 'invalid-data';
-
-/**
- * What an authentic token said about itself. Only a token that decrypted under a key of the
- * ring has one: it answers "when did this session expire, and why was I logged out?".
- */
-export interface SealedTimes {
-  readonly keyId: string;
-  readonly issuedAt: Date;
-  readonly expiresAt: Date;
-  readonly createdAt: Date;
-}
-
-/**
- * A rejected token. Returned (never thrown) by `unseal` and carried by `session.rejection`.
- * `reason` is for branching, `detail` is for logs; neither contains the token or its contents.
- * `sealed` is set when the token was authentic but not acceptable now (expired, revoked,
- * issued in the future, or for another purpose).
- */
-export class SessionRejectedError extends SessionError {
-  static {
-    named(SessionRejectedError, 'SessionRejectedError');
-  }
-  override get name(): string {
-    return 'SessionRejectedError';
-  }
-  readonly code = 'ERR_SESSION_REJECTED' as const;
-  /** One line for a log, as the message: a detail can quote what the browser sent. */
-  readonly detail: string;
-  constructor(
-    readonly reason: RejectionReason,
-    detail: string,
-    readonly sealed?: SealedTimes,
-  ) {
-    super(`session cookie rejected (${reason}): ${detail}`);
-    this.detail = oneLine(detail);
   }
 }
 

@@ -1,6 +1,6 @@
 import { SessionConfigError } from '../errors.js';
+import type { CrossSiteOptions } from '../options/cross-site-option.js';
 import { CROSS_SITE } from '../options/known-names.js';
-import type { CrossSiteOptions } from '../options/store-options.js';
 import { refuseUnknown } from '../options/unknown-names.js';
 import type { CrossSiteRequest, CrossSiteSettings } from './cross-site-guard.js';
 import { exemptPaths } from './exempt-paths.js';

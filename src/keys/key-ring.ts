@@ -1,6 +1,15 @@
 import { type CsrfKey, deriveCsrfKey } from '../cross-site/csrf-token.js';
 import { SessionConfigError } from '../errors.js';
+import {
+  type EphemeralKey,
+  hkdfParams,
+  importBase,
+  newEphemeralKey,
+  type WindowKeyInput,
+} from './key-derivation.js';
 import { type KeySpec, type ParsedKey, parseKeyEntry, parseKeySpec } from './key-entry.js';
+
+export { type EphemeralKey, newEphemeralKey, type WindowKeyInput } from './key-derivation.js';
 
 /** Keys as an app may give them: the env-style text, a list of text entries, or specs. */
 export type KeysInput = KeyRing | string | readonly (string | KeySpec)[];
@@ -11,22 +20,7 @@ export type KeysInput = KeyRing | string | readonly (string | KeySpec)[];
 // window it accepts stays cached, and tokens cycling windows cannot force an HKDF call each.
 const MIN_CACHED_WINDOW_KEYS = 4096;
 
-const encoder = new TextEncoder();
 const PASSPHRASE_ENTRY = /^[^:]*:passphrase:/;
-
-/** A made-up development key: its id and its 32 random bytes. */
-export interface EphemeralKey {
-  readonly id: string;
-  readonly material: Uint8Array<ArrayBuffer>;
-}
-
-/** A random development key and a random id for it. */
-export function newEphemeralKey(): EphemeralKey {
-  return {
-    id: `dev-${Math.random().toString(36).slice(2, 8)}`,
-    material: crypto.getRandomValues(new Uint8Array(32)),
-  };
-}
 
 interface RingKey {
   readonly id: string;
@@ -35,21 +29,6 @@ interface RingKey {
   // node:crypto one): never logged, never returned but to the derive function.
   readonly material: Uint8Array<ArrayBuffer>;
   readonly base: Promise<CryptoKey>;
-}
-
-/** What HKDF-SHA-256 takes to make one window key: the same for every engine. */
-export interface WindowKeyInput {
-  readonly secret: Uint8Array<ArrayBuffer>;
-  readonly salt: Uint8Array<ArrayBuffer>;
-  readonly info: Uint8Array<ArrayBuffer>;
-}
-
-// One place for the salt and info, so Web Crypto and node:crypto derive the same key.
-function hkdfParams(kind: ParsedKey['kind'], window: number) {
-  return {
-    salt: encoder.encode(`jwe-session/v1/${kind}`),
-    info: encoder.encode(`jwe-session/v1/dir+A256GCM/window/${window}`),
-  };
 }
 
 /**
@@ -260,11 +239,4 @@ export class KeyRing {
 // Maps iterate in insertion order: the first is the oldest.
 function dropOldest(map: Map<string, unknown>, capacity: number): void {
   if (map.size >= capacity) map.delete(map.keys().next().value as string);
-}
-
-function importBase(material: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  const p = crypto.subtle.importKey('raw', material, 'HKDF', false, ['deriveKey']);
-  // Keep an import failure from surfacing as an unhandled rejection before first use.
-  p.catch(() => {});
-  return p;
 }

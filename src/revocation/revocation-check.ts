@@ -6,7 +6,7 @@ import {
   revocationSettings,
 } from './revocation-options.js';
 import type { RevocationState, RevocationStore } from './revocation-store.js';
-import { attempt, bounded, isState, nameOf } from './store-answer.js';
+import { attempt, bounded, isState, later, nameOf, revoked } from './store-answer.js';
 
 export type {
   RevocationCheckOptions,
@@ -235,19 +235,4 @@ export class RevocationCheck {
     this.#outageEvents.report(error);
     return this.#unavailable;
   }
-}
-
-/** Revoked by its id, or by a subject cut-off after its creation second (or unknown creation). */
-function revoked(
-  sessionRevoked: boolean | undefined,
-  subjectBefore: number | undefined,
-  createdAt: number | undefined,
-): boolean {
-  if (sessionRevoked === true) return true;
-  if (subjectBefore === undefined) return false;
-  return typeof createdAt !== 'number' || !Number.isFinite(createdAt) || createdAt < subjectBefore;
-}
-
-function later(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
 }

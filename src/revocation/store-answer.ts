@@ -61,3 +61,19 @@ export function nameOf(error: unknown): string {
   }
   return 'Error';
 }
+
+/** Revoked by its id, or by a subject cut-off after its creation second (or unknown creation). */
+export function revoked(
+  sessionRevoked: boolean | undefined,
+  subjectBefore: number | undefined,
+  createdAt: number | undefined,
+): boolean {
+  if (sessionRevoked === true) return true;
+  if (subjectBefore === undefined) return false;
+  return typeof createdAt !== 'number' || !Number.isFinite(createdAt) || createdAt < subjectBefore;
+}
+
+/** The later of two cut-offs (a subject's only moves forward). */
+export function later(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}

@@ -1,32 +1,22 @@
 import { copyJsonValue } from '../codec/json-value.js';
 import type { SessionRecord } from '../codec/token-format.js';
 import { SessionCommittedError, type SessionRejectedError } from '../errors.js';
-import { encodeId } from '../revocation/revocation-input.js';
 import type { AnySessionData, CookieInfo } from '../types.js';
 import type { Commit } from './commit.js';
 import {
   chooseLifetime,
   lifetimeOf,
-  NO_CHOICE,
   type SessionLifetime,
   type SessionLifetimeOptions,
 } from './lifetime.js';
-import { newSessionId } from './new-claims.js';
+import {
+  checkSubject,
+  destroyState,
+  type RegenerateOptions,
+  regenerateState,
+  type SessionHandle,
+} from './session-lifecycle.js';
 import { conceal, deepFreeze, expose, lockReason, type SessionState } from './state.js';
-
-/** What `session.regenerate()` takes. */
-export interface RegenerateOptions {
-  /** Keep the session's data (default: start empty). */
-  readonly keepData?: boolean;
-  /** Who is signed in from now on (a user id): kept across commits until `destroy()`. */
-  readonly subject?: string;
-}
-
-/** What a session commits through: its request's handle (see request-handle.ts). */
-interface SessionHandle {
-  commit(): Commit | Promise<Commit>;
-  csrfToken(): Promise<string>;
-}
 
 /** The commit of a session's handle, for `store.commit(session)`; not exported from the package. */
 // biome-ignore lint/suspicious/noExplicitAny: any session type
@@ -34,10 +24,9 @@ export let commitOf: (session: Session<any, any>) => Commit | Promise<Commit>;
 
 /**
  * One request's session. Reads are typed by the store's data type; every field may be
- * missing, since a first visit has none.
- *
- * Changes are found by comparing the data's JSON at commit time with what was loaded, so
- * changing a nested object in place (`session.get('cart')!.push(item)`) is saved too.
+ * missing, since a first visit has none. Changes are found by comparing the data's JSON at
+ * commit time with what was loaded, so an in-place change (`session.get('cart')!.push(item)`)
+ * is saved too.
  */
 export class Session<T = AnySessionData, F = AnySessionData> {
   /** Why the request's cookie was not accepted, if it carried one that was not. */
@@ -212,21 +201,12 @@ export class Session<T = AnySessionData, F = AnySessionData> {
 
   /**
    * Ends the session: this response clears its cookie and every chunk, and forgets the
-   * subject. With the store's `revocation` on, the commit also revokes the session's id, so
-   * a copy of the cookie is refused too (logout that sticks); if the revocation store fails,
-   * the cookie is still cleared and an event says so. Further changes in this request throw,
-   * unless `regenerate()` starts a new session.
+   * subject. With `revocation` on, the commit also revokes its id, so a copy of the cookie is
+   * refused too (if the revocation store fails, the cookie is still cleared and an event
+   * says so). Further changes throw, unless `regenerate()` starts a new session.
    */
   destroy(): void {
-    const state = this.#open();
-    state.phase = 'destroyed';
-    state.sid = undefined;
-    state.subject = undefined;
-    state.lifetime = NO_CHOICE;
-    state.data = Object.create(null);
-    state.exposed = undefined;
-    state.outgoingFlash = undefined;
-    state.idHandedOut = false;
+    destroyState(this.#open());
   }
 
   /**
@@ -239,21 +219,8 @@ export class Session<T = AnySessionData, F = AnySessionData> {
    * `revocation` on, the commit revokes the previous id.
    */
   regenerate(options: RegenerateOptions = {}): void {
-    const { subject } = options;
-    if (subject !== undefined) encodeId('subject', subject);
-    const state = this.#open();
-    state.sid = newSessionId();
-    if (subject !== undefined) state.subject = subject;
-    if (!options.keepData || state.phase === 'destroyed') {
-      state.data = Object.create(null);
-      state.exposed = undefined;
-    }
-    state.touched = true;
-    state.outgoingFlash = undefined;
-    state.phase = 'open';
-    state.regenerated = true;
-    // A token handed out before now belongs to the session that ended here (its old id).
-    state.idHandedOut = false;
+    checkSubject(options.subject);
+    regenerateState(this.#open(), options);
   }
 
   /**
