@@ -1,7 +1,6 @@
 // examples/next (Next.js 16, App Router) as a user runs it: over plain HTTP on the demo
 // contract, then in headless Chromium (form posts, navigation, Server Action login/logout).
 // One build per run: start.mjs builds only when the app or dist/ changed since the last one.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   startExample,
   stopAllApps,
 } from '../helpers/app-process.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../helpers/chromium.js';
 import { demoHttp, demoHttpRuns } from '../helpers/demo-http.js';
 
 const NEXT_STARTUP_MS = BUILDING_STARTUP_MS.next;
@@ -104,24 +104,11 @@ describe('examples/next over HTTP', () => {
   );
 });
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-it.runIf(!available && process.env.CI)('has Chromium installed (required in CI)', () => {
+it.runIf(!chromiumAvailable && process.env.CI)('has Chromium installed (required in CI)', () => {
   throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH`);
 });
 
-describe.skipIf(!available)('examples/next in headless Chromium', () => {
+describe.skipIf(!chromiumAvailable)('examples/next in headless Chromium', () => {
   let userDataDir: string;
   let context: BrowserContext;
   let page: Page;
@@ -131,7 +118,7 @@ describe.skipIf(!available)('examples/next in headless Chromium', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
