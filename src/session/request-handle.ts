@@ -3,7 +3,7 @@ import type { Commit } from './commit.js';
 import type { CookieWriter } from './commit-write.js';
 import type { CookieSource } from './read-cookie.js';
 import { Session } from './session.js';
-import { lockSession, type SessionState, sessionIdFor } from './state.js';
+import { lockSession, type SessionState } from './state.js';
 
 /**
  * What `open()` reads of a request: the cookie, and what the cross-site check (src/cross-site,
@@ -105,14 +105,6 @@ export class Handle<T, F> implements RequestHandle<T, F> {
 
   fail(): void {
     lockSession(this.#state, FAILED);
-  }
-
-  /**
-   * The session's id for what is bound to it (a CSRF token), made now if it has none: the
-   * commit then writes the session even with no data. Internal (see `sessionIdFor`).
-   */
-  sessionId(): string {
-    return sessionIdFor(this.#state);
   }
 
   csrfToken(): Promise<string> {

@@ -9,10 +9,14 @@ import { SessionConfigError, SessionRevocationError } from '../../src/errors.js'
 import type { RevocationStore, SessionEvent, SessionStoreOptions } from '../../src/index.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { PORT, type SessionPort } from '../../src/session/port.js';
-import type { Handle } from '../../src/session/request-handle.js';
+import type { Session } from '../../src/session/session.js';
 
 /** The internal accessor a CSRF token is bound through (issue 25). */
-const idOf = (handle: unknown) => (handle as Handle<unknown, unknown>).sessionId();
+// The id handed out the public way: a CSRF token is bound to it.
+const idOf = async (handle: { readonly session: Session<unknown, unknown> }) => {
+  await handle.session.csrfToken();
+  return handle.session.id;
+};
 
 import { Clock } from '../helpers/clock.js';
 import { makeStore, TEST_KEYS, thrown } from '../helpers/store.js';
@@ -117,8 +121,8 @@ describe('session id and subject', () => {
     const { store } = setup({}, new Clock(), false);
     const port = (store as unknown as { [PORT]: SessionPort<unknown, unknown> })[PORT];
     const handle = await port.open({ cookie: undefined });
-    const id = idOf(handle);
-    expect(idOf(handle)).toBe(id);
+    const id = await idOf(handle);
+    expect(await idOf(handle)).toBe(id);
     expect(handle.session.id).toBe(id);
     const commit = await handle.commit();
     expect(commit.cookies).toHaveLength(1);
@@ -126,7 +130,7 @@ describe('session id and subject', () => {
     expect(again.id).toBe(id);
     // Asked again on the loaded session: the same id, nothing to write.
     const next = await port.open({ cookie: `session=${commit.cookies[0]?.value}` });
-    expect(idOf(next)).toBe(id);
+    expect(await idOf(next)).toBe(id);
     expect((await next.commit()).cookies).toEqual([]);
   });
 
@@ -281,7 +285,7 @@ describe('revocation in one process', () => {
     // Its id handed out for a token bound to it: sealed again, so the next request carries it.
     const port = (store as unknown as { [PORT]: SessionPort<unknown, unknown> })[PORT];
     const handle = await port.open({ cookie: vector.single.cookieHeader });
-    const id = idOf(handle);
+    const id = await idOf(handle);
     const commit = await handle.commit();
     expect(commit.cookies).toHaveLength(1);
     const reloaded = await store.load(`session=${commit.cookies[0]?.value}`);
