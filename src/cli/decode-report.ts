@@ -33,6 +33,10 @@ export const NO_KEYS =
 
 export const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
+/** When the session began, to the millisecond when the token says (`orm`). */
+const createdIso = (claims: { ori: number; orm?: number }) =>
+  new Date(claims.ori * 1000 + (claims.orm ?? 0)).toISOString();
+
 function headerJson(header: TokenHeader) {
   return {
     alg: ALG,
@@ -74,7 +78,7 @@ export function toJson(result: Decoded): string {
           purpose: opened.claims.pur,
           issued: iso(opened.claims.iat),
           expires: iso(opened.claims.exp),
-          created: iso(opened.claims.ori),
+          created: createdIso(opened.claims),
           absoluteExpiry: iso(result.absoluteEnd ?? opened.claims.ori),
           keyId: opened.keyId,
           ...(opened.claims.sid !== undefined && { sessionId: opened.claims.sid }),
@@ -118,7 +122,7 @@ export function toText(result: Decoded): string {
     lines.push(`  issued   ${iso(claims.iat)}`);
     lines.push(`  expires  ${iso(claims.exp)} (unless a request comes first)`);
     lines.push(
-      `  created  ${iso(claims.ori)} (the session ends by ${iso(result.absoluteEnd ?? claims.ori)})`,
+      `  created  ${createdIso(claims)} (the session ends by ${iso(result.absoluteEnd ?? claims.ori)})`,
     );
     lines.push(
       opened.keyId === primary

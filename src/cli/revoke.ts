@@ -73,8 +73,8 @@ function ttlOf(parsed: Parsed): number {
 }
 
 /**
- * Writes one revocation. A subject's sessions are ended if created before `now` (whole
- * seconds, as the store compares them): a sign-in in the same second stays valid.
+ * Writes one revocation. A subject's sessions are ended if created before `now` (epoch
+ * milliseconds, as the store compares them): a sign-in right after stays valid.
  * The target may come from elsewhere than the flags (a session id read from a cookie).
  */
 export async function applyRevocation(
@@ -83,7 +83,7 @@ export async function applyRevocation(
   ttl: number,
   now: number,
 ): Promise<number> {
-  const before = Math.floor(now / 1000);
+  const before = Math.floor(now);
   if (target.kind === 'subject') await store.revokeSubject(target.id, before, ttl);
   else await store.revokeSession(target.id, ttl);
   return before;
@@ -126,7 +126,7 @@ export async function revoke(args: readonly string[], io: CliIo): Promise<number
   const before = await withRedis(redis, (client) =>
     applyRevocation(redisRevocationStore(client, { prefix }), target, ttl, Date.now()),
   );
-  const createdBefore = new Date(before * 1000).toISOString();
+  const createdBefore = new Date(before).toISOString();
 
   if (parsed.values.json) {
     io.out(

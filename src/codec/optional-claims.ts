@@ -24,6 +24,13 @@ export interface OptionalClaims extends LifetimeClaims {
   readonly sid?: string;
   /** The subject (a user id) the app named at sign-in; kept until `destroy()`. */
   readonly sub?: string;
+  /**
+   * The millisecond (0-999) within the `ori` second the session began, so a revocation of
+   * its subject ("log out everywhere") can tell a sign-in in the same second from one before
+   * it. Written only for a session with a subject; a token without it began at its second's
+   * start.
+   */
+  readonly orm?: number;
 }
 
 /** The longest `sub` (and `sid`) a token may carry: what a revocation store takes as a key. */
@@ -52,16 +59,24 @@ function isSeconds(value: unknown): value is number {
  * present but not of its type (the payload is then malformed).
  */
 export function readOptionalClaims(body: Record<string, unknown>): OptionalClaims | undefined {
-  const { idl, abs, per, v, sid, sub } = body;
+  const { idl, abs, per, v, sid, sub, orm } = body;
   if (sid !== undefined && !isName(sid)) return undefined;
   if (sub !== undefined && !isName(sub)) return undefined;
-  const who = sid === undefined ? {} : sub === undefined ? { sid } : { sid, sub };
+  if (orm !== undefined && !isMillisecond(orm)) return undefined;
+  const who = {
+    ...(sid === undefined ? {} : sub === undefined ? { sid } : { sid, sub }),
+    ...(orm === undefined ? {} : { orm }),
+  };
   if (idl === undefined && abs === undefined && per === undefined && v === undefined) return who;
   if (idl !== undefined && !isSeconds(idl)) return undefined;
   if (abs !== undefined && !isSeconds(abs)) return undefined;
   if (per !== undefined && typeof per !== 'boolean') return undefined;
   if (v !== undefined && !isSeconds(v)) return undefined;
   return { ...(v === undefined ? {} : { v }), ...lifetimeClaims(idl, abs, per), ...who };
+}
+
+function isMillisecond(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 999;
 }
 
 // A subject without an id is no session of ours (every seal that names one carries both):
@@ -78,6 +93,7 @@ export function optionalClaimsJson(claims: OptionalClaims): string {
     (claims.per === undefined ? '' : `,"per":${claims.per}`) +
     (claims.v === undefined ? '' : `,"v":${claims.v}`) +
     (claims.sid === undefined ? '' : `,"sid":${JSON.stringify(claims.sid)}`) +
-    (claims.sub === undefined ? '' : `,"sub":${JSON.stringify(claims.sub)}`)
+    (claims.sub === undefined ? '' : `,"sub":${JSON.stringify(claims.sub)}`) +
+    (claims.orm === undefined ? '' : `,"orm":${claims.orm}`)
   );
 }

@@ -76,7 +76,7 @@ export interface SealBody {
 }
 
 /**
- * The plaintext: `{"pur","iat","exp","ori"[,"idl"][,"abs"][,"per"][,"v"][,"sid"][,"sub"][,"f"],"d"}` (the
+ * The plaintext: `{"pur","iat","exp","ori"[,"idl"][,"abs"][,"per"][,"v"][,"sid"][,"sub"][,"orm"][,"f"],"d"}` (the
  * optional claims only when used, see optional-claims.ts), built by concatenation: the data was
  * already serialised (and checked) once, to detect changes, and is not serialised again here.
  */

@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../errors.js';
-import { encodeId, epochSeconds, ttlSeconds } from './revocation-input.js';
+import { encodeId, epochMilliseconds, ttlSeconds } from './revocation-input.js';
 import type { RevocationState, RevocationStore } from './revocation-store.js';
 
 export interface MemoryRevocationStoreOptions {
@@ -13,7 +13,7 @@ export interface MemoryRevocationStoreOptions {
 }
 
 interface Entry {
-  /** `1` for a revoked session id; the `before` second for a subject. */
+  /** `1` for a revoked session id; the `before` cut-off (epoch ms) for a subject. */
   readonly value: number;
   /** Epoch milliseconds after which the entry is gone. */
   readonly expiresAt: number;
@@ -78,7 +78,7 @@ export function memoryRevocationStore(options: MemoryRevocationStoreOptions = {}
       write(`sid:${encodeId('sessionId', sessionId)}`, 1, ttlSeconds(ttl));
     },
     async revokeSubject(subject, before, ttl) {
-      write(`sub:${encodeId('subject', subject)}`, epochSeconds(before), ttlSeconds(ttl));
+      write(`sub:${encodeId('subject', subject)}`, epochMilliseconds(before), ttlSeconds(ttl));
     },
     async check(sessionId, subject): Promise<RevocationState> {
       const sid = `sid:${encodeId('sessionId', sessionId)}`;

@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../errors.js';
-import { encodeId, epochSeconds, ttlSeconds } from './revocation-input.js';
+import { encodeId, epochMilliseconds, ttlSeconds } from './revocation-input.js';
 import type { RevocationState, RevocationStore } from './revocation-store.js';
 
 export type { RevocationState, RevocationStore } from './revocation-store.js';
@@ -53,7 +53,8 @@ return 1`;
 
 // Keeps the later `before` and the longer TTL in one atomic step: two processes revoking at
 // once cannot lose the later cut-off, and a late, older call cannot shorten the entry's life.
-// An old value that is not whole seconds (written by something else) is replaced.
+// An old value that is not whole milliseconds (written by something else) is replaced; 15
+// digits hold epoch milliseconds (13 digits) for ever after.
 const REVOKE_SUBJECT = `
 local before = ARGV[1]
 local old = redis.call('GET', KEYS[1])
@@ -100,7 +101,7 @@ export function redisRevocationStore(
     },
     async revokeSubject(subject, before, ttl) {
       const key = subKey(subject);
-      const args = [String(epochSeconds(before)), String(ttlSeconds(ttl))];
+      const args = [String(epochMilliseconds(before)), String(ttlSeconds(ttl))];
       await client.sendCommand(['EVAL', REVOKE_SUBJECT, '1', key, ...args]);
     },
     async check(sessionId, subject): Promise<RevocationState> {
@@ -112,20 +113,20 @@ export function redisRevocationStore(
       }
       return {
         sessionRevoked: reply[0] != null,
-        subjectRevokedBefore: subject === undefined ? undefined : secondsOf(reply[1]),
+        subjectRevokedBefore: subject === undefined ? undefined : millisecondsOf(reply[1]),
       };
     },
   };
 }
 
 /** A subject entry's `before`. Not a number means the key was written by something else. */
-function secondsOf(value: unknown): number | undefined {
+function millisecondsOf(value: unknown): number | undefined {
   if (value == null) return undefined;
   // A client mapping replies to Buffers gives a Buffer here: its String() is the text.
   const text = String(value);
   if (!/^\d{1,15}$/.test(text)) {
     throw new TypeError(
-      'a revoked subject entry in Redis holds something other than epoch seconds',
+      'a revoked subject entry in Redis holds something other than epoch milliseconds',
     );
   }
   return Number(text);

@@ -1,5 +1,5 @@
 import { OutageEvents, within } from './outage-events.js';
-import { encodeId, epochSeconds, ttlSeconds } from './revocation-input.js';
+import { encodeId, epochMilliseconds, ttlSeconds } from './revocation-input.js';
 import {
   type RevocationCheckOptions,
   type RevocationResult,
@@ -85,8 +85,8 @@ export class RevocationCheck {
    *
    * @param sessionId the session's id (`sid`).
    * @param subject the session's subject (`sub`), if it has one.
-   * @param createdAt the session's creation time (`ori`), epoch seconds. A session created
-   *   in the second of a subject's cut-off or later is valid (the user who just logged out
+   * @param createdAt the session's creation time (`ori` and `orm`), epoch milliseconds. A
+   *   session created at a subject's cut-off or later is valid (the user who just logged out
    *   everywhere can sign in again at once); without a creation time, any cut-off revokes it.
    * @throws SessionValueError (synchronously) for an id or subject no store takes (empty,
    *   over 256 characters): a session must not be sealed with one.
@@ -150,14 +150,13 @@ export class RevocationCheck {
   }
 
   /**
-   * Revokes a subject's sessions created before `before` (epoch seconds) in the store, and
-   * in this process at once. Rejects like `revokeSession`. To log a user out everywhere now,
-   * pass the current second, `Math.floor(Date.now() / 1000)`: the user's next sign-in, even
-   * in the same second, stays valid. Arguments as `RevocationStore.revokeSubject`.
+   * Revokes a subject's sessions created before `before` (epoch milliseconds) in the store,
+   * and in this process at once. Rejects like `revokeSession`. To log a user out everywhere
+   * now, pass `Date.now()`: the user's next sign-in, even in the same second, stays valid. Arguments as `RevocationStore.revokeSubject`.
    */
   async revokeSubject(subject: string, before: number, ttl: number): Promise<void> {
     encodeId('subject', subject);
-    epochSeconds(before);
+    epochMilliseconds(before);
     ttlSeconds(ttl);
     const known = this.#subjects.get(subject);
     this.#remember(this.#subjects, subject, {

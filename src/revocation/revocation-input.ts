@@ -46,10 +46,13 @@ export function ttlSeconds(value: unknown): number {
   return value;
 }
 
-/** @throws SessionValueError unless `value` is whole epoch seconds, not negative. */
-export function epochSeconds(value: unknown): number {
+/** @throws SessionValueError unless `value` is whole epoch milliseconds, not negative. */
+export function epochMilliseconds(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new SessionValueError('before', `must be whole epoch seconds (got ${String(value)})`);
+    throw new SessionValueError(
+      'before',
+      `must be whole epoch milliseconds (got ${String(value)})`,
+    );
   }
   return value;
 }

@@ -6,7 +6,7 @@ export interface RevocationState {
   /** True when this session id was revoked (logged out) and the revocation has not expired. */
   readonly sessionRevoked: boolean;
   /**
-   * Epoch seconds: every session of the subject created strictly before this second is
+   * Epoch milliseconds: every session of the subject created strictly before this moment is
    * revoked ("log out everywhere", password change). `undefined` when the subject has no
    * live revocation, or when no subject was asked about.
    */
@@ -41,12 +41,12 @@ export interface RevocationStore {
 
   /**
    * Ends every session of a subject (a user id) created before `before`: "log out
-   * everywhere", or a password change. Sessions created in that second or later stay valid,
-   * so the user can sign in again at once.
+   * everywhere", or a password change. Sessions created at that millisecond or later stay
+   * valid, so the user can sign in again at once.
    *
    * @param subject the subject (`sub`) the sessions carry.
-   * @param before epoch seconds (whole): sessions whose creation time (`ori`) is earlier are
-   *   revoked. A store keeps the later of the `before` it holds and this one, so a delayed
+   * @param before epoch milliseconds (whole): sessions whose creation time (`ori` and
+   *   `orm`, to the millisecond) is earlier are revoked. A store keeps the later of the `before` it holds and this one, so a delayed
    *   or repeated call never revives sessions a later call ended.
    * @param ttlSeconds how long to remember it, in whole seconds (the longest session
    *   lifetime). Never shortens how long the subject's entry is remembered.

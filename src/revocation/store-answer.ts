@@ -62,7 +62,7 @@ export function nameOf(error: unknown): string {
   return 'Error';
 }
 
-/** Revoked by its id, or by a subject cut-off after its creation second (or unknown creation). */
+/** Revoked by its id, or by a subject cut-off after its creation (epoch ms; or unknown creation). */
 export function revoked(
   sessionRevoked: boolean | undefined,
   subjectBefore: number | undefined,

@@ -33,6 +33,21 @@ const DELETE: CommitPlan = Object.freeze({ kind: 'delete', ended: false });
 const ENDED: CommitPlan = Object.freeze({ kind: 'delete', ended: true });
 
 /**
+ * The millisecond within `ori` a signed-in session began (`orm`): the clock's now for a new
+ * session, clamped into the second `now` names (the clock may have ticked past it since);
+ * carried over otherwise, so a log-out-everywhere later in the origin second still ends it.
+ */
+function originMs(
+  fresh: boolean,
+  carried: number | undefined,
+  now: number,
+  nowMs: number,
+): { orm?: number } {
+  if (!fresh) return carried === undefined ? {} : { orm: carried };
+  return { orm: Math.min(999, Math.max(0, Math.floor(nowMs) - now * 1000)) };
+}
+
+/**
  * What a session's commit must do: nothing, delete its cookies, or seal what. Pure but for
  * the data check (a value the app was handed that JSON cannot carry throws SessionValueError)
  * and the session id a first seal makes.
@@ -77,13 +92,16 @@ export function planCommit(
   const oldKey = state.keyId !== undefined && state.keyId !== ring.primaryId;
   if (!changed && !refreshDue && !oldKey) return NONE;
 
-  const ori = claims === undefined || state.regenerated ? now : claims.ori;
+  const fresh = claims === undefined || state.regenerated;
+  const ori = fresh ? now : claims.ori;
   const exp = Math.min(now + life.idleTimeout, ori + life.absoluteTimeout);
   // The session's id is made when it is first sealed (kept if this seal then fails), and a
   // cookie sealed before ids existed gets one now.
   state.sid ??= newSessionId();
   const who =
-    state.subject === undefined ? { sid: state.sid } : { sid: state.sid, sub: state.subject };
+    state.subject === undefined
+      ? { sid: state.sid }
+      : { sid: state.sid, sub: state.subject, ...originMs(fresh, claims?.orm, now, codec.now()) };
   const next = newClaims(codec.purpose, now, exp, ori, state.lifetime, config.shape, who);
   // Accepted within the clock tolerance, but past its absolute lifetime: sealing it again
   // would write a dead token with a negative Max-Age. The session is over; clear it.

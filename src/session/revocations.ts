@@ -47,11 +47,12 @@ export class Revocations {
    */
   screen(opened: Opening): Opening | Promise<Opening> {
     if (opened instanceof SessionRejectedError) return opened;
-    const { sid, sub, ori } = opened.claims;
+    const { sid, sub, ori, orm } = opened.claims;
     if (sid === undefined) return opened;
     let result: ReturnType<RevocationCheck['verdict']>;
     try {
-      result = this.#check.verdict(sid, sub, ori);
+      // A token without `orm` (sealed before it existed) began at the start of its second.
+      result = this.#check.verdict(sid, sub, ori * 1000 + (orm ?? 0));
     } catch {
       // Only an id or subject no store takes (a lone surrogate): never sealed by this library.
       return new SessionRejectedError('malformed', 'session id or subject is not well-formed text');
@@ -96,9 +97,12 @@ export class Revocations {
     return this.#write('revokeSession', () => this.#check.revokeSession(sessionId, this.#ttl));
   }
 
-  /** Ends every session of `subject` created before the current second. */
+  /**
+   * Ends every session of `subject` created before this moment, to the millisecond: a browser
+   * signed in earlier in the same second is signed out, a sign-in right after stays valid.
+   */
   revokeSubject(subject: string): Promise<void> {
-    const before = Math.floor(this.#codec.now() / 1000);
+    const before = Math.floor(this.#codec.now());
     return this.#write('revokeSubject', () =>
       this.#check.revokeSubject(subject, before, this.#ttl),
     );

@@ -55,8 +55,8 @@ export interface SessionStore<T = AnySessionData, F = AnySessionData> {
   revokeSession(sessionId: string): Promise<void>;
   /**
    * Ends every session of a subject (the `subject` given to `regenerate()`) created before
-   * the current second: "log out everywhere", a password change, a disabled account. A
-   * sign-in after it, even in the same second, stays valid. Rejects as `revokeSession`.
+   * the moment of the call, to the millisecond: "log out everywhere", a password change, a
+   * disabled account. A sign-in after it, even in the same second, stays valid. Rejects as `revokeSession`.
    */
   revokeSubject(subject: string): Promise<void>;
 }

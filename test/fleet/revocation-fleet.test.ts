@@ -6,7 +6,7 @@
 // started again on the same port: service comes back, revocation works again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, newKeyEntry, startDemo, stopAllApps } from '../helpers/app-process.js';
-import { DemoBrowser, nextSecond, someUser, within } from '../helpers/demo-http.js';
+import { DemoBrowser, someUser, within } from '../helpers/demo-http.js';
 import { type RedisServer, redisServerAvailable, startRedis } from '../helpers/redis-server.js';
 
 /** The demo's re-check interval (examples/demo/revocation.js). */
@@ -49,7 +49,6 @@ describe.skipIf(!redisServerAvailable('the revocation fleet test'))(
         expect(await laptop.session(node)).toMatchObject({ user });
       }
 
-      await nextSecond();
       const out = await laptop.request('/logout-everywhere', { form: {}, node: 0 });
       expect(out.status).toBe(303);
       const took = await within(RECHECK_MS + SLACK_MS, 'node 1 refusing the phone', async () => {
@@ -136,7 +135,6 @@ describe.skipIf(!redisServerAvailable('the revocation fleet test'))(
       console.log(`Redis back: sessions accepted again after ${Math.round(back)} ms`);
       // Revocation works again across the processes.
       await dan.signIn(user, 0);
-      await nextSecond();
       expect((await dan.request('/logout-everywhere', { form: {}, node: 0 })).status).toBe(303);
       await within(
         RECHECK_MS + SLACK_MS,

@@ -133,6 +133,12 @@ describe('memoryRevocationStore', { timeout: 5000 }, () => {
     }
     // The longest subject it takes, with characters a key would otherwise mix up.
     const long = `a:b c\n${'é'.repeat(250)}`;
+    await expect(store.revokeSubject('user', 1.5, HOUR)).rejects.toThrow(
+      'must be whole epoch milliseconds (got 1.5)',
+    );
+    // Epoch milliseconds, kept to the millisecond.
+    await store.revokeSubject('user', 1_768_480_200_700, HOUR);
+    expect((await store.check('sid', 'user')).subjectRevokedBefore).toBe(1_768_480_200_700);
     await store.revokeSubject(long, 7, HOUR);
     expect((await store.check('sid', long)).subjectRevokedBefore).toBe(7);
     expect((await store.check('sid', long.slice(0, -1))).subjectRevokedBefore).toBeUndefined();

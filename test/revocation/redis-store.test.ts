@@ -104,7 +104,7 @@ describe.runIf(available)('redisRevocationStore on a real Redis', { timeout: 10_
     await store.revokeSubject('user-1', 1500, HOUR);
     expect((await store.check('s', 'user-1')).subjectRevokedBefore).toBe(2000);
 
-    const befores = Array.from({ length: 200 }, (_, i) => 1_700_000_000 + ((i * 7919) % 200));
+    const befores = Array.from({ length: 200 }, (_, i) => 1_700_000_000_000 + ((i * 7919) % 200));
     // Separate connections, as separate processes would have.
     const others = await Promise.all(
       [1, 2, 3, 4].map(async () => {
@@ -125,12 +125,22 @@ describe.runIf(available)('redisRevocationStore on a real Redis', { timeout: 10_
     expect((await store.check('s', 'user-2')).subjectRevokedBefore).toBe(Math.max(...befores));
   });
 
-  it('replaces a subject value that is not epoch seconds, and refuses to read one', async () => {
+  it('replaces a subject value that is not epoch milliseconds, and refuses to read one', async () => {
     const store = fresh();
     await client.set(`${prefix}sub:user-1`, '99999999999999999999', { EX: 60 });
     await expect(store.check('s', 'user-1')).rejects.toThrow(TypeError);
     await store.revokeSubject('user-1', 100, HOUR);
     expect((await store.check('s', 'user-1')).subjectRevokedBefore).toBe(100);
+  });
+
+  it('keeps a 13-digit epoch-millisecond cut-off exactly, and the later of two in one second', async () => {
+    const store = fresh();
+    await store.revokeSubject('user-1', 1_768_480_200_700, HOUR);
+    await store.revokeSubject('user-1', 1_768_480_200_300, HOUR);
+    expect(await client.get(`${prefix}sub:user-1`)).toBe('1768480200700');
+    expect((await store.check('s', 'user-1')).subjectRevokedBefore).toBe(1_768_480_200_700);
+    await store.revokeSubject('user-1', 1_768_480_200_701, HOUR);
+    expect((await store.check('s', 'user-1')).subjectRevokedBefore).toBe(1_768_480_200_701);
   });
 
   it('checks a session in one round trip: one MGET of its two keys', async () => {

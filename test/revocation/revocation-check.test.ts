@@ -169,23 +169,28 @@ describe('RevocationCheck: revoking', { timeout: 5000 }, () => {
     expect((await store.inner.check('sid-a', undefined)).sessionRevoked).toBe(true);
   });
 
-  it('log out everywhere: sessions created before the cut-off second are revoked; one created in it is valid', async () => {
+  it('log out everywhere: sessions created before the cut-off millisecond are revoked, even in its second; one created at it or after is valid', async () => {
     const { clock, store, check } = started();
-    const second = clock.seconds;
-    expect(await check.verdict('old', 'user-1', second - 1)).toEqual(VALID);
-    expect(await check.verdict('same', 'user-1', second)).toEqual(VALID);
-    // 400 ms into the second, the user logs out everywhere, then signs in again at once.
-    clock.ms += 400;
-    await check.revokeSubject('user-1', Math.floor(clock.now() / 1000), HOUR);
+    const start = clock.now();
+    expect(await check.verdict('old', 'user-1', start - 1000)).toEqual(VALID);
+    // 300 ms into the second, another browser signs in; at 700 ms, the user logs out
+    // everywhere, then signs in again at once, in the same second.
     clock.ms += 300;
-    expect(clock.seconds).toBe(second);
-    expect(check.verdict('old', 'user-1', second - 1)).toEqual(REVOKED);
-    expect(await check.verdict('signed-in-again', 'user-1', clock.seconds)).toEqual(VALID);
-    expect(await check.verdict('later', 'user-1', second + 1)).toEqual(VALID);
+    const sameSecond = clock.now();
+    expect(await check.verdict('same-second', 'user-1', sameSecond)).toEqual(VALID);
+    clock.ms += 400;
+    await check.revokeSubject('user-1', clock.now(), HOUR);
+    const cutOff = clock.now();
+    clock.ms += 200;
+    expect(Math.floor(clock.now() / 1000)).toBe(Math.floor(sameSecond / 1000));
+    expect(check.verdict('old', 'user-1', start - 1000)).toEqual(REVOKED);
+    expect(check.verdict('same-second', 'user-1', sameSecond)).toEqual(REVOKED);
+    expect(await check.verdict('at-cut-off', 'user-1', cutOff)).toEqual(VALID);
+    expect(await check.verdict('signed-in-again', 'user-1', clock.now())).toEqual(VALID);
     // Another user is not touched; a session without a creation time is revoked by any cut-off.
-    expect(await check.verdict('other', 'user-2', second - 1)).toEqual(VALID);
+    expect(await check.verdict('other', 'user-2', start - 1000)).toEqual(VALID);
     expect(await check.verdict('no-ori', 'user-1', undefined)).toEqual(REVOKED);
-    expect((await store.inner.check('x', 'user-1')).subjectRevokedBefore).toBe(second);
+    expect((await store.inner.check('x', 'user-1')).subjectRevokedBefore).toBe(cutOff);
   });
 
   it('a subject cut-off from another process is seen after the interval', async () => {

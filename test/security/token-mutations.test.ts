@@ -300,6 +300,18 @@ describe('forged payloads under the real key', () => {
     }
   });
 
+  it('rejects an origin millisecond (orm) that is not a whole number from 0 to 999', async () => {
+    const signedIn = { sid: 'AAAAAAAAAAAAAAAAAAAAAA', sub: 'u1' };
+    for (const orm of [1000, -1, 1.5, '5', null, true]) {
+      const text = JSON.stringify({ ...JSON.parse(plaintext()), ...signedIn, orm });
+      await expectRejected(await forge(store, text), 'malformed', /not a session payload/);
+    }
+    for (const orm of [0, 999]) {
+      const text = JSON.stringify({ ...JSON.parse(plaintext({ iat: NOW })), ...signedIn, orm });
+      expect(await openAsCookie(store, await forge(store, text))).toEqual({ user: 'forged' });
+    }
+  });
+
   it('rejects a plaintext that is not UTF-8', async () => {
     const bytes = new Uint8Array([...new TextEncoder().encode(plaintext()), 0xff]);
     await expectRejected(await forge(store, bytes), 'tampered');

@@ -206,6 +206,40 @@ describe('revocation in one process', () => {
     expect(session.subject).toBe('u1');
   });
 
+  it('revokeSubject() to the millisecond: a sign-in earlier in the same second ends, one right after stays', async () => {
+    const { store, request, clock } = setup();
+    const start = clock.ms;
+    const browserA = new Browser();
+    const browserB = new Browser();
+    const other = new Browser();
+    await request(browserA, (s) => s.regenerate({ subject: 'u1' }));
+    await request(other, (s) => s.regenerate({ subject: 'u2' }));
+    // t = 10.300 s: a second browser signs in; t = 10.700 s: A logs out everywhere.
+    clock.ms = start + 10_300;
+    await request(browserB, (s) => s.regenerate({ subject: 'u1' }));
+    expect(await plaintextOf(browserB.cookie as string, clock)).toMatchObject({
+      ori: Math.floor((start + 10_300) / 1000),
+      orm: 300,
+    });
+    clock.ms = start + 10_700;
+    await store.revokeSubject('u1');
+    for (const browser of [browserA, browserB]) {
+      expect((await store.load(browser.cookie)).rejection?.reason).toBe('revoked');
+    }
+    // t = 10.900 s, the same second: A signs in again, and stays signed in.
+    clock.ms = start + 10_900;
+    await request(browserA, (s) => s.regenerate({ subject: 'u1' }));
+    const again = await store.load(browserA.cookie);
+    expect(again.rejection).toBeUndefined();
+    expect(again.subject).toBe('u1');
+    // A later seal of that session carries its origin millisecond, so it stays valid too.
+    clock.ms = start + 12_000;
+    await request(browserA, (s) => s.set('n', 1));
+    expect(await plaintextOf(browserA.cookie as string, clock)).toMatchObject({ orm: 900 });
+    expect((await store.load(browserA.cookie)).get('n')).toBe(1);
+    expect((await store.load(other.cookie)).subject).toBe('u2');
+  });
+
   it('revokeSession(id) ends one session from outside a request', async () => {
     const { store, request } = setup();
     const a = new Browser();
