@@ -157,20 +157,24 @@ export async function checkedSession(server) {
 /**
  * Runs autocannon against one route. `cookies` (one per connection, or none) seed a jar per
  * connection that follows Set-Cookie as a browser would, so a read-modify-write run chains
- * real sessions: each request carries the cookie the previous response wrote.
+ * real sessions: each request carries the cookie the previous response wrote. `method` and
+ * `headers` (fixed headers, sent with the cookie) default to a plain GET.
  */
-export async function cannon({ url, connections, duration, amount, cookies }) {
+export async function cannon({ url, connections, duration, amount, cookies, method, headers }) {
   let next = 0;
   const options = {
     url,
     connections,
+    ...(method && { method }),
+    ...(headers && { headers }),
     ...(amount === undefined ? { duration } : { amount }),
     ...(cookies && {
       setupClient(client) {
         const jar = new Map();
         const seed = cookies[next++ % cookies.length] ?? '';
         applySetCookies(jar, seed === '' ? [] : seed.split('; '));
-        if (seed !== '') client.setHeaders({ cookie: seed });
+        // setHeaders replaces every header: the fixed ones go along each time.
+        if (seed !== '') client.setHeaders({ ...headers, cookie: seed });
         client.on('headers', (info) => {
           const lines = [];
           for (let i = 0; i < info.headers.length; i += 2) {
@@ -178,7 +182,9 @@ export async function cannon({ url, connections, duration, amount, cookies }) {
               lines.push(info.headers[i + 1]);
             }
           }
-          if (lines.length > 0) client.setHeaders({ cookie: applySetCookies(jar, lines) });
+          if (lines.length > 0) {
+            client.setHeaders({ ...headers, cookie: applySetCookies(jar, lines) });
+          }
         });
       },
     }),

@@ -4,6 +4,7 @@
 //
 //   GET /read    the session is loaded and read, not changed: no Set-Cookie
 //   GET /write   read-modify-write: the counter goes up by one on every request
+//                (any method: bench/http.js --features POSTs it, so the cross-site check works)
 //
 // Both answer {"count":n}. The bare version has no session and always answers 0.
 
@@ -12,8 +13,10 @@ import { createServer } from 'node:http';
 import expressSession from 'express-session';
 import { getIronSession } from 'iron-session';
 import { CompactEncrypt, compactDecrypt } from 'jose';
+import { createClient } from 'redis';
 import { withSession } from '../dist/adapters/node.js';
 import { createSessionStore } from '../dist/index.js';
+import { redisRevocationStore } from '../dist/revocation/redis-store.js';
 import { ironSession9Skip, loadIronSession9 } from './iron-session-9.js';
 
 // Fixed benchmark secrets: throwaway values, never used outside this loopback run.
@@ -41,11 +44,12 @@ const apps = {
     };
   },
 
-  jwe(cacheSize, engine) {
+  jwe(cacheSize, engine, more = {}) {
     // Defaults throughout (token cache included), except Secure: the client speaks plain HTTP.
     const store = createSessionStore({
       keys: JWE_KEYS,
       cookie: { secure: false },
+      ...more,
       advanced: {
         ...(cacheSize !== undefined && { cacheSize }),
         ...(engine !== undefined && { engine }),
@@ -70,6 +74,24 @@ const apps = {
   // The same on engine: 'webcrypto' (jose; the default before 'auto').
   'jwe-web'() {
     return apps.jwe(undefined, 'webcrypto');
+  },
+
+  // Revocation on, in this process's memory (bench/http.js --features).
+  'jwe-revoke'() {
+    return apps.jwe(undefined, undefined, { revocation: {} });
+  },
+
+  // Revocation on, kept in the Redis at BENCH_REDIS_URL (a loopback redis-server the benchmark
+  // starts), default re-check interval; the client fails fast rather than queue while offline.
+  async 'jwe-redis'() {
+    const client = createClient({ url: process.env.BENCH_REDIS_URL, disableOfflineQueue: true });
+    await client.connect();
+    return apps.jwe(undefined, undefined, { revocation: { store: redisRevocationStore(client) } });
+  },
+
+  // The cross-site check off: what its header reads cost on unsafe requests.
+  'jwe-nocross'() {
+    return apps.jwe(undefined, undefined, { crossSite: false });
   },
 
   // The same with the token cache off: every read pays a full decryption.
@@ -215,7 +237,7 @@ process.on('message', (message) => {
 process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
 
-const server = createServer(apps[version]());
+const server = createServer(await apps[version]());
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: server.address().port });
 });

@@ -7,6 +7,8 @@
 //   --connections 10
 //   --sessions 100000 distinct new sessions for the memory comparison (0 skips it)
 // Prints Markdown and writes it to bench/results/http.md.
+// `npm run bench:http -- --features` runs bench/http-features.js instead (revocation and the
+// cross-site check against the defaults).
 import './node-binary.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -25,6 +27,12 @@ import {
   whole,
 } from './http-harness.js';
 import { ironSession9Skip, loadIronSession9 } from './iron-session-9.js';
+
+if (process.argv.includes('--features')) {
+  process.argv.splice(process.argv.indexOf('--features'), 1);
+  await import('./http-features.js');
+  process.exit(0);
+}
 
 const options = flags(process.argv.slice(2), {
   duration: 3,

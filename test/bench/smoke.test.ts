@@ -1,5 +1,6 @@
 // Keeps the other benchmarks from rotting: bench:write-path's smoke run measures every case on
-// both engines, bench/engines.js times both engines, and every app of bench:http (the same server processes bench/http.js starts)
+// both engines, bench/engines.js times both engines, bench:http --features measures each row
+// once, and every app of bench:http (the same server processes bench/http.js starts)
 // round-trips a session before anything would be timed.
 import { execFile } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain-JavaScript benchmark module, without types
 import { checkedSession, startServer } from '../../bench/http-harness.js';
+import { redisServerAvailable } from '../helpers/redis-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -49,6 +51,40 @@ describe('bench/engines.js', () => {
   });
 });
 
+describe.runIf(redisServerAvailable('the bench:http --features smoke run'))(
+  'npm run bench:http -- --features',
+  () => {
+    it('measures every row once, its Redis started and stopped', { timeout: 120_000 }, async () => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          'bench/http.js',
+          '--features',
+          '--duration',
+          '1',
+          '--rounds',
+          '1',
+          '--connections',
+          '2',
+          '--save',
+          '0',
+        ],
+        { cwd: root, timeout: 100_000 },
+      );
+      for (const row of [
+        'revocation: {} (memory), reads',
+        'revocation on Redis (loopback, 1000 ms), reads',
+        'cross-site check on vs off, POST Sec-Fetch-Site: same-origin',
+        'cross-site check on vs off, POST with only Origin',
+      ]) {
+        expect(stdout).toContain(`| ${row} | `);
+      }
+      // No request failed: a 403 from the check would mean the writes measured a refusal.
+      expect(stdout).not.toMatch(/\| [1-9]\d* \|$/m);
+    });
+  },
+);
+
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const apps = [
   'bare',
@@ -56,6 +92,8 @@ const apps = [
   'jwe-node',
   'jwe-web',
   'jwe-nocache',
+  'jwe-revoke',
+  'jwe-nocross',
   'iron',
   'express',
   'jose-floor',
