@@ -157,6 +157,8 @@ describe.skipIf(!python)(title, () => {
       v: 3,
       sid: session.id,
       sub: 'user-7',
+      // The millisecond of its creation second (the test clock stands on a whole second).
+      orm: 0,
     });
   });
 
