@@ -1,7 +1,12 @@
 import { sealedTimes } from '../codec/claims-check.js';
 import type { CodecConfig } from '../codec/codec-config.js';
 import { debug } from '../debug.js';
-import { SessionRejectedError, SessionRevocationError, SessionValueError } from '../errors.js';
+import {
+  SessionConfigError,
+  SessionRejectedError,
+  SessionRevocationError,
+  SessionValueError,
+} from '../errors.js';
 import type { RevocationSettings } from '../options/parse-revocation.js';
 import { memoryRevocationStore } from '../revocation/memory-store.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';
@@ -132,4 +137,15 @@ export class Revocations {
       suppressed,
     });
   }
+}
+
+/** The store's revocation for `store.revokeSession()`/`revokeSubject()`, or why there is none. */
+export function revocationOn(revocation: Revocations | undefined, operation: string): Revocations {
+  if (revocation === undefined) {
+    throw new SessionConfigError(
+      'revocation',
+      `is off, so ${operation}() has nowhere to write: set the revocation option ({} keeps revocations in this process's memory)`,
+    );
+  }
+  return revocation;
 }

@@ -1,19 +1,10 @@
-import { seal } from '../codec/seal.js';
 import { chunkNames } from '../cookie/attributes.js';
 import type { ReadChunks } from '../cookie/chunking.js';
 import type { CrossSiteRefusal } from '../cross-site/cross-site-guard.js';
-import { SessionConfigError, SessionRejectedError } from '../errors.js';
+import { SessionRejectedError } from '../errors.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AnySessionData } from '../types.js';
-import type { Commit } from './commit.js';
-import { planCommit } from './commit-plan.js';
-import {
-  type CookieWriter,
-  recordSealed,
-  tooLarge,
-  undoCommit,
-  writeUnsealed,
-} from './commit-write.js';
+import { runCommit } from './commit-run.js';
 import { crossSiteVerdict, refusalOf, settleCrossSite } from './cross-site-step.js';
 import { issueCsrfToken } from './csrf-issue.js';
 import { loadedState } from './loaded-state.js';
@@ -27,10 +18,11 @@ import {
   type RequestFacts,
   type RequestHandle,
 } from './request-handle.js';
+import { revocationOn } from './revocations.js';
 import { SealedValues } from './sealed-values.js';
 import { commitOf, type Session } from './session.js';
 import type { SessionStore } from './session-store.js';
-import { lockCommit, newState, type SessionState } from './state.js';
+import { newState } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
 /**
@@ -43,7 +35,7 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
   readonly #sealed: SealedValues<T>;
   // What each handle commits through: one object per store, none per request.
   readonly #committer: Committer = {
-    commit: (state, write) => this.#commit(state, write),
+    commit: (state, write) => runCommit(this.#config, state, write),
     csrfToken: (state) => issueCsrfToken(this.#config.keys, state),
   };
   readonly cookieName: string;
@@ -84,22 +76,11 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
   }
 
   async revokeSession(sessionId: string): Promise<void> {
-    await this.#revocation('revokeSession').revokeSession(sessionId);
+    await revocationOn(this.#config.revocation, 'revokeSession').revokeSession(sessionId);
   }
 
   async revokeSubject(subject: string): Promise<void> {
-    await this.#revocation('revokeSubject').revokeSubject(subject);
-  }
-
-  #revocation(operation: string) {
-    const revocation = this.#config.revocation;
-    if (revocation === undefined) {
-      throw new SessionConfigError(
-        'revocation',
-        `is off, so ${operation}() has nowhere to write: set the revocation option ({} keeps revocations in this process's memory)`,
-      );
-    }
-    return revocation;
+    await revocationOn(this.#config.revocation, 'revokeSubject').revokeSubject(subject);
   }
 
   /**
@@ -164,49 +145,5 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     const rejection = opened instanceof SessionRejectedError ? opened : read.rejection;
     const state = loadedState(this.#config, read, rejection ?? opened);
     return new Handle<T, F>(this.#committer, state, rejection, options);
-  }
-
-  /**
-   * The session's one commit. It locks the session before any seal finishes (so a change made
-   * meanwhile throws rather than vanishes); the handle answers every later call with its
-   * result. A failure unlocks it and records nothing.
-   */
-  #commit(state: SessionState, write: CookieWriter | undefined): Commit | Promise<Commit> {
-    const revocation = this.#config.revocation;
-    const ended = revocation?.endedBy(state);
-    const cookies = this.#commitCookies(state, write);
-    if (revocation === undefined || ended === undefined) return cookies;
-    // The ended id is revoked once its cookies are decided (a failed commit revokes
-    // nothing), and the commit waits for it, at most the revocation timeout.
-    const revoke = (commit: Commit) => revocation.end(ended).then(() => commit);
-    const pending = cookies instanceof Promise ? cookies.then(revoke) : revoke(cookies);
-    state.commit = pending;
-    return pending;
-  }
-
-  #commitCookies(state: SessionState, write: CookieWriter | undefined): Commit | Promise<Commit> {
-    const config = this.#config;
-    const ring = config.keys();
-    const plan = planCommit(state, config, ring, Math.floor(config.codec.now() / 1000));
-    const prior = state.phase;
-    if (plan.kind === 'too-large') throw tooLarge(config, state, plan.size, plan.limit);
-    if (plan.kind !== 'seal') {
-      state.commit = writeUnsealed(config, state, plan, write);
-      lockCommit(state, prior);
-      return state.commit;
-    }
-    const sealed = seal(config.codec, ring, plan.next, plan);
-    lockCommit(state, prior);
-    // A synchronous engine: the commit is done in this tick, with no promise for the adapters
-    // to wait on (the Node adapter then holds no response call), and no closure made for it.
-    if (typeof sealed === 'string') {
-      return recordSealed(config, ring, state, plan, sealed, write, prior);
-    }
-    const pending = sealed.then(
-      (token) => recordSealed(config, ring, state, plan, token, write, prior),
-      (error: unknown) => undoCommit(state, prior, plan, error),
-    );
-    state.commit = pending;
-    return pending;
   }
 }
