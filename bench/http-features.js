@@ -6,12 +6,8 @@
 // `Sec-Fetch-Site: same-origin` or with only an `Origin`, so the check has headers to read.
 // Prints Markdown and writes it to bench/results/http-features.md.
 import './node-binary.js';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import {
   cannon,
   checkedSession,
@@ -23,6 +19,7 @@ import {
   startServer,
   whole,
 } from './http-harness.js';
+import { startRedisServer } from './redis-server.js';
 
 // --save 0: print only (the smoke test), leaving bench/results/ alone.
 const options = flags(process.argv.slice(2), {
@@ -61,75 +58,6 @@ const ROUTES = {
   },
 };
 
-/** A free loopback port (the OS picks it). */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * redis-server on a free loopback port, no persistence, in a temporary directory (the flags
- * of test/helpers/redis-server.ts); bounded: it must be up within 10 s.
- */
-async function startRedis() {
-  const binary = process.env.REDIS_SERVER ?? 'redis-server';
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'jwe-session-bench-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = spawn(binary, [...args, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  // Stopped with the benchmark, even one ended by Ctrl-C or a kill.
-  const orphan = () => child.kill('SIGKILL');
-  const interrupted = () => process.exit(130);
-  process.once('exit', orphan);
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`redis-server did not start within 10 s:\n${output}`));
-    }, 10_000);
-    const read = (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server (${binary}) could not start: ${error.message}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${output}`));
-    });
-  });
-  child.stdout.resume();
-  child.stderr.resume();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      process.off('exit', orphan);
-      process.off('SIGINT', interrupted);
-      process.off('SIGTERM', interrupted);
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 const plan = cpuPlan();
 if (plan) pin(process.pid, plan.client);
 const startLoad = loadavg()[0]?.toFixed(2);
@@ -144,7 +72,7 @@ function requestOf(route, server) {
 }
 
 async function measure() {
-  const redis = await startRedis();
+  const redis = await startRedisServer();
   // Read by the jwe-redis server process (startServer passes the environment on).
   process.env.BENCH_REDIS_URL = redis.url;
   const servers = {};

@@ -8,12 +8,9 @@
 // stopped at the end. Without either, the Redis part is skipped. The run stops by itself
 // within DEADLINE_MS. Ids as an app has them: 22-character base64url session ids (16 random
 // bytes) and subjects like `user-123456`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_REVOKE_TTL } from '../dist/cli/revoke.js';
 import { memoryRevocationStore } from '../dist/revocation/memory-store.js';
@@ -21,6 +18,7 @@ import { redisRevocationStore } from '../dist/revocation/redis-store.js';
 import { load, machine } from './micro/machine.js';
 import { markdownTable } from './micro/markdown.js';
 import { median } from './micro/measure.js';
+import { startRedisServer } from './redis-server.js';
 
 if (typeof globalThis.gc !== 'function') {
   // Heap numbers need a full collection before each reading.
@@ -87,17 +85,6 @@ async function memoryCase(count, kind) {
   return { count, kind, bytes, perEntry: bytes / count, atCapMs: median(times), stillFull };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function findRedisServer() {
   const named = process.env.REDIS_SERVER;
   if (named) return existsSync(named) ? named : undefined;
@@ -106,48 +93,11 @@ function findRedisServer() {
   return which.status === 0 ? which.stdout.trim() || undefined : undefined;
 }
 
-/** A redis-server on a free loopback port, no persistence; resolves once it accepts. */
+/** Its own redis-server, stopped with the other cleanups. */
 async function ownRedis(binary) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'jwe-session-bench-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = spawn(binary, [...args, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  cleanups.push(async () => {
-    process.off('exit', kill);
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const force = setTimeout(kill, 5000);
-      await exited;
-      clearTimeout(force);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`redis-server did not start:\n${output}`)),
-      10_000,
-    );
-    const read = (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${output}`));
-    });
-  });
-  child.stdout.resume();
-  child.stderr.resume();
-  return `redis://127.0.0.1:${port}`;
+  const redis = await startRedisServer(binary);
+  cleanups.push(redis.stop);
+  return redis.url;
 }
 
 const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
