@@ -13,16 +13,14 @@
 // (here, instrumentation.js as the server starts), so `next build` needs no secret.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWhenStale } from '../shared/build-when-stale.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-const LOCK = join(here, '.next-build.lock');
-const BUILD_ID = join(here, '.next', 'BUILD_ID');
 // What a build depends on: the app, the demo's shared form logic, and the library as built at
 // the repository root.
 const SOURCES = [
@@ -34,6 +32,7 @@ const SOURCES = [
   'package.json',
   '../demo/calculator.js',
   '../demo/revocation.js',
+  '../shared/build-when-stale.js',
   '../../dist',
 ];
 
@@ -51,65 +50,6 @@ function listenPort(text) {
 
 const port = listenPort(process.env.PORT ?? '3000');
 const host = process.env.HOST ?? '127.0.0.1';
-
-function newestMtime(path) {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
-
-function isStale() {
-  let built;
-  try {
-    built = statSync(BUILD_ID).mtimeMs;
-  } catch {
-    return true;
-  }
-  return SOURCES.some((source) => newestMtime(join(here, source)) > built);
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-}
-
-/** One build at a time (two test files may start the app together); the others wait. */
-async function withBuildLock(run) {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      writeFileSync(join(LOCK, 'pid'), String(process.pid));
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      let holder = 0;
-      try {
-        holder = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
-      } catch {}
-      // A lock whose builder died is no lock.
-      if (holder && !alive(holder)) rmSync(LOCK, { recursive: true, force: true });
-      if (Date.now() > deadline) fail(`another build still holds ${LOCK}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  try {
-    return await run();
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
-}
 
 function build() {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
@@ -132,7 +72,13 @@ function build() {
   });
 }
 
-if (isStale()) await withBuildLock(async () => (isStale() ? build() : undefined));
+await buildWhenStale({
+  dir: here,
+  output: join('.next', 'BUILD_ID'),
+  sources: SOURCES,
+  build,
+  fail,
+});
 
 // What the library allows a made-up key under; `next start` below always runs as production.
 const development = [undefined, '', 'development', 'test'].includes(process.env.NODE_ENV);
