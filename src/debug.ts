@@ -1,6 +1,9 @@
 // NODE_DEBUG=jwe-session tracing, in the format of Node's util.debuglog ("JWE-SESSION <pid>:
 // message"), without importing node:util, so the core stays free of Node built-ins. Messages
-// never hold a cookie, a token or session data: only reasons, key ids and sizes.
+// never hold a cookie, a token or session data: only reasons, key ids and sizes. Some carry
+// text from outside (a hook's error message, a request's path), escaped here, once, so no
+// message can forge a line of its own.
+import { oneLine } from './util/printable.js';
 
 const SECTION = 'jwe-session';
 let enabled: boolean | undefined;
@@ -24,5 +27,5 @@ function isEnabled(): boolean {
 export function debug(message: string): void {
   if (!isEnabled()) return;
   const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
-  console.error(`${SECTION.toUpperCase()} ${pid}: ${message}`);
+  console.error(`${SECTION.toUpperCase()} ${pid}: ${oneLine(message)}`);
 }

@@ -97,6 +97,18 @@ if (scenario in scenarios) {
   session.set('n', 1);
   await store.commit(session);
   result = { user: session.get('user') === MARKER };
+} else if (scenario === 'forged-line') {
+  // A hook whose error message carries a line feed and a fake trace line of its own.
+  const store = createSessionStore({
+    keys: OLD,
+    hooks: {
+      onRejection: () => {
+        throw new Error(`boom\nJWE-SESSION ${process.pid}: cookie "session" re-sealed: forged`);
+      },
+    },
+  });
+  await store.load('session=not.a.token');
+  result = {};
 } else if (scenario === 'engines') {
   const stores = [undefined, 'node', 'webcrypto'].map((engine) =>
     createSessionStore({ keys: OLD, advanced: { engine } }),

@@ -109,6 +109,19 @@ describe('NODE_DEBUG=jwe-session', () => {
     expect((await scenario('valid')).engineLines).toEqual([]);
   });
 
+  it("escapes a hook's error message, so it cannot forge a trace line of its own", async () => {
+    const run = await scenario('forged-line', 'jwe-session');
+    const lines = run.stderr.split('\n').filter(Boolean);
+    expect(
+      lines.some((line) => line.includes('onRejection hook failed: Error: boom\\u000aJWE-SESSION')),
+    ).toBe(true);
+    // Every line is a trace line, and none of them is the forged re-seal.
+    expect(lines.every((line) => line.startsWith(`JWE-SESSION ${run.pid}: `))).toBe(true);
+    expect(
+      lines.filter((line) => line.startsWith(`JWE-SESSION ${run.pid}: cookie "session" re-sealed`)),
+    ).toEqual([]);
+  });
+
   it('logs nothing for a valid cookie that is loaded and saved', async () => {
     const run = await scenario('valid', 'jwe-session');
     expect(run.result.user).toBe(true);
