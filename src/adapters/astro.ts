@@ -19,19 +19,6 @@ export interface SessionLocals<T = AnySessionData, F = AnySessionData> {
 }
 
 /**
- * `[]` when `App.Locals` declares no `session` or declares this store's; otherwise a required
- * argument no call can give, so a store of another data type than `App.Locals` says is a type
- * error at the `astroSession(store)` line instead of a `locals.session` typed wrongly.
- */
-export type LocalsAgree<T, F> = App.Locals extends { session: infer S }
-  ? [S] extends [Session<T, F>]
-    ? [Session<T, F>] extends [S]
-      ? []
-      : [mismatch: 'App.Locals.session is not the Session type of this store']
-    : [mismatch: 'App.Locals.session is not the Session type of this store']
-  : [];
-
-/**
  * The handles of the requests under way, by their `locals`: Astro runs the middleware again for
  * a rewrite (`Astro.rewrite`, `next('/path')`) with the same `locals`, and that inner run must
  * see the same session, and leave the commit to the outer run, which owns the response.
@@ -91,10 +78,7 @@ function refuseOnPrerendered(context: APIContext): void {
  * - Missing keys (`SESSION_KEYS` unset outside development) throw SessionConfigError here,
  *   where `src/middleware` is loaded, not at the first request.
  */
-export function astroSession<T, F = AnySessionData>(
-  store: SessionStore<T, F>,
-  ..._agree: LocalsAgree<T, F>
-): MiddlewareHandler {
+export function astroSession<T, F = AnySessionData>(store: SessionStore<T, F>): MiddlewareHandler {
   const port = portOf<T, F>(store);
   checkSessionKeys(store);
   return async (context, next) => {
