@@ -2,7 +2,9 @@
 // real Request and `locals`, and a `next` that renders), composed with Astro's own sequence().
 // Through the real thing: examples/astro, built by Astro and served by @astrojs/node, with a
 // cookie sealed here under the keys the server runs on.
-import { join } from 'node:path';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIContext, MiddlewareNext } from 'astro';
 import { sequence } from 'astro/middleware';
@@ -376,4 +378,189 @@ describe('examples/astro: a read-only request slides and re-seals the cookie', (
     },
     (BUILDING_STARTUP_MS.astro ?? 30_000) + 30_000,
   );
+});
+
+// What only Astro itself decides, on a small app built by `astro build` and served by
+// @astrojs/node (middleware mode): when a streamed component runs, what a rewrite and an error
+// page do, and what a prerendered page gets at build time.
+describe('astroSession in a built Astro app', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const astroBin = join(root, 'node_modules/astro/astro.js');
+  const KEYS = keyEntry('a1', 'astro-app');
+  const FILES: Record<string, string> = {
+    'package.json': '{ "name": "astro-session-app", "private": true, "type": "module" }\n',
+    'astro.config.mjs': `import node from '@astrojs/node';
+import { defineConfig } from 'astro/config';
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'middleware' }),
+  security: { checkOrigin: false },
+  devToolbar: { enabled: false },
+  vite: { ssr: { external: ['jwe-session'] } },
+});
+`,
+    'src/middleware.js': `import { createSessionStore } from 'jwe-session';
+import { astroSession } from 'jwe-session/astro';
+const store = createSessionStore({ cookie: { secure: false } });
+export const onRequest = astroSession(store);
+`,
+    'src/components/Late.astro': `---
+await new Promise((resolve) => setTimeout(resolve, 20));
+let outcome = 'changed';
+try { Astro.locals.session.set('late', 1); } catch (error) { outcome = error.code; }
+---
+<p id="late">{outcome}</p>
+`,
+    'src/pages/page.astro': `---
+import Late from '../components/Late.astro';
+Astro.locals.session.set('frontmatter', 1);
+---
+<html><body><Late /></body></html>
+`,
+    'src/pages/old.js': `export const GET = ({ locals, rewrite }) => {
+  locals.session.set('before', 1);
+  return rewrite('/new');
+};
+`,
+    'src/pages/new.js': `export const GET = ({ locals }) => {
+  locals.session.set('after', 2);
+  return Response.json(locals.session.toJSON());
+};
+`,
+    'src/pages/throws.js': `export const GET = ({ locals }) => {
+  locals.session.set('lost', 1);
+  throw new Error('route failed');
+};
+`,
+    'src/pages/huge.js': `export const GET = ({ locals }) => {
+  locals.session.set('blob', '${noise('astro-app-huge', 9000)}');
+  return new Response('never');
+};
+`,
+    'src/pages/read.js': `export const GET = ({ locals }) => Response.json(locals.session.toJSON());
+`,
+    'src/pages/500.astro': `---
+const { error } = Astro.props;
+---
+<p id="error">{error instanceof Error ? 'failed' : 'none'}</p><p id="seen">{JSON.stringify(Astro.locals.session.toJSON())}</p>
+`,
+    'serve.mjs': `import { createServer } from 'node:http';
+const { handler } = await import('./dist/server/entry.mjs');
+const server = createServer((req, res) => handler(req, res));
+server.listen(0, '127.0.0.1', () => {
+  console.log('listening on http://127.0.0.1:' + server.address().port + '/');
+});
+`,
+  };
+  const children: ChildProcess[] = [];
+  let dir = '';
+
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function write(base: string, files: Record<string, string>): void {
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(base, name)), { recursive: true });
+      writeFileSync(join(base, name), text);
+    }
+  }
+
+  function build(base: string, env: Record<string, string>) {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env };
+    delete childEnv.SESSION_KEYS;
+    Object.assign(childEnv, env);
+    return spawnSync(process.execPath, [astroBin, 'build'], {
+      cwd: base,
+      env: childEnv,
+      encoding: 'utf8',
+    });
+  }
+
+  function app(): string {
+    mkdirSync(join(root, '.scratch'), { recursive: true });
+    const base = mkdtempSync(join(root, '.scratch', 'astro-app-'));
+    write(base, FILES);
+    return base;
+  }
+
+  async function serve(base: string): Promise<string> {
+    const child = spawn(process.execPath, ['serve.mjs'], {
+      cwd: base,
+      env: { ...process.env, SESSION_KEYS: KEYS, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    return new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+        out += text;
+        const url = /listening on (http:\/\/\S+)\//.exec(out)?.[1];
+        if (url) resolve(url);
+      });
+      child.once('exit', (code) => reject(new Error(`the app exited (${code})`)));
+    });
+  }
+
+  it('streams, rewrites and fails as Astro does, with one commit per request', async () => {
+    dir = app();
+    const built = build(dir, { NODE_ENV: 'production' });
+    expect(built.status, built.stderr).toBe(0);
+    const base = await serve(dir);
+    const cookieOf = (response: Response) =>
+      cookieHeaderFrom(response.headers.getSetCookie(), new Map());
+
+    // A component that awaits renders after the commit: its change throws, the page's is kept.
+    const page = await fetch(`${base}/page`);
+    expect(await page.text()).toContain('<p id="late">ERR_SESSION_COMMITTED</p>');
+    const afterPage = await fetch(`${base}/read`, { headers: { cookie: cookieOf(page) } });
+    expect(await afterPage.json()).toEqual({ frontmatter: 1 });
+
+    // Astro runs the middleware again for a rewrite: still one session, one Set-Cookie.
+    const rewritten = await fetch(`${base}/old`);
+    expect(await rewritten.json()).toEqual({ before: 1, after: 2 });
+    expect(sessionLines(rewritten.headers.getSetCookie())).toHaveLength(1);
+
+    // A route that threw: Astro's 500 page, with the session as the browser sent it, no cookie.
+    const cookie = cookieOf(rewritten);
+    const failed = await fetch(`${base}/throws`, { headers: { cookie } });
+    expect(failed.status).toBe(500);
+    const html = await failed.text();
+    expect(html).toContain('<p id="error">failed</p>');
+    expect(html).toContain(
+      `<p id="seen">${JSON.stringify({ before: 1, after: 2 }).replaceAll('"', '&quot;')}</p>`,
+    );
+    expect(sessionLines(failed.headers.getSetCookie())).toEqual([]);
+
+    // A failed commit: the same 500 page, no cookie, and nothing of the error's detail.
+    const huge = await fetch(`${base}/huge`, { headers: { cookie } });
+    expect(huge.status).toBe(500);
+    const hugeHtml = await huge.text();
+    expect(hugeHtml).toContain('<p id="error">failed</p>');
+    expect(hugeHtml).not.toContain('blob');
+    expect(sessionLines(huge.headers.getSetCookie())).toEqual([]);
+  }, 120_000);
+
+  it('stops a build whose prerendered page reads locals.session, saying to set prerender = false', () => {
+    const base = app();
+    try {
+      write(base, {
+        'src/pages/about.astro': `---
+export const prerender = true;
+const visits = Astro.locals.session.get('visits');
+---
+<p>{visits}</p>
+`,
+      });
+      // A prerendered page makes the build load src/middleware: it needs keys then.
+      const built = build(base, { NODE_ENV: 'production', SESSION_KEYS: KEYS });
+      expect(built.status).not.toBe(0);
+      const output = `${built.stdout}${built.stderr}`;
+      expect(output).toContain('add `export const prerender = false` to that page');
+      expect(output).toContain('(route /about)');
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
