@@ -67,6 +67,9 @@ describe('package surface', () => {
     }
     expect(surfaces).toMatchInlineSnapshot(`
       {
+        "./astro": [
+          "astroSession",
+        ],
         "./express": [
           "sessionMiddleware",
         ],

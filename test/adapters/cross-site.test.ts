@@ -1,7 +1,7 @@
 // The cross-site check in every entry point that sees a request, on a real loopback server:
 // node, express, fetch (a Node bridge that passes every header and the body), Fastify, Hono
 // (@hono/node-server) and jwe-session/next's sessionProxy (a form POST or a Route Handler
-// behind proxy.ts). Each header combination is sent to each; the check lives once, in the
+// behind proxy.ts), and Astro's middleware (the fetch bridge). Each header combination is sent to each; the check lives once, in the
 // store's open step, so deleting it fails every entry here.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import express from 'express';
@@ -16,6 +16,7 @@ import { sessionProxy } from '../../src/adapters/next.js';
 import { withSession } from '../../src/adapters/node.js';
 import type { Session, SessionEvent, SessionStore, SessionStoreOptions } from '../../src/index.js';
 import { makeStore } from '../helpers/store.js';
+import { astroFetch } from './astro-support.js';
 import { Browser, listenFastify, listenHono, type Served, serve, sessionLines } from './support.js';
 
 type Data = { n?: number };
@@ -159,6 +160,11 @@ const entries: Entry[] = [
       });
       return listenHono(server);
     },
+  },
+  {
+    name: 'astro',
+    readsField: true,
+    serve: (store, app) => serveFetch(astroFetch(store, fetchApp(app))),
   },
 ];
 

@@ -2,7 +2,8 @@
 // real loopback server: node, express, fetch (through a Node bridge), the cookie jar (over
 // a jar made of the request's Cookie header and the response's Set-Cookie, as h3's is),
 // Fastify's plugin, Hono's middleware (on @hono/node-server), and jwe-session/next's
-// getSession (over the same jar) and sessionProxy (through the fetch bridge). Every entry
+// getSession (over the same jar) and sessionProxy (through the fetch bridge), and Astro's
+// middleware (through the fetch bridge). Every entry
 // reaches the session through the store's request handle, and nothing else.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { serialize } from 'cookie';
@@ -19,6 +20,7 @@ import { getSession, sessionProxy } from '../../src/adapters/next.js';
 import { withSession } from '../../src/adapters/node.js';
 import type { Session, SessionStore } from '../../src/index.js';
 import { makeStore } from '../helpers/store.js';
+import { astroFetch } from './astro-support.js';
 import {
   Browser,
   listenFastify,
@@ -196,6 +198,12 @@ const entries: Entry[] = [
       app.onError((_error, c) => c.text('failed', 500));
       return listenHono(app);
     },
+  },
+  {
+    name: 'astro',
+    autoCommit: true,
+    locksOnFailure: true,
+    serve: (store, act) => serveFetch(astroFetch(store, fetchRoute(act))),
   },
 ];
 

@@ -8,6 +8,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { astroSession } from '../../src/adapters/astro.js';
 import { sessionMiddleware } from '../../src/adapters/express.js';
 import { fastifySession } from '../../src/adapters/fastify.js';
 import { withSessionFetch } from '../../src/adapters/fetch.js';
@@ -43,6 +44,7 @@ const WIRINGS: [string, (store: SessionStore) => unknown][] = [
   ['node withSession', (store) => createServer(withSession(store, never))],
   ['express sessionMiddleware', (store) => express().use(sessionMiddleware(store))],
   ['hono honoSession', (store) => new Hono().use(honoSession(store))],
+  ['astro astroSession', (store) => astroSession(store)],
   [
     'fastify registration',
     async (store) => {

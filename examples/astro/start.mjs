@@ -1,0 +1,108 @@
+// `npm start`: builds the app when its sources changed since the last build, then serves it
+// from a node:http server with @astrojs/node's middleware-mode handler.
+//
+//   PORT          port to listen on (default 3000; 0 picks a free one)
+//   HOST          address to listen on (default 127.0.0.1)
+//   SESSION_KEYS  comma-separated `id:key` entries, first seals, all unseal (`npx jwe-session keygen`).
+//                 Unset: a random key for this process only, with a warning on stderr; but
+//                 with NODE_ENV set to anything but development or test, no start at all.
+//   REDIS_URL     redis://… : keep revocations (logouts, "sign out everywhere") in that Redis,
+//                 shared by every process of the app. Unset: in this process's memory.
+//
+// The build runs without SESSION_KEYS on purpose: no route is prerendered, so `astro build`
+// never loads src/middleware.js, where the keys are checked; this script loads it before it
+// listens.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listenPort } from '../demo/calculator.js';
+import { buildWhenStale } from '../shared/build-when-stale.js';
+
+const NAME = 'jwe-session astro example';
+const here = fileURLToPath(new URL('.', import.meta.url));
+const astroBin = join(
+  createRequire(import.meta.url).resolve('astro/package.json'),
+  '..',
+  'astro.js',
+);
+// What a build depends on: the app, the demo's shared form logic and pages, and the library as
+// built at the repository root.
+const SOURCES = [
+  'src',
+  'astro.config.mjs',
+  'package.json',
+  '../demo/calculator.js',
+  '../demo/html.js',
+  '../demo/revocation.js',
+  '../shared/build-when-stale.js',
+  '../../dist',
+];
+
+function fail(message) {
+  console.error(`${NAME}: ${message}`);
+  process.exit(1);
+}
+
+const port = listenPort(process.env.PORT ?? '3000', NAME);
+const host = process.env.HOST ?? '127.0.0.1';
+
+function build() {
+  const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+  // A build needs neither keys nor Redis.
+  delete env.SESSION_KEYS;
+  delete env.REDIS_URL;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    // Build output goes to stderr: stdout carries only the "listening on" line.
+    const child = spawn(process.execPath, [astroBin, 'build'], {
+      cwd: here,
+      env,
+      stdio: ['ignore', 2, 2],
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) fail(`astro build failed (exit code ${code})`);
+      console.error(`${NAME}: built in ${Date.now() - started} ms`);
+      resolve();
+    });
+  });
+}
+
+await buildWhenStale({
+  dir: here,
+  output: join('dist', 'server', 'entry.mjs'),
+  sources: SOURCES,
+  build,
+  fail,
+});
+
+// Astro loads src/middleware.js at the first request; loading it now creates the store and
+// checks its keys (and REDIS_URL), so missing ones end the process before it listens.
+await import('./dist/server/_astro-internal_middleware.mjs');
+const { handler } = await import('./dist/server/entry.mjs');
+
+const server = createServer((req, res) => {
+  handler(req, res, () => {
+    // Astro answers every path (src/pages/[...path].js); this is never reached.
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Not found.\n');
+  });
+});
+server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
+server.listen(port, host, () => {
+  const address = server.address();
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // The tests read this line to find the port when PORT=0.
+  console.log(`${NAME} listening on http://${shown}:${address.port}/`);
+});
+
+// Exiting ends the Redis client's connection too (REDIS_URL).
+function shutdown(signal) {
+  console.log(`${NAME}: ${signal}, closing`);
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);
