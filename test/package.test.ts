@@ -95,6 +95,10 @@ describe('package surface', () => {
         "./node": [
           "withSession",
         ],
+        "./react-router": [
+          "createJweSessionStorage",
+          "reactRouterSession",
+        ],
         "./redis": [
           "redisRevocationStore",
         ],
