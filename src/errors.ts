@@ -69,11 +69,14 @@ export class SessionTooLargeError extends SessionError {
     readonly size: number,
     readonly limit: number,
     readonly largestKeys: readonly KeySize[],
+    /** Where a limit of an entry's own (one cookie, not chunks) is lifted; appended to the message. */
+    advice?: string,
   ) {
     const keys = largestKeys.map((k) => `${quote(k.key)} (${k.bytes} B)`).join(', ');
     super(
       `session needs ${size} bytes of cookies but the limit is ${limit}` +
-        (keys ? `; largest keys: ${keys}` : ''),
+        (keys ? `; largest keys: ${keys}` : '') +
+        (advice ? `: ${advice}` : ''),
     );
   }
 }

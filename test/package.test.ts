@@ -98,6 +98,10 @@ describe('package surface', () => {
         "./node": [
           "withSession",
         ],
+        "./react-router": [
+          "createJweSessionStorage",
+          "reactRouterSession",
+        ],
         "./redis": [
           "redisRevocationStore",
         ],

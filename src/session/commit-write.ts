@@ -17,7 +17,7 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
 export type CookieWriter = (commit: Commit) => void;
 
 // UTF-8 bytes of each value's JSON, not UTF-16 length: "é" costs the cookie two bytes.
-function largestKeys(data: SessionRecord): KeySize[] {
+export function largestKeys(data: SessionRecord): KeySize[] {
   const encoder = new TextEncoder();
   return Object.keys(data)
     .map((key) => ({ key, bytes: encoder.encode(JSON.stringify(data[key]) ?? '').length }))

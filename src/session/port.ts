@@ -14,6 +14,8 @@ export interface SessionPort<T, F = AnySessionData> {
   readonly cookieName: string;
   /** The cookie's attributes (path, domain, secure, …), for jars that take them one by one. */
   readonly cookieAttributes: Readonly<SerializeOptions>;
+  /** The longest Set-Cookie line of one chunk: the most an entry limited to one cookie can write. */
+  readonly chunkBytes: number;
   /** Opens a request's session. Never throws for what the browser sent. */
   open(
     facts: RequestFacts,

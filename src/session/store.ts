@@ -51,6 +51,7 @@ export class Store<T = AnySessionData, F = AnySessionData> implements SessionSto
     this[PORT] = {
       cookieName: this.cookieName,
       cookieAttributes: config.cookie.attributes,
+      chunkBytes: config.budget.cookieBytes,
       open: (facts, options) => this.#open(facts, options),
     };
   }
