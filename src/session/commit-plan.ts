@@ -78,8 +78,8 @@ export function planCommit(
     state.subject === undefined &&
     !state.idHandedOut;
   if (empty && (changed || state.claims === undefined)) {
-    // A newer deploy's cookie the app did not write over: theirs to read, not ours to delete.
-    if (state.keepsNewer && !state.touched) return NONE;
+    // A cookie kept for a newer deploy or a revocation store that is away, not written over.
+    if (state.keepsCookie && !state.touched) return NONE;
     // Nothing to keep: no cookie for a visitor who never stored anything, and an emptied
     // session clears what the browser holds instead of sealing an empty dictionary.
     return DELETE;

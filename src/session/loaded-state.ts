@@ -39,7 +39,7 @@ export function loadedState(
       : '';
     debug(`cookie "${name}" rejected: ${opened.reason}: ${opened.detail}${times}`);
     notifyRejection(config.hooks, opened, { cookieName: name });
-    state.keepsNewer = isOfNewerDeploy(opened) || opened.reason === 'revocation-unavailable';
+    state.keepsCookie = isOfNewerDeploy(opened) || opened.reason === 'revocation-unavailable';
     return state;
   }
   state.data = opened.data;

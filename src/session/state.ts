@@ -24,13 +24,13 @@ export interface SessionState {
   /** The session's exact cookie names the request carried. */
   present: readonly string[];
   /**
-   * The cookie is authentic but of a newer data version (a rolling deploy): a commit that
-   * would only delete it, because the app changed nothing (not `touched`, which every
-   * set, delete, clear and regenerate makes true), leaves it in the browser instead. Also set
-   * for a cookie the revocation store could not vouch for (`revocation-unavailable`): the
-   * session comes back with the store, so its cookie is not deleted meanwhile.
+   * A refused cookie that is not ours to delete: a commit that would only delete it, because
+   * the app changed nothing (not `touched`, which every set, delete, clear and regenerate
+   * makes true), leaves it in the browser instead. Set for an authentic cookie of a newer data
+   * version (a rolling deploy: theirs to read), and for one the revocation store could not
+   * vouch for (`revocation-unavailable`: the session comes back with the store).
    */
-  keepsNewer: boolean;
+  keepsCookie: boolean;
   /**
    * False while the data is certainly as loaded: nothing was set or deleted and no object in
    * it was handed out (so nothing can have been changed in place). Commit then skips
@@ -91,7 +91,7 @@ export function newState(present: readonly string[], limits: SessionLifetime): S
     incomingFlash: undefined,
     outgoingFlash: undefined,
     present,
-    keepsNewer: false,
+    keepsCookie: false,
     touched: false,
     exposed: undefined,
     regenerated: false,
