@@ -28,9 +28,9 @@ const viteBin = join(
   'bin',
   'vite.js',
 );
-// What a build depends on. The library and ../demo/*.js are imported at run time, not bundled
-// (vite.config.js), so a change there needs no new build.
-const SOURCES = ['src', 'svelte.config.js', 'vite.config.js', 'package.json'];
+// What a build depends on: the app and the demo's shared modules, which are bundled. The library
+// is not (vite.config.js): the server imports the built package, so a new dist/ needs no build.
+const SOURCES = ['src', 'svelte.config.js', 'vite.config.js', 'package.json', '../demo'];
 
 function fail(message) {
   console.error(`${NAME}: ${message}`);
@@ -69,8 +69,14 @@ await buildWhenStale({
   fail,
 });
 
+// adapter-node takes every request for https unless told otherwise (ORIGIN, which PORT=0 cannot
+// know yet, or PROTOCOL_HEADER); the request URL's scheme is what the session's cross-site
+// check compares an Origin with. This server speaks plain HTTP: it says so on every request,
+// over whatever a client sent in that header.
+const PROTOCOL_HEADER = 'x-forwarded-proto';
+process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+
 let handler;
-const closeRevocation = async () => {};
 try {
   // Loading the handler runs the hooks' wiring, which checks SESSION_KEYS: missing (outside
   // development) or malformed keys end the process here, before it listens.
@@ -82,6 +88,7 @@ try {
 }
 
 const server = createServer((req, res) => {
+  req.headers[PROTOCOL_HEADER] = 'http';
   handler(req, res, () => {
     // Nothing in the app answered (adapter-node passes on only when there is no SvelteKit).
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -98,7 +105,8 @@ server.listen(port, host, () => {
 
 function shutdown(signal) {
   console.log(`${NAME}: ${signal}, closing`);
-  server.close(() => closeRevocation().then(() => process.exit(0)));
+  // The Redis client, if any, ends with the process.
+  server.close(() => process.exit(0));
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 2000).unref();
 }

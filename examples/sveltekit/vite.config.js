@@ -20,4 +20,10 @@ function demoFileUrls() {
   };
 }
 
-export default defineConfig({ plugins: [demoFileUrls(), sveltekit()] });
+export default defineConfig({
+  plugins: [demoFileUrls(), sveltekit()],
+  // The library is linked from the repository root (file:../..), which Vite would bundle as
+  // source: kept external, the server imports the built package at run time, so a rebuilt
+  // dist/ needs no new app build.
+  ssr: { external: ['jwe-session'] },
+});

@@ -23,7 +23,7 @@ import {
   chromiumSuiteTitle,
 } from '../helpers/chromium.js';
 
-const EXAMPLES = ['fastify', 'hono'];
+const EXAMPLES = ['fastify', 'hono', 'sveltekit'];
 
 const title = chromiumSuiteTitle('example apps in headless Chromium');
 

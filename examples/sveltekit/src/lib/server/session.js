@@ -7,7 +7,7 @@ import { revocationFromEnv } from '../../../../demo/revocation.js';
 
 export const NAME = 'jwe-session sveltekit example';
 
-const { revocation, close } = await revocationFromEnv(NAME);
+const { revocation } = await revocationFromEnv(NAME);
 
 export const store = createSessionStore({
   // Secure is off only because this example runs over plain HTTP on localhost; keep the
@@ -17,6 +17,3 @@ export const store = createSessionStore({
   // every session of a user (../demo/revocation.js: in memory, or in Redis with REDIS_URL).
   revocation,
 });
-
-/** Closes the Redis client, if any, at shutdown (start.js). */
-export const closeRevocation = close;
