@@ -98,6 +98,9 @@ describe('package surface', () => {
         "./redis": [
           "redisRevocationStore",
         ],
+        "./sveltekit": [
+          "sveltekitSession",
+        ],
       }
     `);
   });

@@ -69,7 +69,8 @@ export function sveltekitSession<T, F = AnySessionData>(store: SessionStore<T, F
     const opened = port.open(fetchFacts(event.request), sub ? { readOnly: SUB_REQUEST } : {});
     const handle = opened instanceof Promise ? await opened : opened;
     if (handle.refused) return fetch403(handle.refused);
-    (event.locals as SessionLocals<T, F>).session = handle.session;
+    // Through unknown: an app whose App.Locals names its own Data makes the direct cast fail.
+    (event.locals as unknown as SessionLocals<T, F>).session = handle.session;
     let response: Response;
     try {
       response = await resolve(event);
