@@ -3,7 +3,8 @@ import { createSessionStore } from 'jwe-session';
 import { sveltekitSession } from 'jwe-session/sveltekit';
 
 // What the test reads back: the errors handleError got, and what later code saw.
-export const record = (globalThis.__sveltekitFixture ??= { handled: [], late: [] });
+globalThis.__sveltekitFixture ??= { handled: [], late: [] };
+export const record = globalThis.__sveltekitFixture;
 
 const store = createSessionStore({
   keys: process.env.FIXTURE_SESSION_KEYS,
