@@ -105,6 +105,9 @@ describe('package surface', () => {
         "./redis": [
           "redisRevocationStore",
         ],
+        "./sveltekit": [
+          "sveltekitSession",
+        ],
       }
     `);
   });

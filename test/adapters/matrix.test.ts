@@ -2,10 +2,12 @@
 // real loopback server: node, express, fetch (through a Node bridge), the cookie jar (over
 // a jar made of the request's Cookie header and the response's Set-Cookie, as h3's is),
 // Fastify's plugin, Hono's middleware (on @hono/node-server), and jwe-session/next's
-// getSession (over the same jar) and sessionProxy (through the fetch bridge), and Astro's
+// getSession (over the same jar) and sessionProxy (through the fetch bridge), SvelteKit's hook
+// (through the fetch bridge, with a resolve that answers as SvelteKit's does), and Astro's
 // middleware (through the fetch bridge). Every entry
 // reaches the session through the store's request handle, and nothing else.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { RequestEvent } from '@sveltejs/kit';
 import { serialize } from 'cookie';
 import express from 'express';
 import Fastify from 'fastify';
@@ -18,6 +20,7 @@ import { honoSession, type SessionEnv } from '../../src/adapters/hono.js';
 import { type CookieJar, sessionFromJar } from '../../src/adapters/jar.js';
 import { getSession, sessionProxy } from '../../src/adapters/next.js';
 import { withSession } from '../../src/adapters/node.js';
+import { type SessionLocals, sveltekitSession } from '../../src/adapters/sveltekit.js';
 import type { Session, SessionStore } from '../../src/index.js';
 import { makeStore } from '../helpers/store.js';
 import { astroFetch } from './astro-support.js';
@@ -204,6 +207,31 @@ const entries: Entry[] = [
     autoCommit: true,
     locksOnFailure: true,
     serve: (store, act) => serveFetch(astroFetch(store, fetchRoute(act))),
+  },
+  {
+    name: 'sveltekit',
+    autoCommit: true,
+    locksOnFailure: true,
+    serve: (store, act) => {
+      const handle = sveltekitSession(store);
+      return serveFetch(async (request) => {
+        const url = new URL(request.url);
+        const event = { request, url, locals: {}, isSubRequest: false } as unknown as RequestEvent;
+        // SvelteKit answers a throwing route with its 500 error page, and a throwing hook (a
+        // failed commit) with its own 500 after handleError.
+        const failure = () => new Response('failed', { status: 500 });
+        const resolve = async (resolved: RequestEvent) => {
+          const { session } = resolved.locals as unknown as SessionLocals<Data>;
+          return run(act, session, url.pathname).then(
+            (status) => new Response('ok', { status }),
+            failure,
+          );
+        };
+        return Promise.resolve()
+          .then(() => handle({ event, resolve }))
+          .catch(failure);
+      });
+    },
   },
 ];
 

@@ -23,7 +23,7 @@ import {
   chromiumSuiteTitle,
 } from '../helpers/chromium.js';
 
-const EXAMPLES = ['fastify', 'hono', 'astro', 'react-router'];
+const EXAMPLES = ['fastify', 'hono', 'sveltekit', 'astro', 'react-router'];
 
 const title = chromiumSuiteTitle('example apps in headless Chromium');
 

@@ -20,7 +20,7 @@ import {
   startRedis,
 } from '../helpers/redis-server.js';
 
-const EXAMPLES = ['demo', 'fastify', 'hono', 'next', 'astro', 'react-router'];
+const EXAMPLES = ['demo', 'fastify', 'hono', 'next', 'sveltekit', 'astro', 'react-router'];
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 

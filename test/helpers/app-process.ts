@@ -11,12 +11,13 @@ const DEMO_SERVER = fileURLToPath(new URL('../../examples/demo/server.js', impor
 /** The contract gives an app 30 s from `npm start` to answer (a framework may build first). */
 const STARTUP_MS = 30_000;
 /**
- * Next.js builds inside `npm start` when the app or dist/ changed; on these shared 2-core
+ * Next.js and SvelteKit build inside `npm start` when their app changed; on these shared 2-core
  * machines a cold build under a parallel test run takes far longer than on a quiet one.
  */
 export const BUILDING_STARTUP_MS: Readonly<Record<string, number>> = {
   next: 150_000,
   astro: 90_000,
+  sveltekit: 90_000,
 };
 const SHUTDOWN_MS = 5_000;
 
