@@ -12,13 +12,12 @@
 // The build runs without SESSION_KEYS on purpose: no route is prerendered, so `astro build`
 // never loads src/middleware.js, where the keys are checked; this script loads it before it
 // listens.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listenPort } from '../demo/calculator.js';
 import { buildWhenStale } from '../shared/build-when-stale.js';
+import { buildStep, serve } from '../shared/serve-built.js';
 
 const NAME = 'jwe-session astro example';
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -37,6 +36,7 @@ const SOURCES = [
   '../demo/html.js',
   '../demo/revocation.js',
   '../shared/build-when-stale.js',
+  '../shared/serve-built.js',
   '../../dist',
 ];
 
@@ -48,26 +48,14 @@ function fail(message) {
 const port = listenPort(process.env.PORT ?? '3000', NAME);
 const host = process.env.HOST ?? '127.0.0.1';
 
-function build() {
-  const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
-  // A build needs neither keys nor Redis.
-  delete env.SESSION_KEYS;
-  delete env.REDIS_URL;
-  const started = Date.now();
-  return new Promise((resolve) => {
-    // Build output goes to stderr: stdout carries only the "listening on" line.
-    const child = spawn(process.execPath, [astroBin, 'build'], {
-      cwd: here,
-      env,
-      stdio: ['ignore', 2, 2],
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) fail(`astro build failed (exit code ${code})`);
-      console.error(`${NAME}: built in ${Date.now() - started} ms`);
-      resolve();
-    });
-  });
-}
+const build = buildStep({
+  name: NAME,
+  bin: astroBin,
+  args: ['build'],
+  cwd: here,
+  env: { ASTRO_TELEMETRY_DISABLED: '1' },
+  fail,
+});
 
 await buildWhenStale({
   dir: here,
@@ -82,27 +70,16 @@ await buildWhenStale({
 await import('./dist/server/_astro-internal_middleware.mjs');
 const { handler } = await import('./dist/server/entry.mjs');
 
-const server = createServer((req, res) => {
-  handler(req, res, () => {
-    // Astro answers every path (src/pages/[...path].js); this is never reached.
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('Not found.\n');
-  });
+serve({
+  name: NAME,
+  host,
+  port,
+  fail,
+  listener: (req, res) => {
+    handler(req, res, () => {
+      // Astro answers every path (src/pages/[...path].js); this is never reached.
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Not found.\n');
+    });
+  },
 });
-server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
-server.listen(port, host, () => {
-  const address = server.address();
-  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  // The tests read this line to find the port when PORT=0.
-  console.log(`${NAME} listening on http://${shown}:${address.port}/`);
-});
-
-// Exiting ends the Redis client's connection too (REDIS_URL).
-function shutdown(signal) {
-  console.log(`${NAME}: ${signal}, closing`);
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);

@@ -21,6 +21,9 @@ const RECHECK_INTERVAL_MS = 1000;
  */
 const CHECK_TIMEOUT_MS = 500;
 
+/** How long an app waits at start for a first connection to Redis before it starts anyway. */
+const CONNECT_WAIT_MS = 2000;
+
 /** Below CHECK_TIMEOUT_MS, so the client gives up on a command before the check does. */
 const COMMAND_TIMEOUT_MS = 400;
 
@@ -32,7 +35,7 @@ const COMMAND_TIMEOUT_MS = 400;
  * back the library's fail mode applies (`onUnavailable: 'refuse'`, the default: a signed-in
  * cookie reads as signed out, and is kept).
  */
-export async function revocationFromEnv(app) {
+export async function revocationFromEnv(app, { connectWait = CONNECT_WAIT_MS } = {}) {
   const url = process.env.REDIS_URL?.trim();
   if (!url) {
     return { revocation: { recheckInterval: RECHECK_INTERVAL_MS }, close: async () => {} };
@@ -71,9 +74,16 @@ export async function revocationFromEnv(app) {
     if (down) console.warn(`${app}: Redis at ${where.host} is back`);
     down = false;
   });
-  // Not awaited: an app whose Redis is down at start still starts (connect() settles once
-  // connected, retrying meanwhile, or rejects once the client is closed).
-  client.connect().catch(() => {});
+  // connect() settles once connected (retrying meanwhile), or rejects once the client is
+  // closed. An app that calls this before it listens waits for it a moment (`connectWait` ms),
+  // so a reachable Redis is connected before the first request (a command sent while offline
+  // fails at once, and would read a signed-in browser as signed out); an unreachable one delays
+  // the start by that much, then the app starts anyway and the client keeps trying.
+  const connected = client.connect().then(
+    () => true,
+    () => false,
+  );
+  await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, connectWait))]);
   return {
     revocation: {
       store: redisRevocationStore(client),

@@ -11,13 +11,13 @@
 //
 // The build runs without SESSION_KEYS on purpose: a store resolves its keys at first use
 // (here, instrumentation.js as the server starts), so `next build` needs no secret.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWhenStale } from '../shared/build-when-stale.js';
+import { buildStep } from '../shared/serve-built.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
@@ -33,6 +33,7 @@ const SOURCES = [
   '../demo/calculator.js',
   '../demo/revocation.js',
   '../shared/build-when-stale.js',
+  '../shared/serve-built.js',
   '../../dist',
 ];
 
@@ -51,26 +52,15 @@ function listenPort(text) {
 const port = listenPort(process.env.PORT ?? '3000');
 const host = process.env.HOST ?? '127.0.0.1';
 
-function build() {
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
-  // A build needs neither keys nor Redis (lib/session.js is imported by the build too).
-  delete env.SESSION_KEYS;
-  delete env.REDIS_URL;
-  const started = Date.now();
-  return new Promise((resolve) => {
-    // Build output goes to stderr: stdout carries only the "listening on" line.
-    const child = spawn(process.execPath, [nextBin, 'build'], {
-      cwd: here,
-      env,
-      stdio: ['ignore', 2, 2],
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) fail(`next build failed (exit code ${code})`);
-      console.error(`jwe-session Next.js example: built in ${Date.now() - started} ms`);
-      resolve();
-    });
-  });
-}
+// A build needs neither keys nor Redis (lib/session.js is imported by the build too).
+const build = buildStep({
+  name: 'jwe-session Next.js example',
+  bin: nextBin,
+  args: ['build'],
+  cwd: here,
+  env: { NEXT_TELEMETRY_DISABLED: '1' },
+  fail,
+});
 
 await buildWhenStale({
   dir: here,

@@ -11,14 +11,13 @@
 //
 // The build runs without SESSION_KEYS on purpose: it never runs app/session.server.js, which
 // checks the keys when the server loads the build, below.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequestListener } from '@react-router/node';
 import { listenPort } from '../demo/calculator.js';
 import { buildWhenStale } from '../shared/build-when-stale.js';
+import { buildStep, serve } from '../shared/serve-built.js';
 
 const NAME = 'jwe-session React Router example';
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -48,26 +47,7 @@ function fail(message) {
 const port = listenPort(process.env.PORT ?? '3000', NAME);
 const host = process.env.HOST ?? '127.0.0.1';
 
-function build() {
-  const env = { ...process.env, NODE_ENV: 'production' };
-  // A build needs neither keys nor Redis.
-  delete env.SESSION_KEYS;
-  delete env.REDIS_URL;
-  const started = Date.now();
-  return new Promise((resolve) => {
-    // Build output goes to stderr: stdout carries only the "listening on" line.
-    const child = spawn(process.execPath, [cli, 'build'], {
-      cwd: here,
-      env,
-      stdio: ['ignore', 2, 2],
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) fail(`react-router build failed (exit code ${code})`);
-      console.error(`${NAME}: built in ${Date.now() - started} ms`);
-      resolve();
-    });
-  });
-}
+const build = buildStep({ name: NAME, bin: cli, args: ['build'], cwd: here, fail });
 
 await buildWhenStale({ dir: here, output: SERVER_BUILD, sources: SOURCES, build, fail });
 
@@ -96,33 +76,23 @@ function wellFormed(req) {
 }
 
 const listener = createRequestListener({ build: serverBuild, mode: 'production' });
-const server = createServer((req, res) => {
-  if (!wellFormed(req)) {
-    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-    res.end('Bad request: malformed path or Host.\n');
-    return;
-  }
-  Promise.resolve(listener(req, res)).catch((error) => {
-    console.error(`${NAME}: request failed:`, error);
-    if (!res.headersSent) {
-      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('Internal error.\n');
-    } else res.destroy();
-  });
+serve({
+  name: NAME,
+  host,
+  port,
+  fail,
+  listener: (req, res) => {
+    if (!wellFormed(req)) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+      res.end('Bad request: malformed path or Host.\n');
+      return;
+    }
+    Promise.resolve(listener(req, res)).catch((error) => {
+      console.error(`${NAME}: request failed:`, error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('Internal error.\n');
+      } else res.destroy();
+    });
+  },
 });
-server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
-server.listen(port, host, () => {
-  const address = server.address();
-  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  // The test suite reads this line to find the port when PORT=0.
-  console.log(`${NAME} listening on http://${shown}:${address.port}/`);
-});
-
-function shutdown(signal) {
-  console.log(`${NAME}: ${signal}, closing`);
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);

@@ -12,13 +12,12 @@
 // The build runs without SESSION_KEYS on purpose: the store resolves its keys at first use,
 // and the session hook (src/hooks.server.js), which checks them, is loaded as the server
 // starts, not by the build.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listenPort } from '../demo/calculator.js';
 import { buildWhenStale } from '../shared/build-when-stale.js';
+import { buildStep, serve } from '../shared/serve-built.js';
 
 const NAME = 'jwe-session sveltekit example';
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -40,26 +39,13 @@ function fail(message) {
 const port = listenPort(process.env.PORT ?? '3000', NAME);
 const host = process.env.HOST ?? '127.0.0.1';
 
-function build() {
-  const env = { ...process.env, NODE_ENV: 'production' };
-  // A build needs neither keys nor Redis.
-  delete env.SESSION_KEYS;
-  delete env.REDIS_URL;
-  const started = Date.now();
-  return new Promise((resolve) => {
-    // Build output goes to stderr: stdout carries only the "listening on" line.
-    const child = spawn(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
-      cwd: here,
-      env,
-      stdio: ['ignore', 2, 2],
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) fail(`vite build failed (exit code ${code})`);
-      console.error(`${NAME}: built in ${Date.now() - started} ms`);
-      resolve();
-    });
-  });
-}
+const build = buildStep({
+  name: NAME,
+  bin: viteBin,
+  args: ['build', '--logLevel', 'warn'],
+  cwd: here,
+  fail,
+});
 
 await buildWhenStale({
   dir: here,
@@ -87,28 +73,17 @@ try {
   fail(error.message);
 }
 
-const server = createServer((req, res) => {
-  req.headers[PROTOCOL_HEADER] = 'http';
-  handler(req, res, () => {
-    // Nothing in the app answered (adapter-node passes on only when there is no SvelteKit).
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('Not found.\n');
-  });
+serve({
+  name: NAME,
+  host,
+  port,
+  fail,
+  listener: (req, res) => {
+    req.headers[PROTOCOL_HEADER] = 'http';
+    handler(req, res, () => {
+      // Nothing in the app answered (adapter-node passes on only when there is no SvelteKit).
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Not found.\n');
+    });
+  },
 });
-server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
-server.listen(port, host, () => {
-  const address = server.address();
-  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  // The tests read this line to find the port when PORT=0.
-  console.log(`${NAME} listening on http://${shown}:${address.port}/`);
-});
-
-function shutdown(signal) {
-  console.log(`${NAME}: ${signal}, closing`);
-  // The Redis client, if any, ends with the process.
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);

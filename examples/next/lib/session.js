@@ -9,7 +9,9 @@ const NAME = 'jwe-session Next.js example';
 
 /** Where revocations live: the Redis named by REDIS_URL, or this process's memory. */
 async function revocations() {
-  const { revocation } = await revocationFromEnv(NAME);
+  // No wait for Redis's first connection: Next.js loads this module at a bundle's first
+  // request, which must not wait for it (the contract's 2 s bound with Redis away).
+  const { revocation } = await revocationFromEnv(NAME, { connectWait: 0 });
   if (revocation.store) return revocation;
   // In memory a look-up is a Map read: every request asks (recheckInterval 0), so a logout in
   // one bundle is refused at once by the others.
