@@ -19,7 +19,9 @@ export default defineConfig({
       rollupOptions: {
         // The demo's shared pages and form logic, imported where they are (by absolute path:
         // this example builds in place): html.js reads its style.css next to itself.
-        external: (id) => /[\\/]examples[\\/]demo[\\/]/.test(id),
+        // A RegExp in an array: Astro 7 adds its own externals to this list, where rolldown
+        // takes strings and RegExps only (a function here fails its build).
+        external: [/[\\/]examples[\\/]demo[\\/]/],
         makeAbsoluteExternalsRelative: false,
       },
     },

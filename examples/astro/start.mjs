@@ -12,6 +12,7 @@
 // The build runs without SESSION_KEYS on purpose: no route is prerendered, so `astro build`
 // never loads src/middleware.js, where the keys are checked; this script loads it before it
 // listens.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +22,10 @@ import { buildStep, serve } from '../shared/serve-built.js';
 
 const NAME = 'jwe-session astro example';
 const here = fileURLToPath(new URL('.', import.meta.url));
-const astroBin = join(
-  createRequire(import.meta.url).resolve('astro/package.json'),
-  '..',
-  'astro.js',
-);
+// The CLI where astro's package.json says it is: ./astro.js up to Astro 5, ./bin/astro.mjs since.
+const astroManifest = createRequire(import.meta.url).resolve('astro/package.json');
+const { bin } = JSON.parse(readFileSync(astroManifest, 'utf8'));
+const astroBin = join(astroManifest, '..', typeof bin === 'string' ? bin : bin.astro);
 // What a build depends on: the app, the demo's shared form logic and pages, and the library as
 // built at the repository root.
 const SOURCES = [
@@ -67,7 +67,13 @@ await buildWhenStale({
 
 // Astro loads src/middleware.js at the first request; loading it now creates the store and
 // checks its keys (and REDIS_URL), so missing ones end the process before it listens.
-await import('./dist/server/_astro-internal_middleware.mjs');
+// Its built name is Astro's own: _astro-internal_middleware.mjs up to Astro 5,
+// virtual_astro_middleware.mjs since.
+const middleware = readdirSync(join(here, 'dist', 'server')).find((f) =>
+  /middleware\.mjs$/.test(f),
+);
+if (!middleware) fail('no built middleware in dist/server: is src/middleware.js there?');
+await import(`./dist/server/${middleware}`);
 const { handler } = await import('./dist/server/entry.mjs');
 
 serve({

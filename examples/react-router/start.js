@@ -11,6 +11,7 @@
 //
 // The build runs without SESSION_KEYS on purpose: it never runs app/session.server.js, which
 // checks the keys when the server loads the build, below.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,11 +22,11 @@ import { buildStep, serve } from '../shared/serve-built.js';
 
 const NAME = 'jwe-session React Router example';
 const here = fileURLToPath(new URL('.', import.meta.url));
-// The `react-router` command of @react-router/dev (its package exports no path to it).
-const cli = join(
-  dirname(createRequire(import.meta.url).resolve('@react-router/dev/package.json')),
-  'bin.js',
-);
+// The `react-router` command of @react-router/dev (its package exports no path to it), where
+// its package.json says: bin.js in React Router 7, bin.cjs in 8.
+const devManifest = createRequire(import.meta.url).resolve('@react-router/dev/package.json');
+const { bin } = JSON.parse(readFileSync(devManifest, 'utf8'));
+const cli = join(dirname(devManifest), typeof bin === 'string' ? bin : bin['react-router']);
 // What a build depends on: the app, its config, the demo's shared modules (kept outside the
 // bundle, but imported by it), and the library as built at the repository root.
 const SOURCES = [

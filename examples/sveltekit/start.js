@@ -29,7 +29,7 @@ const viteBin = join(
 );
 // What a build depends on: the app and the demo's shared modules, which are bundled. The library
 // is not (vite.config.js): the server imports the built package, so a new dist/ needs no build.
-const SOURCES = ['src', 'svelte.config.js', 'vite.config.js', 'package.json', '../demo'];
+const SOURCES = ['src', 'vite.config.js', 'package.json', '../demo'];
 
 function fail(message) {
   console.error(`${NAME}: ${message}`);

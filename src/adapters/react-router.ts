@@ -16,10 +16,10 @@ export {
 } from './react-router-storage.js';
 
 /**
- * React Router's middleware (`future.v8_middleware`), for the root route's `middleware`
- * export: the session as `context.get(sessionContext)` in every loader and action, committed
- * once the route has answered, with every Set-Cookie line (chunks, deletions, re-seals and
- * sliding refreshes) appended to the Response.
+ * React Router's middleware (always on in React Router 8; behind `future.v8_middleware` in 7),
+ * for the root route's `middleware` export: the session as `context.get(sessionContext)` in
+ * every loader and action, committed once the route has answered, with every Set-Cookie line
+ * (chunks, deletions, re-seals and sliding refreshes) appended to the Response.
  *
  * ```ts
  * // app/session.server.ts

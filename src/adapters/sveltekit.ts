@@ -1,4 +1,4 @@
-import type { Handle } from '@sveltejs/kit';
+import type { sequence } from '@sveltejs/kit/hooks';
 import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
@@ -8,6 +8,12 @@ import { fetch403 } from './failure-response.js';
 import { fetchFacts } from './request-facts.js';
 import { withCookies } from './response-cookies.js';
 import { checkSessionKeys } from './startup-keys.js';
+
+/**
+ * SvelteKit's `Handle`: SvelteKit 2 exports the type from `@sveltejs/kit`, SvelteKit 3 from
+ * `@sveltejs/kit/hooks` only; `sequence()`, which takes Handles, is in `/hooks` in both.
+ */
+type Handle = Parameters<typeof sequence>[number];
 
 /**
  * What the handle puts on `event.locals`. The app declares it once, in `src/app.d.ts`:

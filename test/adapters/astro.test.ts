@@ -3,7 +3,7 @@
 // Through the real thing: examples/astro, built by Astro and served by @astrojs/node, with a
 // cookie sealed here under the keys the server runs on.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIContext, MiddlewareNext } from 'astro';
@@ -385,7 +385,9 @@ describe('examples/astro: a read-only request slides and re-seals the cookie', (
 // page do, and what a prerendered page gets at build time.
 describe('astroSession in a built Astro app', () => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const astroBin = join(root, 'node_modules/astro/astro.js');
+  // The CLI where astro's package.json says it is: ./astro.js up to Astro 5, ./bin/astro.mjs since.
+  const { bin } = JSON.parse(readFileSync(join(root, 'node_modules/astro/package.json'), 'utf8'));
+  const astroBin = join(root, 'node_modules/astro', typeof bin === 'string' ? bin : bin.astro);
   const KEYS = keyEntry('a1', 'astro-app');
   const FILES: Record<string, string> = {
     'package.json': '{ "name": "astro-session-app", "private": true, "type": "module" }\n',

@@ -1,10 +1,13 @@
 // event.locals.session is typed through App.Locals, which the app extends from SessionLocals
 // (src/app.d.ts), as docs/sveltekit.md shows. This file is that app.d.ts.
-import type { Handle, RequestEvent, RequestHandler } from '@sveltejs/kit';
+import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { describe, expectTypeOf, it } from 'vitest';
 import { type SessionLocals, sveltekitSession } from '../../src/adapters/sveltekit.js';
 import { createSessionStore, type Session } from '../../src/index.js';
+
+// SvelteKit 2 exports `Handle` from '@sveltejs/kit', SvelteKit 3 from '/hooks' only.
+type Handle = Parameters<typeof sequence>[number];
 
 type Data = { userId?: string; cart?: string[] };
 

@@ -9,7 +9,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Handle, RequestEvent } from '@sveltejs/kit';
+import type { RequestEvent } from '@sveltejs/kit';
+import type { sequence } from '@sveltejs/kit/hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SessionLocals, sveltekitSession } from '../../src/adapters/sveltekit.js';
 import {
@@ -23,6 +24,9 @@ import { Clock } from '../helpers/clock.js';
 import { keyEntry } from '../helpers/keys.js';
 import { makeStore, rejected, thrown } from '../helpers/store.js';
 import { sessionLines } from './support.js';
+
+// SvelteKit 2 exports `Handle` from '@sveltejs/kit', SvelteKit 3 from '/hooks' only.
+type Handle = Parameters<typeof sequence>[number];
 
 type Data = { n?: number; blob?: string };
 
@@ -264,7 +268,7 @@ function buildApp(): void {
   try {
     built = statSync(BUILT).mtimeMs;
   } catch {}
-  const sources = ['src', 'svelte.config.js', 'vite.config.js'].map((p) => newest(join(APP, p)));
+  const sources = ['src', 'vite.config.js'].map((p) => newest(join(APP, p)));
   if (built > Math.max(...sources)) return;
   const vite = join(
     createRequire(import.meta.url).resolve('vite/package.json'),

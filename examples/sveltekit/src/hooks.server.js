@@ -4,7 +4,7 @@
 // the session first, so the ones after it see it.
 import { sequence } from '@sveltejs/kit/hooks';
 import { sveltekitSession } from 'jwe-session/sveltekit';
-import { NAME, store } from '$lib/server/session.js';
+import { NAME, store } from './lib/server/session.js';
 
 /** The browser's cookie was refused (expired, tampered, from another key…): to the log. */
 function logRejection({ event, resolve }) {

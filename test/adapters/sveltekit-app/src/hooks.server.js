@@ -24,7 +24,11 @@ function second({ event, resolve }) {
 
 export const handle = sequence(sveltekitSession(store), second);
 
-export function handleError({ error, status }) {
-  record.handled.push({ name: error?.name, status });
+// SvelteKit 2 passes `status`; SvelteKit 3 passes `kind` instead, 'unknown' (a 500) for a throw.
+export function handleError({ error, status, kind }) {
+  record.handled.push({
+    name: error?.name,
+    status: status ?? (kind === 'unknown' ? 500 : error?.status),
+  });
   return { message: 'Internal error.' };
 }

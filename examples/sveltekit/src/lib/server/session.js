@@ -1,5 +1,5 @@
 // The one session store of the app, shared by the hook and every route (server code only:
-// $lib/server is never sent to the browser). Keys are resolved at first use, so `vite build`,
+// src/lib/server is never sent to the browser). Keys are resolved at first use, so `vite build`,
 // which imports the routes to analyse them, needs no SESSION_KEYS; the hook checks them when
 // the server loads it (../../hooks.server.js).
 import { createSessionStore } from 'jwe-session';

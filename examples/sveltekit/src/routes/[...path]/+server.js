@@ -1,5 +1,5 @@
-import { problemPage } from '$lib/server/pages.js';
 import { allowedFor, methodNotAllowed, notFound } from '../../../../demo/calculator.js';
+import { problemPage } from '../../lib/server/pages.js';
 
 /**
  * Any path no other route has, with any method: the demo's 404 page (or 405, with Allow, for

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { problemPage, readForm } from '$lib/server/pages.js';
 import { calculate } from '../../../../demo/calculator.js';
+import { problemPage, readForm } from '../../lib/server/pages.js';
 
 /** POST /calculate: store the inputs and results, 303 to /result. Bad input: 400, unchanged. */
 export async function POST(event) {

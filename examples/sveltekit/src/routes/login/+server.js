@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { problemPage, readForm } from '$lib/server/pages.js';
 import { readUser, remember, signIn } from '../../../../demo/calculator.js';
+import { problemPage, readForm } from '../../lib/server/pages.js';
 
 /** POST /login: sign in as `user` (new session id, data kept), 303 to /. Bad name: 400, unchanged. */
 export async function POST(event) {

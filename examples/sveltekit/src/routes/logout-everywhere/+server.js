@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
-import { problemPage } from '$lib/server/pages.js';
-import { NAME, store } from '$lib/server/session.js';
 import { EVERYWHERE_FAILED } from '../../../../demo/calculator.js';
+import { problemPage } from '../../lib/server/pages.js';
+import { NAME, store } from '../../lib/server/session.js';
 
 /** POST /logout-everywhere: end every session of the signed-in user, this one too; 303 to /. */
 export async function POST({ locals }) {

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { errors } from 'jwe-session';
-import { problemPage, readForm } from '$lib/server/pages.js';
 import { readNote, sessionFull } from '../../../../demo/calculator.js';
+import { problemPage, readForm } from '../../lib/server/pages.js';
 
 /** POST /notes: append a note, 303 to /. Past the cookie size limit: 413, session unchanged. */
 export async function POST(event) {
