@@ -78,6 +78,30 @@ describe('a cookie this store sealed', () => {
     one.get('cart')?.push({ sku: 'b' });
     expect((await store.load(header)).get('cart')).toEqual([{ sku: 'a' }]);
   });
+
+  it('gives every hit what JSON.parse gives, deep copies that share nothing', async () => {
+    const store = makeStore<Record<string, unknown>>({ advanced: JOSE });
+    const jar: Jar = new Map();
+    const nested = JSON.parse('{"b":1,"2":[{"x":[1,{"y":null}]}],"__proto__":{"p":true},"a":"s"}');
+    const { header } = await visit(store, jar, (s) => {
+      s.set('n', nested);
+      s.set('list', [[1, 2], { k: 'v' }]);
+    });
+    const sealed = JSON.stringify((await store.load(header)).toJSON());
+    for (let hit = 0; hit < 3; hit++) {
+      const session = await store.load(header);
+      const n = session.get('n') as Record<string, unknown>;
+      // An own "__proto__" key, as JSON.parse makes it, not a prototype.
+      expect(Object.getPrototypeOf(n)).toBe(Object.prototype);
+      expect(Object.hasOwn(n, '__proto__')).toBe(true);
+      expect(Object.keys(n)).toEqual(['2', 'b', '__proto__', 'a']);
+      expect(JSON.stringify(session.toJSON())).toBe(sealed);
+      // Changed in place: the next hit still gets the sealed data.
+      ((n['2'] as { x: unknown[] }[])[0] as { x: unknown[] }).x.push('changed');
+      (session.get('list') as unknown[][])[0]?.push(3);
+    }
+    expect(decryptSpy).not.toHaveBeenCalled();
+  });
 });
 
 describe('loading without a promise', () => {
