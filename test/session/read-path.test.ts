@@ -104,6 +104,34 @@ describe('a cookie this store sealed', () => {
   });
 });
 
+describe('session.cookie of a loaded cookie, made when it is read', () => {
+  it('says what the browser holds: the loaded cookie, then what each commit wrote', async () => {
+    const clock = new Clock();
+    const store = makeStore<Data>({ lifetime: { idleTimeout: 600 }, advanced: JOSE }, clock);
+    const jar: Jar = new Map();
+    const first = await visit(store, jar, (s) => s.set('user', 'ada'));
+    const written = first.session.cookie;
+    expect(written?.expiresAt.getTime()).toBe(clock.now() + 600_000);
+    clock.advance(60);
+    // Read before and after an unchanged commit: the loaded cookie's, the same object.
+    const loaded = await store.load(first.header);
+    const info = loaded.cookie;
+    expect(info).toEqual(written);
+    await store.commit(loaded);
+    expect(loaded.cookie).toBe(info);
+    // Read only after the commit that deleted it: none.
+    const emptied = await store.load(first.header);
+    emptied.destroy();
+    expect(await store.commit(emptied)).toHaveLength(1);
+    expect(emptied.cookie).toBeUndefined();
+    // Read only after the commit that wrote a new one: the new one's.
+    const changed = await store.load(first.header);
+    changed.set('user', 'grace');
+    await store.commit(changed);
+    expect(changed.cookie?.expiresAt.getTime()).toBe(clock.now() + 600_000);
+  });
+});
+
 describe('loading without a promise', () => {
   it('hands back the session at once for a cached token or no cookie, a promise to decrypt', async () => {
     const store = makeStore<Data>({ advanced: JOSE });
