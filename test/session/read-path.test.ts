@@ -80,7 +80,7 @@ describe('a cookie this store sealed', () => {
   });
 
   it('gives every hit what JSON.parse gives, deep copies that share nothing', async () => {
-    const store = makeStore<Record<string, unknown>>({ advanced: JOSE });
+    const store = makeStore({ advanced: JOSE });
     const jar: Jar = new Map();
     const nested = JSON.parse('{"b":1,"2":[{"x":[1,{"y":null}]}],"__proto__":{"p":true},"a":"s"}');
     const { header } = await visit(store, jar, (s) => {
