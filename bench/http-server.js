@@ -1,5 +1,5 @@
 // The small app of the HTTP benchmarks, in one of four versions, as its own process (so its RSS
-// is its own): `node bench/http-server.js <bare|jwe|jwe-node|jwe-web|…|node-floor>`. Started by bench/http.js and
+// is its own): `node bench/http-server.js <bare|jwe|jwe-node|jwe-web|…|node-floor|cookie-floor>`. Started by bench/http.js and
 // bench/load.js with fork(); it reports its port, and its memory on request, over IPC.
 //
 //   GET /read    the session is loaded and read, not changed: no Set-Cookie
@@ -8,8 +8,9 @@
 //
 // Both answer {"count":n}. The bare version has no session and always answers 0.
 
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
 import { createServer } from 'node:http';
+import { parse as parseCookies } from 'cookie';
 import expressSession from 'express-session';
 import { getIronSession } from 'iron-session';
 import { CompactEncrypt, compactDecrypt } from 'jose';
@@ -161,6 +162,26 @@ const apps = {
         if (made.size >= 1000) made.clear();
         made.set(sealed, count);
         res.setHeader('Set-Cookie', `floor=${sealed}; Path=/; HttpOnly; SameSite=Lax`);
+      }
+      send(res, count);
+    };
+  },
+
+  // The least any cookie session does on a read of a session it holds in memory: the Cookie
+  // header parsed by the cookie package, one Map lookup by the cookie's value (a random
+  // token as long as ours), nothing decrypted, checked or copied. A ceiling for reads.
+  'cookie-floor'() {
+    const counts = new Map();
+    return (req, res) => {
+      if (req.url !== '/read' && req.url !== '/write') return notFound(res);
+      const token = parseCookies(req.headers.cookie ?? '').session;
+      let count = (token !== undefined && counts.get(token)) || 0;
+      if (req.url === '/write') {
+        count += 1;
+        const next = randomBytes(200).toString('base64url');
+        if (counts.size >= 1000) counts.clear();
+        counts.set(next, count);
+        res.setHeader('Set-Cookie', `session=${next}; Path=/; HttpOnly; SameSite=Lax`);
       }
       send(res, count);
     };

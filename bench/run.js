@@ -8,7 +8,7 @@ import './node-binary.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { check } from './micro/checks.js';
-import { load, machine } from './micro/machine.js';
+import { garbageCollector, load, machine } from './micro/machine.js';
 import { measureBatch, median } from './micro/measure.js';
 import { payloadBytes, payloads } from './micro/payloads.js';
 import { speedTable, targetRows, targetTable } from './micro/report.js';
@@ -35,7 +35,7 @@ const MAX_OPS = 4000;
 
 const host = machine();
 const log = (line = '') => process.stdout.write(`${line}\n`);
-log(`Node ${host.node}, ${host.cpus} CPUs (${host.cpu}), load average ${load()}`);
+log(`${host.runtime}, ${host.cpus} CPUs (${host.cpu}), load average ${load()}`);
 
 const only = values.only?.split(',');
 const systems = [];
@@ -75,9 +75,9 @@ async function batchOps(system, payload) {
 
 // With --expose-gc (npm run bench), each batch starts with an empty young generation instead
 // of paying for the garbage of the batch before it (a minor GC: a full one per batch would
-// take longer than the batches).
-const collectGarbage =
-  typeof globalThis.gc === 'function' ? () => globalThis.gc({ type: 'minor' }) : () => {};
+// take longer than the batches); Bun has its own (machine.js).
+const gcBeforeBatch = garbageCollector();
+const collectGarbage = gcBeforeBatch ?? (() => {});
 
 function shuffled(items) {
   const copy = [...items];
@@ -131,11 +131,22 @@ async function measure(inFlight) {
 }
 
 const runStartLoad = load();
+// The command that gives this table again, on this runtime.
+const reproduce = host.runtime.startsWith('Bun')
+  ? '`npm run build && $(bash .ci/runtimes.sh bin bun) bench/run.js`'
+  : host.runtime.startsWith('Deno')
+    ? '`npm run build && $(bash .ci/runtimes.sh bin deno) run -A --v8-flags=--expose-gc bench/run.js`'
+    : '`npm run bench`';
 const sections = [
   [
     '## Micro benchmark: seal and unseal',
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on Node ${host.node}, ${host.cpus} CPUs (${host.cpu}), load average ${runStartLoad} at the start. Reproduce with \`npm run bench\` (under two minutes; \`npm run bench -- --quick\` is the smoke run).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${host.runtime}, ${host.cpus} CPUs (${host.cpu}), load average ${runStartLoad} at the start. Reproduce with ${reproduce} (under two minutes; add \`--quick\` for the smoke run).`,
+    '',
+    `- jwe-session's default engine (\`'auto'\`) picked \`${ours.engine}\` here.`,
+    gcBeforeBatch
+      ? '- A garbage collection runs before each timed batch, outside its time.'
+      : '- No garbage collection between batches (this runtime exposes none to the benchmark): each batch may pay for the garbage of the one before.',
     '',
     `- Payloads: small ${payloadBytes(payloads.small)} B of JSON (user id, name, role), medium ${payloadBytes(payloads.medium)} B (a cart of ${payloads.medium.items.length} items), large ${payloadBytes(payloads.large)} B.`,
     '- jwe-session runs with its defaults through the public store (`seal`/`unseal`: claims, `kid` and purpose included, values checked), with `cacheSize: 0`; every unseal call of a batch opens a different token, so nothing is served from a cache. Peers run with their defaults.',
@@ -155,14 +166,15 @@ for (const inFlight of IN_FLIGHT) {
     inFlight === 1
       ? '### One call at a time (each awaited before the next)'
       : `### ${inFlight} calls in flight (as a busy server runs them)`;
-  // Issue 16: the node:crypto engine against next-auth 4 and the floor, the default against jose.
+  // Issue 16: the node:crypto engine against next-auth 4 and the floor; issue 28: the
+  // default against the node:crypto floor, where the default is that engine.
   const engineRows = [
     ...(results.small?.[NODE_ENGINE_NAME]
       ? targetRows(results, NODE_ENGINE_NAME, nodeEngineTargets, false)
       : []),
     ...targetRows(results, ours.name, defaultEngineTargets, false),
   ];
-  const section = `${title}\n\n${speedTable(results, ours.name)}\n\nTargets (issue 6):\n\n${targetTable(rows)}\n\nTargets (issue 16, both engines):\n\n${targetTable(engineRows)}\n\nLoad average at the end: ${load()} on ${host.cpus} CPUs.`;
+  const section = `${title}\n\n${speedTable(results, ours.name)}\n\nTargets (issue 6):\n\n${targetTable(rows)}\n\nTargets (issues 16 and 28):\n\n${targetTable(engineRows)}\n\nLoad average at the end: ${load()} on ${host.cpus} CPUs.`;
   sections.push(section);
   log(`\n${section}\n\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
@@ -172,7 +184,9 @@ if (quick) {
 } else if (only) {
   log('\n--only: a partial run, bench/results/micro.md left as it was');
 } else {
+  // One file per runtime: a Bun or Deno run does not overwrite Node's table.
+  const file = `micro${host.runtime.startsWith('Node') ? '' : `-${host.runtime.split(' ')[0].toLowerCase()}`}.md`;
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/micro.md', import.meta.url), `${sections.join('\n\n')}\n`);
-  log(`\nwritten to bench/results/micro.md; every target met: ${allMet ? 'yes' : 'no'}`);
+  writeFileSync(new URL(`./results/${file}`, import.meta.url), `${sections.join('\n\n')}\n`);
+  log(`\nwritten to bench/results/${file}; every target met: ${allMet ? 'yes' : 'no'}`);
 }

@@ -5,8 +5,11 @@ import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
 import { answerNodeFailure, sendCrossSite403 } from './failure-response.js';
 import { nodeFacts } from './request-facts.js';
-import { holdResponse } from './response-hold.js';
+import { holdResponse, type ResponseHold } from './response-hold.js';
 import { checkSessionKeys } from './startup-keys.js';
+
+/** What a request that waited on nothing answers: one promise, made once. */
+const DONE: Promise<void> = Promise.resolve();
 
 /** A request with its session attached, typed by the store's data type. */
 export type SessionRequest<
@@ -79,32 +82,59 @@ export function withSession<T, F = AnySessionData>(
   const { onError } = options;
   const port = portOf<T, F>(store);
   checkSessionKeys(store);
-  return async (req, res) => {
-    const report = (error: unknown): Promise<void> => answerNodeFailure(error, req, res, onError);
-    let handle: RequestHandle<T, F>;
-    try {
-      const opened = port.open(nodeFacts(req));
-      handle = opened instanceof Promise ? await opened : opened;
-    } catch (error) {
-      await report(error);
-      return;
-    }
+  const report = (error: unknown, req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    answerNodeFailure(error, req, res, onError);
+  // Once the session is open: the handler, then the response's commit. A request that waits
+  // on nothing (a cached or new session, a synchronous handler, a commit that needs no seal
+  // or seals synchronously) makes no promise and no closure: it answers DONE.
+  const serve = (
+    handle: RequestHandle<T, F>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> => {
     if (handle.refused) {
       sendCrossSite403(handle.refused, res);
-      return;
+      return DONE;
     }
     const session = handle.session;
-    const hold = holdResponse(handle, res, report);
+    const hold = holdResponse(handle, res, (error) => report(error, req, res));
     const sessionReq = req as SessionRequest<T, IncomingMessage, F>;
     sessionReq.session = session;
+    let result: unknown;
     try {
-      // A synchronous handler (the common kind) is not awaited: one tick less per request.
-      const result = handler(sessionReq, res, session);
-      if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') await result;
+      result = handler(sessionReq, res, session);
     } catch (error) {
-      hold.abandon(error);
-      await report(error);
+      return failed(hold, error, req, res);
     }
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      return Promise.resolve(result).then(
+        () => hold.settled(),
+        (error: unknown) => failed(hold, error, req, res),
+      );
+    }
+    return hold.settled() ?? DONE;
+  };
+  const failed = async (
+    hold: ResponseHold,
+    error: unknown,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> => {
+    hold.abandon(error);
+    await report(error, req, res);
     await hold.settled();
+  };
+  return (req, res) => {
+    let opened: RequestHandle<T, F> | Promise<RequestHandle<T, F>>;
+    try {
+      opened = port.open(nodeFacts(req));
+    } catch (error) {
+      return report(error, req, res);
+    }
+    if (!(opened instanceof Promise)) return serve(opened, req, res);
+    return opened.then(
+      (handle) => serve(handle, req, res),
+      (error: unknown) => report(error, req, res),
+    );
   };
 }

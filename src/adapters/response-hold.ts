@@ -6,8 +6,7 @@ import type { AnySessionData } from '../types.js';
 import { moveHeadHeaders } from './write-head.js';
 
 /** The ServerResponse methods that start a response; each is held until the session is sealed. */
-const STARTERS = ['writeHead', 'write', 'end', 'flushHeaders'] as const;
-type Starter = (typeof STARTERS)[number];
+type Starter = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 type AnyMethod = (...args: unknown[]) => unknown;
 
 interface HeldCall {
@@ -25,10 +24,11 @@ type Phase = 'idle' | 'holding' | 'open' | 'failed';
 
 export interface ResponseHold {
   /**
-   * Settles once a response the app started has been committed and released, or has failed
-   * and been reported. Never rejects.
+   * Undefined when nothing is under way (no response started, or one that needed no seal and
+   * went out at once); else settles once the response the app started has been committed and
+   * released, or has failed and been reported. Never rejects.
    */
-  settled(): Promise<void>;
+  settled(): Promise<void> | undefined;
   /**
    * Gives up on the app's response (the handler threw): drops held calls, sends no session
    * cookie, and removes the headers the app set so an error response starts clean.
@@ -36,8 +36,126 @@ export interface ResponseHold {
   abandon(error: unknown): void;
 }
 
-function removeAllHeaders(res: ServerResponse): void {
-  for (const name of res.getHeaderNames()) res.removeHeader(name);
+// What the real method returns: write() says "keep writing" (the queue is in memory).
+function heldResult(method: Starter, res: ServerResponse): unknown {
+  return method === 'write' ? true : method === 'flushHeaders' ? undefined : res;
+}
+
+// One object per response, its steps on the prototype: a read of a cached session (the
+// common request) costs this object and the four patched methods, not a closure per step.
+class Hold<T, F> implements ResponseHold {
+  readonly #handle: RequestHandle<T, F>;
+  readonly #res: ServerResponse;
+  readonly #onFailure: (error: unknown) => void | Promise<void>;
+  readonly #originals: Record<Starter, AnyMethod>;
+  #phase: Phase = 'idle';
+  #held: HeldCall[] = [];
+  #started: Promise<void> | undefined = undefined;
+
+  constructor(
+    handle: RequestHandle<T, F>,
+    res: ServerResponse,
+    onFailure: (error: unknown) => void | Promise<void>,
+  ) {
+    this.#handle = handle;
+    this.#res = res;
+    this.#onFailure = onFailure;
+    this.#originals = {
+      writeHead: res.writeHead as AnyMethod,
+      write: res.write as AnyMethod,
+      end: res.end as AnyMethod,
+      flushHeaders: res.flushHeaders as AnyMethod,
+    };
+    const patched = res as unknown as Record<Starter, AnyMethod>;
+    patched.writeHead = (...args) => this.call('writeHead', args);
+    patched.write = (...args) => this.call('write', args);
+    patched.end = (...args) => this.call('end', args);
+    patched.flushHeaders = (...args) => this.call('flushHeaders', args);
+  }
+
+  call(method: Starter, args: unknown[]): unknown {
+    const phase = this.#phase;
+    if (phase === 'open' || phase === 'failed')
+      return this.#originals[method].apply(this.#res, args);
+    if (phase === 'idle') return this.#start(method, args);
+    this.#held.push({ method, args });
+    return heldResult(method, this.#res);
+  }
+
+  settled(): Promise<void> | undefined {
+    return this.#started;
+  }
+
+  abandon(error: unknown): void {
+    this.#dropHeld(error);
+    this.#phase = 'failed';
+    this.#handle.fail();
+    const res = this.#res;
+    if (!res.headersSent) for (const name of res.getHeaderNames()) res.removeHeader(name);
+  }
+
+  #dropHeld(error: unknown): void {
+    for (const call of this.#held.splice(0)) {
+      // A dropped write/end callback learns of the failure, as it would from a destroyed stream.
+      const callback = call.args.find((arg) => typeof arg === 'function') as AnyMethod | undefined;
+      if (callback) process.nextTick(callback, error);
+    }
+  }
+
+  #start(method: Starter, args: unknown[]): unknown {
+    let commit: Commit | Promise<Commit>;
+    try {
+      commit = this.#handle.commit();
+    } catch (error) {
+      commit = Promise.reject(error);
+    }
+    // Headers sent behind our back go the held way, where #release() reports them.
+    if (!(commit instanceof Promise) && !this.#res.headersSent) {
+      return this.#release(commit, method, args, undefined);
+    }
+    this.#phase = 'holding';
+    this.#held.push({ method, args });
+    this.#started = Promise.resolve(commit)
+      .then((result) => {
+        // A failure after abandon() (the handler threw meanwhile) was already reported.
+        if (this.#phase !== 'holding') return;
+        const [first, ...rest] = this.#held.splice(0) as [HeldCall, ...HeldCall[]];
+        this.#release(result, first.method, first.args, rest);
+      })
+      .catch((error: unknown) => (this.#phase === 'failed' ? undefined : this.#fail(error)));
+    return heldResult(method, this.#res);
+  }
+
+  // The one release path: our cookies go on, then the calls the app made, in order.
+  #release(
+    commit: Commit,
+    method: Starter,
+    args: unknown[],
+    rest: HeldCall[] | undefined,
+  ): unknown {
+    const res = this.#res;
+    if (res.headersSent) {
+      throw new SessionCommittedError(
+        'the response headers were sent before the session was committed: something wrote ' +
+          'them without going through res.writeHead, write, end or flushHeaders',
+      );
+    }
+    this.#phase = 'open';
+    if (commit.lines.length > 0) {
+      if (method === 'writeHead') args = moveHeadHeaders(res, args);
+      // Appended, so Set-Cookie headers the app set itself are kept.
+      res.appendHeader('Set-Cookie', commit.lines as string[]);
+    }
+    const originals = this.#originals;
+    let result = originals[method].apply(res, args);
+    if (rest) for (const call of rest) result = originals[call.method].apply(res, call.args);
+    return result;
+  }
+
+  #fail(error: unknown): Promise<void> {
+    this.abandon(error);
+    return Promise.resolve(this.#onFailure(error));
+  }
 }
 
 /**
@@ -55,91 +173,5 @@ export function holdResponse<T, F = AnySessionData>(
   res: ServerResponse,
   onFailure: (error: unknown) => void | Promise<void>,
 ): ResponseHold {
-  const originals = {} as Record<Starter, AnyMethod>;
-  let phase: Phase = 'idle';
-  const held: HeldCall[] = [];
-  let started: Promise<void> | undefined;
-
-  const dropHeld = (error: unknown): void => {
-    for (const call of held.splice(0)) {
-      // A dropped write/end callback learns of the failure, as it would from a destroyed stream.
-      const callback = call.args.find((arg) => typeof arg === 'function') as AnyMethod | undefined;
-      if (callback) process.nextTick(callback, error);
-    }
-  };
-
-  const abandon = (error: unknown): void => {
-    dropHeld(error);
-    phase = 'failed';
-    handle.fail();
-    if (!res.headersSent) removeAllHeaders(res);
-  };
-
-  // The one release path: our cookies go on, then the calls the app made, in order.
-  const release = (commit: Commit, calls: readonly HeldCall[]): unknown => {
-    if (res.headersSent) {
-      throw new SessionCommittedError(
-        'the response headers were sent before the session was committed: something wrote ' +
-          'them without going through res.writeHead, write, end or flushHeaders',
-      );
-    }
-    phase = 'open';
-    const first = calls[0];
-    if (commit.lines.length > 0 && first) {
-      const args = first.method === 'writeHead' ? moveHeadHeaders(res, first.args) : first.args;
-      calls = [{ method: first.method, args }, ...calls.slice(1)];
-      // Appended, so Set-Cookie headers the app set itself are kept.
-      res.appendHeader('Set-Cookie', commit.lines as string[]);
-    }
-    let result: unknown;
-    for (const call of calls) result = originals[call.method].apply(res, call.args);
-    return result;
-  };
-
-  const fail = (error: unknown): Promise<void> => {
-    abandon(error);
-    return Promise.resolve(onFailure(error));
-  };
-
-  const start = (method: Starter, args: unknown[]): unknown => {
-    let commit: Commit | Promise<Commit>;
-    try {
-      commit = handle.commit();
-    } catch (error) {
-      commit = Promise.reject(error);
-    }
-    // Headers sent behind our back go the held way, where release() reports them.
-    if (!(commit instanceof Promise) && !res.headersSent)
-      return release(commit, [{ method, args }]);
-    phase = 'holding';
-    held.push({ method, args });
-    started = Promise.resolve(commit)
-      .then((result) => {
-        // A failure after abandon() (the handler threw meanwhile) was already reported.
-        if (phase === 'holding') release(result, held.splice(0));
-      })
-      .catch((error: unknown) => (phase === 'failed' ? undefined : fail(error)));
-    return heldResult(method);
-  };
-
-  // What the real method returns: write() says "keep writing" (the queue is in memory).
-  const heldResult = (method: Starter): unknown =>
-    method === 'write' ? true : method === 'flushHeaders' ? undefined : res;
-
-  for (const method of STARTERS) {
-    const original = res[method] as AnyMethod;
-    originals[method] = original;
-    const patched = (...args: unknown[]): unknown => {
-      if (phase === 'open' || phase === 'failed') return original.apply(res, args);
-      if (phase === 'idle') return start(method, args);
-      held.push({ method, args });
-      return heldResult(method);
-    };
-    (res as unknown as Record<Starter, AnyMethod>)[method] = patched;
-  }
-
-  return {
-    settled: () => started ?? Promise.resolve(),
-    abandon,
-  };
+  return new Hold(handle, res, onFailure);
 }

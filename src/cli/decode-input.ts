@@ -67,7 +67,11 @@ export function readDecodeInput(input: string, cookieName: string): DecodeInput 
       `the Cookie header names "${cookieName}" more than ${MAX_NAME_HITS} times; the app rejects it as malformed`,
     );
   }
-  const chunks = readChunks(cookies, chunkNames(cookieName));
+  const wanted = chunkNames(cookieName);
+  const chunks = readChunks(
+    wanted.map((name) => cookies[name]),
+    wanted,
+  );
   if (chunks.present.length === 0) {
     // Only for the message: which names the pasted text does have.
     throw failure(

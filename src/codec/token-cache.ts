@@ -1,5 +1,5 @@
 import { detached } from './detached.js';
-import type { Claims } from './token-format.js';
+import type { Claims, SessionRecord } from './token-format.js';
 
 /** What a token opened to, kept as text: each hit parses the data afresh for its request. */
 export interface CachedToken {
@@ -9,15 +9,22 @@ export interface CachedToken {
   /** The data's JSON, as `JSON.stringify` gives it. */
   readonly dataJson: string;
   readonly flashJson: string | undefined;
+  /**
+   * The data, parsed at the entry's second hit and never handed out: each hit from then on
+   * gets its own copy of it (copyRecord), cheaper than parsing the text again. Null after the
+   * first hit, which parses for itself: a token read once (the next request after a write)
+   * pays no copy.
+   */
+  data?: SessionRecord | null;
 }
 
 /**
  * A bounded map from an exact token string to what it decrypted to.
  *
  * Decryption is deterministic, so the same token always gives the same plaintext, and the
- * header checks gave their answer the first time: a hit skips both. The caller still parses
- * the data afresh (the app may mutate what it gets) and checks every claim, expiry included,
- * on every hit. Tokens the store sealed itself go in too: the next request of that browser
+ * header checks gave their answer the first time: a hit skips both. The caller still gives
+ * each hit its own copy of the data (the app may mutate what it gets) and checks every claim,
+ * expiry included, on every hit. Tokens the store sealed itself go in too: the next request of that browser
  * (to this process) reads its cookie without decrypting it.
  *
  * Recency is kept in two generations rather than a strict LRU order: a hit on a recent entry

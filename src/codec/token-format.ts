@@ -98,7 +98,7 @@ export interface PlaintextBody {
   readonly data: SessionRecord;
   readonly flash: SessionRecord | undefined;
   /**
-   * The data's JSON, for change detection and for the token cache to parse on each hit: for a
+   * The data's JSON, for change detection and for the token cache to parse at its first hit: for a
    * token of ours, the text JSON.stringify gave at seal time, which serialising the data again
    * would give back unchanged.
    */

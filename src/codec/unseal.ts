@@ -4,7 +4,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import { refusalOf } from './claims-check.js';
 import { type CodecConfig, maxInflatedBytes } from './codec-config.js';
 import { type ReadToken, readHeader } from './header.js';
-import { MAX_DEPTH, parseRecord } from './json-value.js';
+import { copyRecord, MAX_DEPTH, parseRecord } from './json-value.js';
 import type { CachedToken } from './token-cache.js';
 import {
   ALG,
@@ -94,14 +94,22 @@ export function unseal(
     );
   }
   // A token seen before passed the header checks and decrypted then; its claims are checked
-  // again, now, like any other, and the app gets data parsed afresh (it may mutate it).
+  // again, now, like any other, and the app gets a copy of its own (it may mutate it).
   const cached = checkTimes ? config.cache?.get(token) : undefined;
   if (cached) {
     const problem = refusalOf(config, cached, now);
     if (problem) return problem;
     const { claims, keyId, dataJson, flashJson } = cached;
     const flash = flashJson === undefined ? undefined : parseRecord(flashJson);
-    return { claims, keyId, dataJson, data: parseRecord(dataJson), flash };
+    let data: SessionRecord;
+    if (cached.data === undefined) {
+      cached.data = null;
+      data = parseRecord(dataJson);
+    } else {
+      cached.data ??= parseRecord(dataJson);
+      data = copyRecord(cached.data);
+    }
+    return { claims, keyId, dataJson, data, flash };
   }
 
   const header = readHeader(token, config.compress);

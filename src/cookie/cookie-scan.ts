@@ -21,7 +21,21 @@ export function scanCookies(
   header: string,
   names: readonly string[],
 ): Record<string, string> | undefined {
+  const values = scanChunks(header, names);
+  if (values === undefined) return undefined;
   const found: Record<string, string> = Object.create(null);
+  values.forEach((value, index) => {
+    found[names[index] as string] = value;
+  });
+  return found;
+}
+
+/**
+ * `scanCookies` by chunk index: `values[i]` is the value of `names[i]`, or a hole. What a
+ * request reads: no dictionary of names is built and looked up again for every chunk name.
+ */
+export function scanChunks(header: string, names: readonly string[]): string[] | undefined {
+  const found: string[] = [];
   const base = names[0] as string;
   const length = header.length;
   // One bit per chunk index already taken: a repeated name costs no slice or lookup.
@@ -44,7 +58,7 @@ export function scanCookies(
     const bit = 1 << index;
     if ((seen & bit) === 0) {
       seen |= bit;
-      found[names[index] as string] = header.slice(end + 1, stop);
+      found[index] = header.slice(end + 1, stop);
     }
     // Whatever follows in this value is no cookie name.
     from = stop;

@@ -55,7 +55,10 @@ export function writeUnsealed(
   const commit = names.length === 0 ? NO_COOKIES : commitOf(deletions(names), config.cookie);
   write?.(commit);
   // Deletions: once they are written, the browser holds no cookie of this session.
-  if (commit.cookies.length > 0) state.cookie = undefined;
+  if (commit.cookies.length > 0) {
+    state.cookie = undefined;
+    state.cookieRead = undefined;
+  }
   return commit;
 }
 
@@ -106,6 +109,7 @@ export function writeSealed(
   codec.cache?.set(token, { claims: next, keyId, dataJson, flashJson });
   state.keyId = keyId;
   state.cookie = cookieInfo(config, keyId, next.exp, written.bytes, written.names.length);
+  state.cookieRead = undefined;
   return commit;
 }
 

@@ -50,7 +50,9 @@ export function loadedState(
   state.sid = opened.claims.sid;
   state.subject = opened.claims.sub;
   state.incomingFlash = opened.flash;
-  state.cookie = cookieInfo(config, opened.keyId, opened.claims.exp, read.bytes, read.count);
+  // session.cookie, made when it is read (cookieOf).
+  state.cookieRead = read;
+  state.cookieLimit = config.budget.totalBytes;
   if ('reshaped' in opened) reshaped(config, state, opened);
   return state;
 }

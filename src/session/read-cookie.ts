@@ -1,5 +1,5 @@
 import { type ReadChunks, readChunks } from '../cookie/chunking.js';
-import { MAX_NAME_HITS, scanCookies } from '../cookie/cookie-scan.js';
+import { MAX_NAME_HITS, scanChunks } from '../cookie/cookie-scan.js';
 import { SessionRejectedError } from '../errors.js';
 
 /** A Cookie header, or a lookup of one cookie by exact name (a framework's cookie jar). */
@@ -21,27 +21,27 @@ export const NO_COOKIE: ReadChunks = Object.freeze({
  */
 export function readCookie(source: CookieSource, names: readonly string[]): ReadChunks {
   const base = names[0] as string;
-  let cookies: Record<string, string | undefined>;
+  let values: (string | undefined)[];
   if (typeof source === 'function') {
-    cookies = Object.create(null);
+    values = [];
     for (const name of names) {
       const value = source(name);
-      if (value !== undefined) cookies[name] = value;
-      else if (name !== base) break;
+      if (value === undefined && name !== base) break;
+      values.push(value);
     }
   } else if (!source?.includes(base)) {
     // Most requests of most apps carry other cookies only: skip the parse for those.
     return NO_COOKIE;
   } else {
-    const scanned = scanCookies(source, names);
+    const scanned = scanChunks(source, names);
     if (scanned === undefined) {
       const crowded = new SessionRejectedError(
         'malformed',
         `Cookie header names "${base}" more than ${MAX_NAME_HITS} times`,
       );
-      return { ...readChunks(Object.create(null), names), rejection: crowded };
+      return { ...readChunks([], names), rejection: crowded };
     }
-    cookies = scanned;
+    values = scanned;
   }
-  return readChunks(cookies, names);
+  return readChunks(values, names);
 }

@@ -16,7 +16,7 @@ import {
   regenerateState,
   type SessionHandle,
 } from './session-lifecycle.js';
-import { conceal, deepFreeze, expose, lockReason, type SessionState } from './state.js';
+import { conceal, cookieOf, deepFreeze, expose, lockReason, type SessionState } from './state.js';
 
 /** The commit of a session's handle, for `store.commit(session)`; not exported from the package. */
 // biome-ignore lint/suspicious/noExplicitAny: any session type
@@ -94,7 +94,7 @@ export class Session<T = AnySessionData, F = AnySessionData> {
 
   /** The cookie as the browser holds it (after a commit: as it will hold it). */
   get cookie(): CookieInfo | undefined {
-    return this.#s.cookie;
+    return cookieOf(this.#s);
   }
 
   /** The value under `key`, or undefined: every field may be missing (a first visit has none). */

@@ -68,7 +68,15 @@ export interface SessionState {
   commit: Commit | Promise<Commit> | undefined;
   /** Why changes are refused, once `failed`: the request failed, or the session is read-only. */
   lockedBy: string | undefined;
+  /** The cookie as the browser holds it: see `cookieOf`. */
   cookie: CookieInfo | undefined;
+  /**
+   * The chunks the loaded cookie was read from, and the store's limit, while `cookie` has not
+   * been made from them: most requests never read `session.cookie`, and its Date cost a
+   * cached read as much as its cookie's lookup in the token cache.
+   */
+  cookieRead: { readonly bytes: number; readonly count: number } | undefined;
+  cookieLimit: number;
 }
 
 /**
@@ -102,7 +110,27 @@ export function newState(present: readonly string[], limits: SessionLifetime): S
     commit: undefined,
     lockedBy: undefined,
     cookie: undefined,
+    cookieRead: undefined,
+    cookieLimit: 0,
   };
+}
+
+/**
+ * `session.cookie`: what the last commit wrote, or else the loaded cookie (its key id and
+ * expiry are the loaded token's until a commit writes another), made at the first ask.
+ */
+export function cookieOf(state: SessionState): CookieInfo | undefined {
+  const read = state.cookieRead;
+  if (state.cookie !== undefined || read === undefined) return state.cookie;
+  state.cookieRead = undefined;
+  state.cookie = {
+    bytes: read.bytes,
+    chunks: read.count,
+    limit: state.cookieLimit,
+    keyId: state.keyId as string,
+    expiresAt: new Date((state.claims?.exp as number) * 1000),
+  };
+  return state.cookie;
 }
 
 /**

@@ -98,6 +98,7 @@ const apps = [
   'express',
   'jose-floor',
   'node-floor',
+  'cookie-floor',
 ];
 if (major > 22 || (major === 22 && minor >= 13)) apps.push('iron9');
 

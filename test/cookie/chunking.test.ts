@@ -3,6 +3,7 @@
 import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { announcedChunks } from '../../src/cookie/chunking.js';
 import { MAX_CHUNKS } from '../../src/cookie/limits.js';
 import { SessionTooLargeError } from '../../src/errors.js';
 import type { SessionStore, SessionStoreOptions } from '../../src/index.js';
@@ -354,5 +355,20 @@ describe('chunk marker spelling', () => {
     const session = await read(store, jar);
     expect(session.rejection?.reason).toBe('malformed');
     expect(session.keys()).toEqual([]);
+  });
+});
+
+describe('announcedChunks', () => {
+  // The marker's grammar, as a regular expression: the reader checks it by character codes.
+  const MARKER = /^(0|[1-9]\d?)~/;
+  it('reads `<n>~` exactly as ^(0|[1-9]\\d?)~ does: one spelling per count', () => {
+    const starts = ['0~', '1~', '9~', '10~', '16~', '99~', '02~', '00~', '100~', '1', '12', '~'];
+    const more = ['a~', '1a~', '-1~', ' 1~', '1 ~', '١~', '', '0', '9~~', '19~x'];
+    for (const start of [...starts, ...more]) {
+      for (const value of [start, `${start}eyJhbGciOiJkaXIifQ..x.y.z`]) {
+        const marker = MARKER.exec(value);
+        expect(announcedChunks(value), value).toBe(marker ? Number(marker[1]) : undefined);
+      }
+    }
   });
 });

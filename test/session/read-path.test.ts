@@ -78,6 +78,58 @@ describe('a cookie this store sealed', () => {
     one.get('cart')?.push({ sku: 'b' });
     expect((await store.load(header)).get('cart')).toEqual([{ sku: 'a' }]);
   });
+
+  it('gives every hit what JSON.parse gives, deep copies that share nothing', async () => {
+    const store = makeStore({ advanced: JOSE });
+    const jar: Jar = new Map();
+    const nested = JSON.parse('{"b":1,"2":[{"x":[1,{"y":null}]}],"__proto__":{"p":true},"a":"s"}');
+    const { header } = await visit(store, jar, (s) => {
+      s.set('n', nested);
+      s.set('list', [[1, 2], { k: 'v' }]);
+    });
+    const sealed = JSON.stringify((await store.load(header)).toJSON());
+    for (let hit = 0; hit < 3; hit++) {
+      const session = await store.load(header);
+      const n = session.get('n') as Record<string, unknown>;
+      // An own "__proto__" key, as JSON.parse makes it, not a prototype.
+      expect(Object.getPrototypeOf(n)).toBe(Object.prototype);
+      expect(Object.hasOwn(n, '__proto__')).toBe(true);
+      expect(Object.keys(n)).toEqual(['2', 'b', '__proto__', 'a']);
+      expect(JSON.stringify(session.toJSON())).toBe(sealed);
+      // Changed in place: the next hit still gets the sealed data.
+      ((n['2'] as { x: unknown[] }[])[0] as { x: unknown[] }).x.push('changed');
+      (session.get('list') as unknown[][])[0]?.push(3);
+    }
+    expect(decryptSpy).not.toHaveBeenCalled();
+  });
+});
+
+describe('session.cookie of a loaded cookie, made when it is read', () => {
+  it('says what the browser holds: the loaded cookie, then what each commit wrote', async () => {
+    const clock = new Clock();
+    const store = makeStore<Data>({ lifetime: { idleTimeout: 600 }, advanced: JOSE }, clock);
+    const jar: Jar = new Map();
+    const first = await visit(store, jar, (s) => s.set('user', 'ada'));
+    const written = first.session.cookie;
+    expect(written?.expiresAt.getTime()).toBe(clock.now() + 600_000);
+    clock.advance(60);
+    // Read before and after an unchanged commit: the loaded cookie's, the same object.
+    const loaded = await store.load(first.header);
+    const info = loaded.cookie;
+    expect(info).toEqual(written);
+    await store.commit(loaded);
+    expect(loaded.cookie).toBe(info);
+    // Read only after the commit that deleted it: none.
+    const emptied = await store.load(first.header);
+    emptied.destroy();
+    expect(await store.commit(emptied)).toHaveLength(1);
+    expect(emptied.cookie).toBeUndefined();
+    // Read only after the commit that wrote a new one: the new one's.
+    const changed = await store.load(first.header);
+    changed.set('user', 'grace');
+    await store.commit(changed);
+    expect(changed.cookie?.expiresAt.getTime()).toBe(clock.now() + 600_000);
+  });
 });
 
 describe('loading without a promise', () => {

@@ -12,6 +12,7 @@ export async function jweSession() {
   return {
     name: 'jwe-session',
     ours: true,
+    engine: store.engine,
     seal: (data) => store.seal(data),
     unseal: (token) => store.unseal(token),
     payloadOf: (opened) => (opened instanceof errors.SessionRejectedError ? undefined : opened),
