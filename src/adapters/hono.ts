@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
+import { commitOrFail } from './commit-or-fail.js';
 import { fetch403 } from './failure-response.js';
 import { fetchFacts } from './request-facts.js';
 import { withCookies } from './response-cookies.js';
@@ -65,14 +65,7 @@ export function honoSession<T, F = AnySessionData>(
       handle.fail();
       return undefined;
     }
-    let commit: Commit;
-    try {
-      const pending = handle.commit();
-      commit = pending instanceof Promise ? await pending : pending;
-    } catch (error) {
-      handle.fail();
-      throw error;
-    }
+    const commit = await commitOrFail(handle);
     // Hono's `c.res` setter carries the old response's headers over (its Set-Cookie lines
     // replacing the new one's), so a copy is made through it, then takes our cookies.
     withCookies(c.res, commit.lines, (response) => {

@@ -1,9 +1,9 @@
 import type { MiddlewareFunction, RouterContext } from 'react-router';
-import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
+import { commitOrFail } from './commit-or-fail.js';
 import { fetch403 } from './failure-response.js';
 import { fetchFacts } from './request-facts.js';
 import { withCookies } from './response-cookies.js';
@@ -58,14 +58,7 @@ export function reactRouterSession<T, F = AnySessionData>(
       handle.fail();
       return response;
     }
-    let commit: Commit;
-    try {
-      const pending = handle.commit();
-      commit = pending instanceof Promise ? await pending : pending;
-    } catch (error) {
-      handle.fail();
-      throw error;
-    }
+    const commit = await commitOrFail(handle);
     return withCookies(response, commit.lines);
   };
 }

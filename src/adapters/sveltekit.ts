@@ -1,9 +1,9 @@
 import type { sequence } from '@sveltejs/kit/hooks';
-import type { Commit } from '../session/commit.js';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
+import { commitOrFail } from './commit-or-fail.js';
 import { fetch403 } from './failure-response.js';
 import { fetchFacts } from './request-facts.js';
 import { withCookies } from './response-cookies.js';
@@ -89,16 +89,11 @@ export function sveltekitSession<T, F = AnySessionData>(store: SessionStore<T, F
       handle.fail();
       return response;
     }
-    let commit: Commit;
-    try {
-      const pending = handle.commit();
-      commit = pending instanceof Promise ? await pending : pending;
-    } catch (error) {
-      handle.fail();
+    const commit = await commitOrFail(handle).catch((error: unknown) => {
       // SvelteKit answers the thrown error with a response of its own; this one is dropped.
       response.body?.cancel().catch(() => {});
       throw error;
-    }
+    });
     return withCookies(response, commit.lines);
   };
 }

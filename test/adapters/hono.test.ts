@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { honoSession, type SessionEnv } from '../../src/adapters/hono.js';
-import { SessionTooLargeError } from '../../src/errors.js';
+import { SessionCommittedError, SessionTooLargeError } from '../../src/errors.js';
 import { makeStore } from '../helpers/store.js';
 import { Browser, listenHono, noise, type Served, sessionLines } from './support.js';
 
@@ -92,12 +92,21 @@ describe('honoSession', () => {
     });
     withHandler.onError((error, c) => {
       seen.push(error);
+      // The failed commit locked the session: nothing can be changed (or saved) behind the
+      // error answer.
+      try {
+        c.get('session').set('after', 1);
+        seen.push('changed after the failed commit');
+      } catch (locked) {
+        seen.push(locked);
+      }
       return c.text('too big', 413);
     });
     const handled = await (await start(withHandler)).request('/huge');
     expect(handled.status).toBe(413);
     expect(handled.setCookies).toEqual([]);
     expect(seen[0]).toBeInstanceOf(SessionTooLargeError);
+    expect(seen[1]).toBeInstanceOf(SessionCommittedError);
     await served?.close();
 
     vi.spyOn(console, 'error').mockImplementation(() => {});
