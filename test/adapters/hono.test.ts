@@ -95,7 +95,7 @@ describe('honoSession', () => {
       // The failed commit locked the session: nothing can be changed (or saved) behind the
       // error answer.
       try {
-        c.get('session').set('after', 1);
+        c.get('session').set('n', 1);
         seen.push('changed after the failed commit');
       } catch (locked) {
         seen.push(locked);
