@@ -7,7 +7,6 @@ import type { KeyRing } from '../keys/key-ring.js';
 import { type Commit, commitOf, NO_COOKIES } from './commit.js';
 import type { CommitPlan, SealPlan } from './commit-plan.js';
 import { notifyEvent } from './hooks.js';
-import { cookieInfo } from './loaded-state.js';
 import { type Phase, type SessionState, unlockCommit } from './state.js';
 import type { StoreConfig } from './store-config.js';
 
@@ -108,8 +107,10 @@ export function writeSealed(
   // This browser's next request (to this process) then reads its cookie without decrypting.
   codec.cache?.set(token, { claims: next, keyId, dataJson, flashJson });
   state.keyId = keyId;
-  state.cookie = cookieInfo(config, keyId, next.exp, written.bytes, written.names.length);
-  state.cookieRead = undefined;
+  // session.cookie, made from these when it is read (cookieOf): no Date per seal.
+  state.cookie = undefined;
+  state.cookieRead = { bytes: written.bytes, count: written.names.length };
+  state.cookieLimit = config.budget.totalBytes;
   return commit;
 }
 

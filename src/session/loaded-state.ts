@@ -1,24 +1,12 @@
 import type { ReadChunks } from '../cookie/chunking.js';
 import { debug } from '../debug.js';
 import { SessionRejectedError } from '../errors.js';
-import type { CookieInfo } from '../types.js';
 import { isOfNewerDeploy, type Shaped } from './data-shape.js';
 import { notifyEvent, notifyRejection } from './hooks.js';
 import { chosenLifetime } from './lifetime.js';
 import type { Opening } from './open-token.js';
 import { newState, type SessionState } from './state.js';
 import type { StoreConfig } from './store-config.js';
-
-/** The cookie as the browser holds it, for `session.cookie`. */
-export function cookieInfo(
-  config: StoreConfig,
-  keyId: string,
-  exp: number,
-  bytes: number,
-  chunks: number,
-): CookieInfo {
-  return { bytes, chunks, limit: config.budget.totalBytes, keyId, expiresAt: new Date(exp * 1000) };
-}
 
 /**
  * A request's session state from what its cookie held: the opened token's data, or, for a

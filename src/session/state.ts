@@ -71,9 +71,9 @@ export interface SessionState {
   /** The cookie as the browser holds it: see `cookieOf`. */
   cookie: CookieInfo | undefined;
   /**
-   * The chunks the loaded cookie was read from, and the store's limit, while `cookie` has not
-   * been made from them: most requests never read `session.cookie`, and its Date cost a
-   * cached read as much as its cookie's lookup in the token cache.
+   * The chunks of the cookie loaded or last written, and the store's limit, while `cookie`
+   * has not been made from them: most requests never read `session.cookie`, and its Date cost
+   * a cached read as much as its cookie's lookup in the token cache.
    */
   cookieRead: { readonly bytes: number; readonly count: number } | undefined;
   cookieLimit: number;
