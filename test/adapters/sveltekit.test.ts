@@ -5,7 +5,7 @@
 // about: a read-only page view slides the session and re-seals it under a new first key.
 // The app and the example run the built package: `npm run build` first.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -263,13 +263,21 @@ function newest(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
+// The SvelteKit the app was built with: a build for another version (CI runs this file again on
+// the newest major) imports modules that version no longer has. npm gives installed files one
+// fixed mtime, so the version is recorded beside the build instead of compared by date.
+const KIT_VERSION: string = createRequire(import.meta.url)('@sveltejs/kit/package.json').version;
+const BUILT_FOR = `${BUILT}.kit-version`;
+
 function buildApp(): void {
   let built = 0;
+  let builtFor = '';
   try {
     built = statSync(BUILT).mtimeMs;
+    builtFor = readFileSync(BUILT_FOR, 'utf8');
   } catch {}
   const sources = ['src', 'vite.config.js'].map((p) => newest(join(APP, p)));
-  if (built > Math.max(...sources)) return;
+  if (built > Math.max(...sources) && builtFor === KIT_VERSION) return;
   const vite = join(
     createRequire(import.meta.url).resolve('vite/package.json'),
     '..',
@@ -282,6 +290,7 @@ function buildApp(): void {
     env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stderr}`);
+  writeFileSync(BUILT_FOR, KIT_VERSION);
 }
 
 interface KitServer {
