@@ -1,9 +1,35 @@
 // What the demo's routes compute and say, shared by every example app on the demo contract
-// (examples/demo, examples/fastify, examples/hono, examples/next), so they give the same
+// (examples/demo and every framework example), so they give the same
 // answers. Each app only wires these to its framework.
 
 /** Form posts here are a few numbers or one note; anything bigger is refused before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * A Fetch API Request's body as a urlencoded form, or undefined once it passes MAX_BODY_BYTES
+ * (by its Content-Length, or while it is read: the rest is not read), so the caller answers
+ * 413. Any other body is read the same way, as the plain demo does. For the examples whose
+ * framework hands them a Request (Next.js, SvelteKit, Astro, React Router); a body that cannot
+ * be read rejects.
+ */
+export async function readFetchForm(request) {
+  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return undefined;
+  if (!request.body) return new URLSearchParams();
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
 
 export const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',

@@ -1,29 +1,12 @@
 // Reading the urlencoded form posts of the Route Handlers. What a form means (the numbers, the
 // note, the answers) is the demo's (../../demo/calculator.js), as in every example app.
 import { getSession } from 'jwe-session/next';
-import { BODY_TOO_LARGE, MAX_BODY_BYTES } from '../../demo/calculator.js';
+import { BODY_TOO_LARGE, readFetchForm } from '../../demo/calculator.js';
 import { errorResponse } from './html.js';
 import { store } from './session.js';
 
 /** The form, or undefined once the body passes MAX_BODY_BYTES (so the caller answers 413). */
-export async function readForm(request) {
-  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return undefined;
-  if (!request.body) return new URLSearchParams();
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-}
+export const readForm = readFetchForm;
 
 /**
  * How every form-post Route Handler starts: the session and the form, or, for a body over

@@ -3,10 +3,10 @@
 import {
   allowedFor,
   BODY_TOO_LARGE,
-  MAX_BODY_BYTES,
   methodNotAllowed,
   notFound,
   PAGE_HEADERS,
+  readFetchForm,
 } from '../../demo/calculator.js';
 import { errorPage } from '../../demo/html.js';
 import { sessionContext, store } from './session.server.js';
@@ -24,28 +24,8 @@ export function problemPage(context, status, { title, message }, headers) {
   return page(context, status, (session, key) => errorPage(title, message, session, key), headers);
 }
 
-/**
- * The urlencoded form, or undefined past MAX_BODY_BYTES (read no further: the answer is a
- * 413 that closes the connection). Any other body is read the same way, as the demo does.
- */
-export async function readForm(request) {
-  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return undefined;
-  if (request.body === null) return new URLSearchParams();
-  const reader = request.body.getReader();
-  const parts = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    parts.push(value);
-  }
-  return new URLSearchParams(Buffer.concat(parts).toString('utf8'));
-}
+/** The urlencoded form, or undefined past MAX_BODY_BYTES (the answer is a 413 that closes the connection). */
+export const readForm = readFetchForm;
 
 export function tooLarge(context) {
   return problemPage(context, 413, BODY_TOO_LARGE, { Connection: 'close' });

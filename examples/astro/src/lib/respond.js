@@ -2,10 +2,10 @@
 import {
   allowedFor,
   BODY_TOO_LARGE,
-  MAX_BODY_BYTES,
   methodNotAllowed,
   notFound,
   PAGE_HEADERS,
+  readFetchForm,
 } from '../../../demo/calculator.js';
 import { errorPage } from '../../../demo/html.js';
 import { store } from './session.js';
@@ -27,22 +27,8 @@ export function redirect(location) {
   return new Response(null, { status: 303, headers: { Location: location } });
 }
 
-/**
- * The urlencoded form (any other body is read the same way, as the plain demo does), or
- * undefined once it passes MAX_BODY_BYTES: nothing more is read.
- */
-export async function readForm(request) {
-  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return undefined;
-  if (!request.body) return new URLSearchParams();
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-}
+/** The urlencoded form, or undefined past MAX_BODY_BYTES (answer tooLarge). */
+export const readForm = readFetchForm;
 
 /** A body over the limit: 413 and nothing read; the session is untouched, so no cookie is sent. */
 export const tooLarge = (locals) =>

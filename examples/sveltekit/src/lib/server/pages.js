@@ -2,7 +2,7 @@
 // markup is the one every example shares. No save() here: the hook commits the session once
 // the response is made; the panel says when this response re-seals the cookie.
 import { error } from '@sveltejs/kit';
-import { BODY_TOO_LARGE, MAX_BODY_BYTES, PAGE_HEADERS } from '../../../../demo/calculator.js';
+import { BODY_TOO_LARGE, PAGE_HEADERS, readFetchForm } from '../../../../demo/calculator.js';
 import { errorPage } from '../../../../demo/html.js';
 import { store } from './session.js';
 
@@ -23,21 +23,7 @@ export function problemPage(locals, status, { title, message }, headers) {
  * the same way, as the plain demo does.
  */
 export async function readForm({ request, locals }) {
-  const tooLarge = () => ({ response: problemPage(locals, 413, BODY_TOO_LARGE) });
-  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return tooLarge();
-  if (!request.body) return { form: new URLSearchParams() };
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read().catch(() => error(400, 'Unreadable body.'));
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  return { form: new URLSearchParams(Buffer.concat(chunks).toString('utf8')) };
+  const form = await readFetchForm(request).catch(() => error(400, 'Unreadable body.'));
+  if (form === undefined) return { response: problemPage(locals, 413, BODY_TOO_LARGE) };
+  return { form };
 }
