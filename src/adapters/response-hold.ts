@@ -141,10 +141,15 @@ class Hold<T, F> implements ResponseHold {
       );
     }
     this.#phase = 'open';
-    if (commit.lines.length > 0) {
+    const lines = commit.lines;
+    if (lines.length > 0) {
       if (method === 'writeHead') args = moveHeadHeaders(res, args);
-      // Appended, so Set-Cookie headers the app set itself are kept.
-      res.appendHeader('Set-Cookie', commit.lines as string[]);
+      // Appended, so Set-Cookie headers the app set itself are kept. When it set none,
+      // setHeader: appendHeader checks each value character by character and then calls
+      // setHeader, which checks them all again (Node 20-26), and a token is long. A copy of
+      // the list, never the commit's own, as Node keeps the array it is given.
+      if (res.hasHeader('set-cookie')) res.appendHeader('Set-Cookie', lines as string[]);
+      else res.setHeader('Set-Cookie', lines.length === 1 ? (lines[0] as string) : [...lines]);
     }
     const originals = this.#originals;
     let result = originals[method].apply(res, args);
