@@ -28,7 +28,8 @@ interface Cipher {
 }
 interface NodeCrypto {
   createCipheriv(alg: string, key: unknown, iv: Uint8Array, options: object): Cipher;
-  randomFillSync(buffer: Uint8Array): Uint8Array;
+  randomBytes(size: number): Uint8Array & Bytes;
+  randomFillSync<B extends Uint8Array>(buffer: B): B;
   createDecipheriv(alg: string, key: unknown, iv: Uint8Array, options: object): Cipher;
   hkdfSync(
     digest: 'sha256',
@@ -69,6 +70,7 @@ export function reachNodeCrypto(
     return typeof found?.createCipheriv === 'function' &&
       typeof found.createDecipheriv === 'function' &&
       typeof found.randomFillSync === 'function' &&
+      typeof found.randomBytes === 'function' &&
       typeof found.hkdfSync === 'function' &&
       typeof found.createSecretKey === 'function'
       ? (found as NodeCrypto)
@@ -97,8 +99,9 @@ export class NodeEngine {
   // Header text → AAD bytes, for opening.
   readonly #openedHeaders = new BoundedMemo<string, Uint8Array>(MAX_HEADERS);
   // Where each seal's IV is drawn: createCipheriv copies it, and the token's text is made
-  // from it before the next seal can draw again.
-  readonly #iv = new Uint8Array(IV_BYTES);
+  // from it before the next seal can draw again. A Buffer (made at the first seal), whose
+  // base64url is one native call rather than a loop over its bytes.
+  #iv: (Uint8Array & Bytes) | undefined;
 
   constructor(nodeCrypto: NodeCrypto) {
     this.#crypto = nodeCrypto;
@@ -121,7 +124,8 @@ export class NodeEngine {
   // repeated GCM nonce under one key gives away the authentication key. node:crypto's own
   // randomFillSync, not Web Crypto's getRandomValues over it: the same OpenSSL generator,
   // without the webidl checks and the new array (about 0.5 µs of the 1.5-2 µs a draw costs).
-  #nextIv(): Uint8Array {
+  #nextIv(): Uint8Array & Bytes {
+    this.#iv ??= this.#crypto.randomBytes(IV_BYTES);
     return this.#crypto.randomFillSync(this.#iv);
   }
 
@@ -158,7 +162,7 @@ export class NodeEngine {
     cipher.setAAD(encodedHeader.aad);
     const ciphertext = cipher.update(plaintext, 'utf8', 'base64url') + cipher.final('base64url');
     const tag = cipher.getAuthTag().toString('base64url');
-    return `${encodedHeader.text}..${encodeBase64url(iv)}.${ciphertext}.${tag}`;
+    return `${encodedHeader.text}..${iv.toString('base64url')}.${ciphertext}.${tag}`;
   }
 
   /**

@@ -123,6 +123,7 @@ function reach() {
           'createCipheriv',
           'createDecipheriv',
           'randomFillSync',
+          'randomBytes',
           'hkdfSync',
           'createSecretKey',
         ].filter((name) => typeof builtin[name] === 'function')
@@ -307,6 +308,7 @@ async function engineTokens(c, way) {
     createDecipheriv: c.createDecipheriv.bind(c),
     hkdfSync: c.hkdfSync.bind(c),
     createSecretKey: c.createSecretKey.bind(c),
+    randomBytes: c.randomBytes.bind(c),
     randomFillSync: (buffer) => {
       buffer.set(iv);
       return buffer;
