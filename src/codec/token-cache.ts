@@ -62,8 +62,20 @@ export class TokenCache {
     return older.opened;
   }
 
+  /** A token read from a request: kept as a copy of its own (see above). */
   set(token: string, opened: CachedToken): void {
-    const own = detached(token);
+    this.#put(detached(token), opened);
+  }
+
+  /**
+   * A token this process has just sealed: already a string of its own, not cut from a
+   * header, so kept as it is (a copy of a 4 KB token would cost more than the rest of this).
+   */
+  setSealed(token: string, opened: CachedToken): void {
+    this.#put(token, opened);
+  }
+
+  #put(own: string, opened: CachedToken): void {
     const tag = tagOf(own);
     this.#old.delete(tag);
     this.#add(tag, { token: own, opened });

@@ -105,7 +105,7 @@ export function writeSealed(
   state.baseline = dataJson;
   state.claims = next;
   // This browser's next request (to this process) then reads its cookie without decrypting.
-  codec.cache?.set(token, { claims: next, keyId, dataJson, flashJson });
+  codec.cache?.setSealed(token, { claims: next, keyId, dataJson, flashJson });
   state.keyId = keyId;
   // session.cookie, made from these when it is read (cookieOf): no Date per seal.
   state.cookie = undefined;
