@@ -109,6 +109,42 @@ describe.each(Object.entries(STARTS))('withSession: a response started by %s', (
   });
 });
 
+describe('withSession inside withSession (two stores, two cookies)', () => {
+  // Each hold passes the response's calls on to the one outside it: the patched methods are
+  // shared functions that find the innermost hold on the response, so the chain is kept by
+  // the holds themselves.
+  for (const engine of ['node', 'webcrypto'] as const) {
+    it(`commits both sessions and sends the body once (engine: '${engine}')`, async () => {
+      const outerStore = makeStore<Data>({ cookie: { name: 'outer' }, advanced: { engine } });
+      const innerStore = makeStore<Data>({ cookie: { name: 'inner' }, advanced: { engine } });
+      const inner = withSession(innerStore, (req, res, session: Session<Data>) => {
+        const n = new URL(req.url ?? '/', 'http://x').searchParams.get('n');
+        if (n !== null) session.set('n', Number(n) * 10);
+        res.write('inner ');
+        res.end(String(session.get('n')));
+      });
+      served = await serve(
+        withSession(outerStore, (req, res, session) => {
+          const n = new URL(req.url ?? '/', 'http://x').searchParams.get('n');
+          if (n !== null) session.set('n', Number(n));
+          res.setHeader('X-Outer', String(session.get('n')));
+          return inner(req, res);
+        }),
+      );
+      const browser = new Browser(served.url);
+      const first = await browser.request('/?n=4');
+      expect(first.status).toBe(200);
+      expect(first.body).toBe('inner 40');
+      expect(linesFor(first.setCookies, 'outer')).toHaveLength(1);
+      expect(linesFor(first.setCookies, 'inner')).toHaveLength(1);
+      const second = await browser.request('/');
+      expect(second.body).toBe('inner 40');
+      expect(second.headers.get('x-outer')).toBe('4');
+      expect(second.setCookies).toEqual([]);
+    });
+  }
+});
+
 describe('withSession: headers the app sets itself', () => {
   it('keeps Set-Cookie values set with setHeader', async () => {
     const browser = await start((_req, res, session) => {
