@@ -124,7 +124,7 @@ export class NodeEngine {
   // repeated GCM nonce under one key gives away the authentication key. node:crypto's own
   // randomFillSync, not Web Crypto's getRandomValues over it: the same OpenSSL generator,
   // without the webidl checks and the new array (about 0.5 µs of the 1.5-2 µs a draw costs).
-  #nextIv(): Uint8Array & Bytes {
+  #nextIv(): Uint8Array {
     this.#iv ??= this.#crypto.randomBytes(IV_BYTES);
     return this.#crypto.randomFillSync(this.#iv);
   }
@@ -162,7 +162,12 @@ export class NodeEngine {
     cipher.setAAD(encodedHeader.aad);
     const ciphertext = cipher.update(plaintext, 'utf8', 'base64url') + cipher.final('base64url');
     const tag = cipher.getAuthTag().toString('base64url');
-    return `${encodedHeader.text}..${iv.toString('base64url')}.${ciphertext}.${tag}`;
+    // Node, Bun and Deno hand back the Buffer they filled; a runtime that hands back another
+    // view of its memory (workerd does) gets the portable encoding.
+    const own = this.#iv;
+    const ivText =
+      iv === own && own !== undefined ? own.toString('base64url') : encodeBase64url(iv);
+    return `${encodedHeader.text}..${ivText}.${ciphertext}.${tag}`;
   }
 
   /**

@@ -237,6 +237,39 @@ describe("engine: 'node' opening checks what jose checks", () => {
   });
 });
 
+describe('the node engine writes the IV it drew', () => {
+  const key = nodeCrypto.createSecretKey(Buffer.alloc(32, 9));
+  const header = { alg: 'dir', enc: 'A256GCM', kid: 'k1.7' } as const;
+
+  // Node hands back the Buffer it filled; workerd another view of the same memory, which has
+  // no base64url of its own (a Uint8Array's toString ignores its argument).
+  for (const [name, giveBack] of [
+    ['the Buffer it filled', (buffer: Uint8Array) => buffer],
+    [
+      'a new view of the same memory',
+      (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, 12),
+    ],
+  ] as const) {
+    it(`when randomFillSync gives back ${name}`, () => {
+      const drawn: string[] = [];
+      const engine = new NodeEngine({
+        ...nodeCrypto,
+        randomFillSync: (buffer: Uint8Array) => {
+          nodeCrypto.randomFillSync(buffer);
+          drawn.push(Buffer.from(buffer).toString('base64url'));
+          return giveBack(buffer);
+        },
+      } as never);
+      const first = engine.seal(key, header, 'one').split('.');
+      const second = engine.seal(key, header, 'two').split('.');
+      expect([first[2], second[2]]).toEqual(drawn);
+      expect(first[2]).not.toBe(second[2]);
+      expect(engine.open(key, first as unknown as TokenSegments)).toBe('one');
+      expect(engine.open(key, second as unknown as TokenSegments)).toBe('two');
+    });
+  }
+});
+
 describe("the canonical check is readHeader's, and the node engine is only reached behind it", () => {
   it('refuses every other spelling of a ciphertext before the engine decrypts anything', async () => {
     // Node decodes base64url leniently: were these to reach the engine, each would open.
