@@ -1,5 +1,6 @@
 // Keeps the other benchmarks from rotting: bench:write-path's smoke run measures every case on
-// both engines, bench/engines.js times both engines, bench:http --features measures each row
+// both engines, bench/engines.js times both engines, bench/gc-promotion.js counts a server's
+// collections, bench:http --features measures each row
 // once, and every app of bench:http (the same server processes bench/http.js starts)
 // round-trips a session before anything would be timed.
 import { execFile } from 'node:child_process';
@@ -35,6 +36,19 @@ describe('npm run bench:write-path -- --quick', () => {
         );
       }
     }
+  });
+});
+
+describe('bench/gc-promotion.js', () => {
+  it("counts a server's collections under load and prints its row", {
+    timeout: 60_000,
+  }, async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bench/gc-promotion.js', '--seconds', '1', 'jwe', '/read'],
+      { cwd: root, timeout: 40_000 },
+    );
+    expect(stdout).toMatch(/^\| jwe \| \/read \| [\d,]+ \| [1-9]\d* \| \d+ \| \d+\.\d \|$/m);
   });
 });
 
