@@ -9,6 +9,8 @@
 // Prints Markdown and writes it to bench/results/http.md.
 // `npm run bench:http -- --features` runs bench/http-features.js instead (revocation and the
 // cross-site check against the defaults).
+
+// First: it may re-run this benchmark on another Node before anything else loads.
 import './node-binary.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -27,6 +29,7 @@ import {
   whole,
 } from './http-harness.js';
 import { ironSession9Skip, loadIronSession9 } from './iron-session-9.js';
+import { nodeOption } from './node-binary.js';
 
 if (process.argv.includes('--features')) {
   process.argv.splice(process.argv.indexOf('--features'), 1);
@@ -309,7 +312,7 @@ const sections = [
   '# HTTP benchmark',
   '',
   `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${mb(totalmem())} RAM, ${new Date().toISOString()}, load average at start ${startLoad}.`,
-  `\`npm run bench:http\` (\`node bench/http.js --duration ${options.duration} --rounds ${options.rounds} --connections ${options.connections} --sessions ${options.sessions}\`).`,
+  `\`npm run bench:http\` (\`node bench/http.js --duration ${options.duration} --rounds ${options.rounds} --connections ${options.connections} --sessions ${options.sessions}${nodeOption}\`).`,
   `autocannon on loopback, ${options.connections} connections, ${options.duration} s per run, ${options.rounds} interleaved rounds: the table shows medians over rounds, the targets the median of each round's ratio.`,
   where,
   'Every connection carries its own session (checked to round-trip first) and follows Set-Cookie like a browser,',

@@ -47,7 +47,7 @@ if (wanted && !process.env.JWE_BENCH_CHILD) {
   if (!same) {
     const result = spawnSync(binary, [...process.execArgv, ...process.argv.slice(1)], {
       stdio: 'inherit',
-      env: { ...process.env, JWE_BENCH_CHILD: '1' },
+      env: { ...process.env, JWE_BENCH_CHILD: '1', JWE_BENCH_NODE: wanted },
     });
     if (result.error) {
       console.error(`--node ${wanted}: cannot run ${binary}: ${result.error.message}`);
@@ -56,3 +56,6 @@ if (wanted && !process.env.JWE_BENCH_CHILD) {
     process.exit(result.status ?? 1);
   }
 }
+
+/** ` --node <value>` when this run was re-run on another Node, for the reports' commands. */
+export const nodeOption = process.env.JWE_BENCH_NODE ? ` --node ${process.env.JWE_BENCH_NODE}` : '';

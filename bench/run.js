@@ -4,6 +4,8 @@
 //   node bench/run.js [--rounds 21] [--batch-ms 60] [--in-flight 1,16] [--only jose,Web]
 // Every system is checked before it is timed: unseal(seal(x)) is x, and a token with one
 // character changed is refused. Unseal is timed cold: a pool of distinct tokens, caches off.
+
+// First: it may re-run this benchmark on another Node before anything else loads.
 import './node-binary.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,6 +17,7 @@ import { speedTable, targetRows, targetTable } from './micro/report.js';
 import { factories } from './micro/systems/index.js';
 import { NODE_ENGINE_NAME } from './micro/systems/jwe-session-node.js';
 import { defaultEngineTargets, nodeEngineTargets } from './micro/targets.js';
+import { nodeOption } from './node-binary.js';
 
 const { values } = parseArgs({
   options: {
@@ -136,7 +139,7 @@ const reproduce = host.runtime.startsWith('Bun')
   ? '`npm run build && $(bash .ci/runtimes.sh bin bun) bench/run.js`'
   : host.runtime.startsWith('Deno')
     ? '`npm run build && $(bash .ci/runtimes.sh bin deno) run -A --v8-flags=--expose-gc bench/run.js`'
-    : '`npm run bench`';
+    : `\`npm run bench${nodeOption ? ` --${nodeOption}` : ''}\``;
 const sections = [
   [
     '## Micro benchmark: seal and unseal',

@@ -8,6 +8,8 @@
 //   flags: --rounds 11 --batch-ms 40 --node 24 --only rmw; --quick is the smoke run
 // A revision is built from `git archive` into .bench-out/builds/<commit>/ with this checkout's
 // TypeScript and node_modules (kept, so a second run starts at once).
+
+// First: it may re-run this benchmark on another Node before anything else loads.
 import './node-binary.js';
 import { execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { cpuCounters, stolenShare } from './http-harness.js';
 import { load, machine } from './micro/machine.js';
 import { markdownTable } from './micro/markdown.js';
 import { median } from './micro/measure.js';
+import { nodeOption } from './node-binary.js';
 
 const { values } = parseArgs({
   options: {
@@ -133,7 +136,7 @@ const report = [
     `${stolen === undefined ? 'steal unknown' : `${(stolen * 100).toFixed(1)}% of CPU time stolen`} during the run. ` +
     `${ROUNDS} interleaved rounds of about ${BATCH_MS} ms per batch; CPU µs per op (all threads), median and range; ` +
     "speed-up: the revision above's CPU time ÷ this one's, and the first's ÷ this one's (median and range of the rounds' ratios).",
-  `Reproduce: \`npm run bench:write-path${values.against ? ` -- --against ${values.against}` : ''}\`.`,
+  `Reproduce: \`npm run bench:write-path${values.against || nodeOption ? ' --' : ''}${values.against ? ` --against ${values.against}` : ''}${nodeOption}\`.`,
   '',
   markdownTable(
     ['case', 'engine', 'revision', 'CPU µs/op', 'range', 'vs the one above', 'vs the first'],
