@@ -4,14 +4,22 @@
 // Fastify's plugin, Hono's middleware (on @hono/node-server), and jwe-session/next's
 // getSession (over the same jar) and sessionProxy (through the fetch bridge), SvelteKit's hook
 // (through the fetch bridge, with a resolve that answers as SvelteKit's does), and Astro's
-// middleware (through the fetch bridge). Every entry
-// reaches the session through the store's request handle, and nothing else.
+// middleware (through the fetch bridge), and React Router's middleware (its own request
+// handler, through the fetch bridge). Every entry reaches the session through the store's
+// request handle, and nothing else.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { RequestEvent } from '@sveltejs/kit';
 import { serialize } from 'cookie';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import {
+  createContext,
+  createRequestHandler,
+  type MiddlewareFunction,
+  type RouterContextProvider,
+  type ServerBuild,
+} from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionMiddleware } from '../../src/adapters/express.js';
 import { fastifySession } from '../../src/adapters/fastify.js';
@@ -20,6 +28,7 @@ import { honoSession, type SessionEnv } from '../../src/adapters/hono.js';
 import { type CookieJar, sessionFromJar } from '../../src/adapters/jar.js';
 import { getSession, sessionProxy } from '../../src/adapters/next.js';
 import { withSession } from '../../src/adapters/node.js';
+import { reactRouterSession } from '../../src/adapters/react-router.js';
 import { type SessionLocals, sveltekitSession } from '../../src/adapters/sveltekit.js';
 import type { Session, SessionStore } from '../../src/index.js';
 import { makeStore } from '../helpers/store.js';
@@ -103,6 +112,49 @@ function serveJar(act: Act, open: (jar: CookieJar) => Promise<Session<Data>>): P
       failed(res);
     }
   });
+}
+
+const routerSession = createContext<Session<Data>>();
+
+/**
+ * React Router's server runtime (framework mode's request handler) over resource routes whose
+ * loader and action run the route; the session middleware is on the root.
+ */
+function reactRouterHandler(store: SessionStore<Data>, act: Act) {
+  type Args = { context: Readonly<RouterContextProvider>; request: Request };
+  const respond = async ({ context, request }: Args) =>
+    new Response('ok', {
+      status: await run(act, context.get(routerSession), new URL(request.url).pathname),
+    });
+  const middleware: MiddlewareFunction<Response>[] = [reactRouterSession(store, routerSession)];
+  const build = {
+    entry: { module: { default: () => new Response('document') } },
+    routes: {
+      root: { id: 'root', path: '', module: { middleware } },
+      // '/' matches the index route, every other path the splat.
+      index: {
+        id: 'index',
+        parentId: 'root',
+        index: true,
+        module: { loader: respond, action: respond },
+      },
+      splat: {
+        id: 'splat',
+        parentId: 'root',
+        path: '*',
+        module: { loader: respond, action: respond },
+      },
+    },
+    assets: { entry: { module: '', imports: [] }, routes: {}, url: '', version: '1' },
+    publicPath: '/',
+    assetsBuildDirectory: '',
+    future: { v8_middleware: true },
+    ssr: true,
+    isSpaMode: false,
+    prerender: [],
+    routeDiscovery: { mode: 'lazy', manifestPath: '/__manifest' },
+  } as unknown as ServerBuild;
+  return createRequestHandler(build);
 }
 
 const entries: Entry[] = [
@@ -207,6 +259,12 @@ const entries: Entry[] = [
     autoCommit: true,
     locksOnFailure: true,
     serve: (store, act) => serveFetch(astroFetch(store, fetchRoute(act))),
+  },
+  {
+    name: 'react-router',
+    autoCommit: true,
+    locksOnFailure: true,
+    serve: (store, act) => serveFetch(reactRouterHandler(store, act)),
   },
   {
     name: 'sveltekit',
