@@ -1,3 +1,8 @@
+/**
+ * The store (`createSessionStore`), the session, its options and the error classes.
+ *
+ * @module jwe-session
+ */
 /** The error classes, as jose has them: `error instanceof errors.SessionTooLargeError`. */
 export * as errors from './errors.js';
 export { type RejectionReason, SessionError, type SessionErrorCode } from './errors.js';

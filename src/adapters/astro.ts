@@ -1,3 +1,8 @@
+/**
+ * Astro middleware: `export const onRequest = astroSession(store)`.
+ *
+ * @module jwe-session/astro
+ */
 import type { APIContext, MiddlewareHandler } from 'astro';
 import { SessionConfigError } from '../errors.js';
 import type { Commit } from '../session/commit.js';

@@ -1,3 +1,8 @@
+/**
+ * Express and Connect middleware: `sessionMiddleware(store)`.
+ *
+ * @module jwe-session/express
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';

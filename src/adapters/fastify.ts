@@ -1,3 +1,8 @@
+/**
+ * The Fastify plugin: `app.register(fastifySession, { store })`.
+ *
+ * @module jwe-session/fastify
+ */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { SessionServerError } from '../errors.js';
 import type { Commit } from '../session/commit.js';

@@ -1,3 +1,8 @@
+/**
+ * Fetch API handlers (`Request` → `Response`): `withSessionFetch(store, handler)`.
+ *
+ * @module jwe-session/fetch
+ */
 import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';

@@ -1,3 +1,8 @@
+/**
+ * Hono middleware: `app.use(honoSession(store))`.
+ *
+ * @module jwe-session/hono
+ */
 import type { MiddlewareHandler } from 'hono';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';

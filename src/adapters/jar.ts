@@ -1,3 +1,8 @@
+/**
+ * A session over a framework's cookie jar (h3, Koa, ...): `sessionFromJar(store, jar)`.
+ *
+ * @module jwe-session/jar
+ */
 import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';

@@ -1,3 +1,8 @@
+/**
+ * Next.js: `getSession(store, await cookies())` and the `sessionProxy` for page requests.
+ *
+ * @module jwe-session/next
+ */
 import { bad } from '../options/checks.js';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';

@@ -1,3 +1,8 @@
+/**
+ * Sessions for plain `node:http` handlers: `withSession(store, handler)`.
+ *
+ * @module jwe-session/node
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { portOf, type RequestHandle } from '../session/port.js';
 import type { Session } from '../session/session.js';

@@ -1,3 +1,8 @@
+/**
+ * React Router's middleware (`reactRouterSession`) and a `SessionStorage` (`createJweSessionStorage`).
+ *
+ * @module jwe-session/react-router
+ */
 import type { MiddlewareFunction, RouterContext } from 'react-router';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';

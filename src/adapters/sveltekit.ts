@@ -1,3 +1,8 @@
+/**
+ * The SvelteKit hook: `export const handle = sveltekitSession(store)`.
+ *
+ * @module jwe-session/sveltekit
+ */
 import type { sequence } from '@sveltejs/kit/hooks';
 import { portOf } from '../session/port.js';
 import type { Session } from '../session/session.js';

@@ -1,3 +1,9 @@
+/**
+ * Moving from iron-session without logging anyone out: `migrateIronSession` reads its cookie
+ * once and the session goes on in ours.
+ *
+ * @module jwe-session/iron-session
+ */
 import { scanCookies } from '../cookie/cookie-scan.js';
 import { SessionConfigError } from '../errors.js';
 import type { Session } from '../session/session.js';

@@ -1,3 +1,8 @@
+/**
+ * Revocations kept in Redis, for a fleet: `redisRevocationStore(client)`.
+ *
+ * @module jwe-session/redis
+ */
 import { SessionConfigError } from '../errors.js';
 import { encodeId, epochMilliseconds, ttlSeconds } from './revocation-input.js';
 import type { RevocationState, RevocationStore } from './revocation-store.js';
