@@ -53,10 +53,11 @@ export function pin(pid, cpuList) {
  * taskset CPU list) if given. `memory()` asks the process for its RSS now, the highest seen
  * (sampled every 100 ms), its V8 heap and its CPU time; with `{ gc: true }` the process runs
  * with --expose-gc and `memory({ gc: true })` collects garbage first. `flags`: more Node
- * flags for it; `onStdout`: its standard output, as it comes (else it goes to ours).
+ * flags for it; `onStdout`: its standard output, as it comes (else it goes to ours); `env`:
+ * more environment for it.
  */
-export function startServer(version, { gc = false, cpus, flags = [], onStdout } = {}) {
-  const env = { ...process.env, NODE_ENV: 'production' };
+export function startServer(version, { gc = false, cpus, flags = [], onStdout, env: more } = {}) {
+  const env = { ...process.env, NODE_ENV: 'production', ...more };
   delete env.NODE_DEBUG;
   delete env.SESSION_NOT_BEFORE;
   const child = fork(SERVER, [version], {

@@ -10,15 +10,21 @@
 
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
 import { createServer } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { parse as parseCookies } from 'cookie';
 import expressSession from 'express-session';
 import { getIronSession } from 'iron-session';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { createClient } from 'redis';
-import { withSession } from '../dist/adapters/node.js';
-import { createSessionStore } from '../dist/index.js';
-import { redisRevocationStore } from '../dist/revocation/redis-store.js';
 import { ironSession9Skip, loadIronSession9 } from './iron-session-9.js';
+
+// The library under test: this checkout's dist/, or a revision's (bench:http --against).
+const dist = process.env.JWE_BENCH_DIST
+  ? pathToFileURL(process.env.JWE_BENCH_DIST).href
+  : new URL('../dist/', import.meta.url).href;
+const { withSession } = await import(`${dist}adapters/node.js`);
+const { createSessionStore } = await import(`${dist}index.js`);
+const { redisRevocationStore } = await import(`${dist}revocation/redis-store.js`);
 
 // Fixed benchmark secrets: throwaway values, never used outside this loopback run.
 // (Not a counting sequence: the key ring refuses those as not random.)

@@ -6,6 +6,8 @@
 //   --rounds 5        interleaved rounds; medians over rounds, and of each round's ratios
 //   --connections 10
 //   --sessions 100000 distinct new sessions for the memory comparison (0 skips it)
+//   --against <rev>   that revision's defaults too (built as bench:write-path builds it), in
+//                     the same interleaved rounds, with its ratios to this checkout
 // Prints Markdown and writes it to bench/results/http.md.
 // `npm run bench:http -- --features` runs bench/http-features.js instead (revocation and the
 // cross-site check against the defaults).
@@ -30,12 +32,18 @@ import {
 } from './http-harness.js';
 import { ironSession9Skip, loadIronSession9 } from './iron-session-9.js';
 import { nodeOption } from './node-binary.js';
+import { buildOf } from './revision-build.js';
 
 if (process.argv.includes('--features')) {
   process.argv.splice(process.argv.indexOf('--features'), 1);
   await import('./http-features.js');
   process.exit(0);
 }
+
+// `--against <revision>`: that revision's defaults too, in the same interleaved rounds.
+const againstAt = process.argv.indexOf('--against');
+const againstRef = againstAt === -1 ? undefined : process.argv.splice(againstAt, 2)[1];
+const against = againstRef === undefined ? undefined : buildOf(againstRef);
 
 const options = flags(process.argv.slice(2), {
   duration: 3,
@@ -74,6 +82,16 @@ if (iron9Skipped) {
   delete NAMES.iron9;
   for (const list of Object.values(ROUTES)) list.splice(list.indexOf('iron9'), 1);
 }
+// The revision's defaults run the same app ('jwe') on its own dist/.
+const BEFORE = 'jwe-before';
+if (against) {
+  NAMES[BEFORE] = `jwe-session defaults at ${against.label}`;
+  for (const list of Object.values(ROUTES)) list.splice(list.indexOf('jwe') + 1, 0, BEFORE);
+}
+const serverOf = (version) =>
+  version === BEFORE
+    ? startServer('jwe', { cpus: plan?.server, env: { JWE_BENCH_DIST: against.dist } })
+    : startServer(version, { cpus: plan?.server });
 
 const log = (text) => process.stderr.write(`${text}\n`);
 // Servers on one CPU, autocannon on the rest (see cpuPlan): steadier numbers on a shared machine.
@@ -88,7 +106,7 @@ const startLoad = loadavg()[0]?.toFixed(2);
 async function throughput() {
   const versions = Object.keys(NAMES);
   const servers = Object.fromEntries(
-    await Promise.all(versions.map(async (v) => [v, await startServer(v, { cpus: plan?.server })])),
+    await Promise.all(versions.map(async (v) => [v, await serverOf(v)])),
   );
   try {
     const cookies = {};
@@ -305,6 +323,19 @@ const ratios = markdownTable(
       'jose-floor',
       'iron',
     ),
+    ...(against
+      ? [
+          ratioRow(`defaults vs ${against.label}, reads`, 'read', 'jwe', BEFORE),
+          ratioRow(`defaults vs ${against.label}, read-modify-write`, 'write', 'jwe', BEFORE),
+          ratioRow(`${against.label}, reads vs bare`, 'read', BEFORE, 'bare'),
+          ratioRow(
+            `${against.label}, read-modify-write vs express-session`,
+            'write',
+            BEFORE,
+            'express',
+          ),
+        ]
+      : []),
   ],
 );
 
@@ -312,7 +343,7 @@ const sections = [
   '# HTTP benchmark',
   '',
   `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${mb(totalmem())} RAM, ${new Date().toISOString()}, load average at start ${startLoad}.`,
-  `\`npm run bench:http\` (\`node bench/http.js --duration ${options.duration} --rounds ${options.rounds} --connections ${options.connections} --sessions ${options.sessions}${nodeOption}\`).`,
+  `\`npm run bench:http\` (\`node bench/http.js --duration ${options.duration} --rounds ${options.rounds} --connections ${options.connections} --sessions ${options.sessions}${against ? ` --against ${againstRef}` : ''}${nodeOption}\`).`,
   `autocannon on loopback, ${options.connections} connections, ${options.duration} s per run, ${options.rounds} interleaved rounds: the table shows medians over rounds, the targets the median of each round's ratio.`,
   where,
   'Every connection carries its own session (checked to round-trip first) and follows Set-Cookie like a browser,',

@@ -11,14 +11,15 @@
 
 // First: it may re-run this benchmark on another Node before anything else loads.
 import './node-binary.js';
-import { execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cpuCounters, stolenShare } from './http-harness.js';
 import { load, machine } from './micro/machine.js';
 import { markdownTable } from './micro/markdown.js';
 import { median } from './micro/measure.js';
 import { nodeOption } from './node-binary.js';
+import { buildOf } from './revision-build.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,31 +37,6 @@ const WARM_MS = values.quick ? 20 : 500;
 const root = new URL('..', import.meta.url).pathname;
 const WORKER = new URL('./write-path-worker.js', import.meta.url).pathname;
 const CASES = ['read', 'rmw small', 'rmw large', 'open large, cache off'];
-
-function git(...args) {
-  return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-}
-
-/** The dist/ of a revision, built once into .bench-out/builds/<commit>/. */
-function buildOf(ref) {
-  const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
-  const dir = `${root}.bench-out/builds/${commit}/`;
-  if (!existsSync(`${dir}dist/index.js`)) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync(
-      'sh',
-      ['-c', `git archive ${commit} src tsconfig.json tsconfig.build.json | tar -x -C "${dir}"`],
-      { cwd: root },
-    );
-    if (!existsSync(`${dir}node_modules`)) symlinkSync(`${root}node_modules`, `${dir}node_modules`);
-    execFileSync(
-      process.execPath,
-      [`${root}node_modules/typescript/bin/tsc`, '-p', `${dir}tsconfig.build.json`],
-      { stdio: 'inherit' },
-    );
-  }
-  return { label: `${ref} (${commit.slice(0, 7)})`, dist: `${dir}dist/` };
-}
 
 const builds = [
   ...(values.against?.split(',') ?? []).map(buildOf),

@@ -131,4 +131,18 @@ describe('the apps of npm run bench:http', () => {
       }
     },
   );
+
+  it("jwe on another revision's dist/ (bench:http --against) is that dist", {
+    timeout: 30_000,
+  }, async () => {
+    // A dist/ that is not one: the server must fail to start, so the path is really used.
+    const missing = startServer('jwe', { env: { JWE_BENCH_DIST: `${root}/no-such-dist/` } });
+    await expect(missing).rejects.toThrow(/exited/);
+    const server = await startServer('jwe', { env: { JWE_BENCH_DIST: `${root}/dist/` } });
+    try {
+      expect(await checkedSession(server)).not.toBe('');
+    } finally {
+      await server.stop();
+    }
+  });
 });
