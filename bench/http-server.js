@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parse as parseCookies } from 'cookie';
 import expressSession from 'express-session';
+import Fastify from 'fastify';
 import { getIronSession } from 'iron-session';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { createClient } from 'redis';
@@ -23,6 +24,8 @@ const dist = process.env.JWE_BENCH_DIST
   ? pathToFileURL(process.env.JWE_BENCH_DIST).href
   : new URL('../dist/', import.meta.url).href;
 const { withSession } = await import(`${dist}adapters/node.js`);
+const { sessionMiddleware } = await import(`${dist}adapters/express.js`);
+const { fastifySession } = await import(`${dist}adapters/fastify.js`);
 const { createSessionStore } = await import(`${dist}index.js`);
 const { redisRevocationStore } = await import(`${dist}revocation/redis-store.js`);
 
@@ -213,6 +216,43 @@ const apps = {
   iron9() {
     if (!iron9) throw new Error(`iron-session 9: ${ironSession9Skip()}`);
     return apps.iron(iron9.getIronSession);
+  },
+
+  // Our Express/Connect middleware on plain node:http, as express-session runs below.
+  'jwe-connect'() {
+    const store = createSessionStore({ keys: JWE_KEYS, cookie: { secure: false } });
+    const middleware = sessionMiddleware(store);
+    return (req, res) => {
+      if (req.url !== '/read' && req.url !== '/write') return notFound(res);
+      middleware(req, res, () => {
+        if (req.url === '/read') return send(res, req.session.get('count') ?? 0);
+        const count = (req.session.get('count') ?? 0) + 1;
+        req.session.set('count', count);
+        send(res, count);
+      });
+    };
+  },
+
+  // Our Fastify plugin, on Fastify's own routing (its handler served by this node:http server).
+  async 'jwe-fastify'() {
+    let handler;
+    const app = Fastify({
+      serverFactory: (fastifyHandler) => {
+        handler = fastifyHandler;
+        return createServer();
+      },
+    });
+    await app.register(fastifySession, {
+      store: createSessionStore({ keys: JWE_KEYS, cookie: { secure: false } }),
+    });
+    app.get('/read', async (request) => ({ count: request.session.get('count') ?? 0 }));
+    app.get('/write', async (request) => {
+      const count = (request.session.get('count') ?? 0) + 1;
+      request.session.set('count', count);
+      return { count };
+    });
+    await app.ready();
+    return handler;
   },
 
   express() {

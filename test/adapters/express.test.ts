@@ -203,6 +203,28 @@ describe('sessionMiddleware with express 5', () => {
     expect(JSON.parse((await browser.request('/read')).body)).toEqual({ n: 1, cart: ['x'] });
   });
 
+  it("two stores' middlewares each attach and commit their own session", async () => {
+    const first = sessionMiddleware(makeStore<Data>({ cookie: { name: 'first' } }));
+    const second = sessionMiddleware(makeStore<Data>({ cookie: { name: 'second' } }));
+    const app = express();
+    app.use(first, second);
+    app.get('/', (req, res) => {
+      first.of(req).set('n', 1);
+      second.of(req).set('n', 2);
+      res.send('ok');
+    });
+    app.get('/read', (req, res) => {
+      res.json([first.of(req).get('n'), second.of(req).get('n')]);
+    });
+    served = await serve(createServer(app));
+    const browser = new Browser(served.url);
+    const answer = await browser.request('/');
+    expect(answer.status).toBe(200);
+    expect(linesFor(answer.setCookies, 'first')).toHaveLength(1);
+    expect(linesFor(answer.setCookies, 'second')).toHaveLength(1);
+    expect(JSON.parse((await browser.request('/read')).body)).toEqual([1, 2]);
+  });
+
   it('of(req) throws a clear error when the middleware did not run', () => {
     const sessions = sessionMiddleware(makeStore<Data>());
     expect(() => sessions.of({} as never)).toThrow(/sessionMiddleware\(store\) must run before/);

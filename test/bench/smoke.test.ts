@@ -108,6 +108,7 @@ const apps = [
   'jwe-nocache',
   'jwe-revoke',
   'jwe-nocross',
+  'jwe-connect',
   'iron',
   'express',
   'jose-floor',
