@@ -3,7 +3,7 @@
  *
  * @module jwe-session/fastify
  */
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { SessionServerError } from '../errors.js';
 import type { Commit } from '../session/commit.js';
 import { portOf, type RequestHandle } from '../session/port.js';
@@ -11,6 +11,7 @@ import type { Session } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { AnySessionData } from '../types.js';
 import { CROSS_SITE_STATUS, crossSiteBody } from './failure-response.js';
+import { removeAllHeaders, withdraw } from './fastify-reply.js';
 import { nodeFacts } from './request-facts.js';
 import { checkSessionKeys } from './startup-keys.js';
 
@@ -61,18 +62,14 @@ export interface FastifySessionOptions {
 const NOT_SAVED = 'The session could not be saved.';
 const NOT_LOADED = 'The session could not be loaded.';
 
-function removeAllHeaders(reply: FastifyReply): void {
-  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-}
-
-/** Takes our Set-Cookie lines back off a reply, keeping any the app set itself. */
-function withdraw(reply: FastifyReply, lines: readonly string[]): void {
-  const header = reply.getHeader('set-cookie');
-  const kept = (
-    Array.isArray(header) ? header : header === undefined ? [] : [String(header)]
-  ).filter((line) => !lines.includes(line));
-  reply.removeHeader('set-cookie');
-  if (kept.length > 0) reply.header('set-cookie', kept);
+/** What the plugin keeps of one request. */
+interface Kept {
+  /** The request's handle: its session's commit and failure. */
+  handle?: RequestHandle<FastifySessionType, AnySessionData>;
+  /** The request failed: its session is locked and sends nothing, even with the error reply. */
+  failed?: boolean;
+  /** The Set-Cookie lines our onSend put on a reply that a later onSend hook may yet fail. */
+  sent?: readonly string[] | undefined;
 }
 
 const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, done) => {
@@ -86,30 +83,15 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
   const level = options.rejectionLogLevel ?? 'debug';
   type Handle = RequestHandle<FastifySessionType, AnySessionData>;
   // What this registration keeps of each request, on the request under a symbol of its own
-  // (another registration, another store, has another), not in WeakMaps keyed by the request:
-  // their entries kept every request's session alive past V8's young-generation collections
-  // (Node 26, bench/gc-promotion.js: 3.1 MB promoted per scavenge and 4 full collections in 3 s
-  // of reads).
+  // (another registration has another), not in WeakMaps keyed by the request: those kept every
+  // request's session alive past V8's young collections (Node 26, bench/gc-promotion.js).
   const own = Symbol('jwe-session.request');
-  interface Kept {
-    // The request's handle: its session's commit and failure.
-    handle?: Handle;
-    // The request failed: its session is locked and sends nothing, even with the error reply.
-    failed?: boolean;
-    // The Set-Cookie lines our onSend put on a reply that an onSend hook after ours may yet fail.
-    sent?: readonly string[] | undefined;
-  }
+  type Holding = FastifyRequest & { [own]?: Kept };
   const kept = (request: FastifyRequest): Kept => {
-    const holding = request as FastifyRequest & { [own]?: Kept };
-    let state = holding[own];
-    if (state === undefined) {
-      state = {};
-      holding[own] = state;
-    }
-    return state;
+    const holding = request as Holding;
+    holding[own] ??= {};
+    return holding[own];
   };
-  const keptIfAny = (request: FastifyRequest): Kept | undefined =>
-    (request as FastifyRequest & { [own]?: Kept })[own];
 
   const fail = (request: FastifyRequest, error: unknown): void => {
     const state = kept(request);
@@ -182,7 +164,7 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
   });
 
   fastify.addHook('onSend', (request, reply, payload, next) => {
-    const state = keptIfAny(request);
+    const state = (request as Holding)[own];
     const handle = state?.handle;
     if (!state || !handle || state.failed) {
       next(null, payload);
