@@ -18,7 +18,6 @@ import {
   createRequestHandler,
   type MiddlewareFunction,
   type RouterContextProvider,
-  type ServerBuild,
 } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionMiddleware } from '../../src/adapters/express.js';
@@ -33,6 +32,7 @@ import { type SessionLocals, sveltekitSession } from '../../src/adapters/sveltek
 import type { Session, SessionStore } from '../../src/index.js';
 import { makeStore } from '../helpers/store.js';
 import { astroFetch } from './astro-support.js';
+import { buildOf } from './react-router-support.js';
 import {
   Browser,
   listenFastify,
@@ -127,33 +127,9 @@ function reactRouterHandler(store: SessionStore<Data>, act: Act) {
       status: await run(act, context.get(routerSession), new URL(request.url).pathname),
     });
   const middleware: MiddlewareFunction<Response>[] = [reactRouterSession(store, routerSession)];
-  const build = {
-    entry: { module: { default: () => new Response('document') } },
-    routes: {
-      root: { id: 'root', path: '', module: { middleware } },
-      // '/' matches the index route, every other path the splat.
-      index: {
-        id: 'index',
-        parentId: 'root',
-        index: true,
-        module: { loader: respond, action: respond },
-      },
-      splat: {
-        id: 'splat',
-        parentId: 'root',
-        path: '*',
-        module: { loader: respond, action: respond },
-      },
-    },
-    assets: { entry: { module: '', imports: [] }, routes: {}, url: '', version: '1' },
-    publicPath: '/',
-    assetsBuildDirectory: '',
-    future: { v8_middleware: true },
-    ssr: true,
-    isSpaMode: false,
-    prerender: [],
-    routeDiscovery: { mode: 'lazy', manifestPath: '/__manifest' },
-  } as unknown as ServerBuild;
+  const route = { loader: respond, action: respond };
+  // '/' is the index route, every other path the splat.
+  const build = buildOf({ '*': route }, { middleware }, route);
   return createRequestHandler(build);
 }
 

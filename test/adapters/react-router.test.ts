@@ -9,7 +9,6 @@ import {
   isSession,
   type MiddlewareFunction,
   type RouterContextProvider,
-  type ServerBuild,
   type SessionStorage,
 } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
@@ -18,31 +17,8 @@ import { createSessionStore, type Session, type SessionStore } from '../../src/i
 import { cookieHeaderFrom, headerOf, type Jar } from '../helpers/browser-jar.js';
 import { keyEntry } from '../helpers/keys.js';
 import { makeStore, thrown } from '../helpers/store.js';
+import { buildOf, type Module } from './react-router-support.js';
 import { noise, sessionLines } from './support.js';
-
-type Module = Record<string, unknown>;
-
-/** A server build of resource routes (no React rendering): `root` holds the middleware. */
-function buildOf(routes: Record<string, Module>, rootModule: Module = {}): ServerBuild {
-  const manifest: Record<string, unknown> = {
-    root: { id: 'root', path: '', module: rootModule },
-  };
-  for (const [path, module] of Object.entries(routes)) {
-    manifest[path] = { id: path, parentId: 'root', path, module };
-  }
-  return {
-    entry: { module: { default: () => new Response('document') } },
-    routes: manifest,
-    assets: { entry: { module: '', imports: [] }, routes: {}, url: '', version: '1' },
-    publicPath: '/',
-    assetsBuildDirectory: '',
-    future: { v8_middleware: true },
-    ssr: true,
-    isSpaMode: false,
-    prerender: [],
-    routeDiscovery: { mode: 'lazy', manifestPath: '/__manifest' },
-  } as unknown as ServerBuild;
-}
 
 interface Answer {
   status: number;
