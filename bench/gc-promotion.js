@@ -32,7 +32,7 @@ async function measure({ version, route }) {
   let counting = false;
   const server = await startServer(version, {
     cpus: '1',
-    flags: ['--trace-gc'],
+    nodeFlags: ['--trace-gc'],
     onStdout: (text) => {
       if (counting) output += text;
     },

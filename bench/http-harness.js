@@ -52,17 +52,20 @@ export function pin(pid, cpuList) {
  * Starts one version of the app in its own process on a loopback port, pinned to `cpus` (a
  * taskset CPU list) if given. `memory()` asks the process for its RSS now, the highest seen
  * (sampled every 100 ms), its V8 heap and its CPU time; with `{ gc: true }` the process runs
- * with --expose-gc and `memory({ gc: true })` collects garbage first. `flags`: more Node
- * flags for it; `onStdout`: its standard output, as it comes (else it goes to ours); `env`:
+ * with --expose-gc and `memory({ gc: true })` collects garbage first. `nodeFlags`: more
+ * Node flags for it; `onStdout`: its standard output, as it comes (else it goes to ours); `env`:
  * more environment for it.
  */
-export function startServer(version, { gc = false, cpus, flags = [], onStdout, env: more } = {}) {
+export function startServer(
+  version,
+  { gc = false, cpus, nodeFlags = [], onStdout, env: more } = {},
+) {
   const env = { ...process.env, NODE_ENV: 'production', ...more };
   delete env.NODE_DEBUG;
   delete env.SESSION_NOT_BEFORE;
   const child = fork(SERVER, [version], {
     env,
-    execArgv: [...process.execArgv, ...(gc ? ['--expose-gc'] : []), ...flags],
+    execArgv: [...process.execArgv, ...(gc ? ['--expose-gc'] : []), ...nodeFlags],
     stdio: ['ignore', onStdout ? 'pipe' : 'inherit', 'pipe', 'ipc'],
   });
   if (onStdout) child.stdout.setEncoding('utf8').on('data', onStdout);

@@ -62,10 +62,12 @@ export interface FastifySessionOptions {
 const NOT_SAVED = 'The session could not be saved.';
 const NOT_LOADED = 'The session could not be loaded.';
 
+type Handle = RequestHandle<FastifySessionType, AnySessionData>;
+
 /** What the plugin keeps of one request. */
 interface Kept {
   /** The request's handle: its session's commit and failure. */
-  handle?: RequestHandle<FastifySessionType, AnySessionData>;
+  handle?: Handle;
   /** The request failed: its session is locked and sends nothing, even with the error reply. */
   failed?: boolean;
   /** The Set-Cookie lines our onSend put on a reply that a later onSend hook may yet fail. */
@@ -81,7 +83,6 @@ const plugin: FastifyPluginCallback<FastifySessionOptions> = (fastify, options, 
     return;
   }
   const level = options.rejectionLogLevel ?? 'debug';
-  type Handle = RequestHandle<FastifySessionType, AnySessionData>;
   // What this registration keeps of each request, on the request under a symbol of its own
   // (another registration has another), not in WeakMaps keyed by the request: those kept every
   // request's session alive past V8's young collections (Node 26, bench/gc-promotion.js).
